@@ -1,0 +1,164 @@
+"""The one object both interfaces use: an opened index, its embedder, and answer()."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from chat.evidence import DocInfo, Evidence
+from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve
+from index.embed import Embedder, load_embedder
+from index.manifest import read_manifest
+from index.reader import Index
+from ingest.errors import REBUILD, StaleIndex, UnknownDocument, UsageError
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_question(question: str | None) -> str:
+    """The question as asked, minus control characters; empty or oversized questions are usage errors."""
+    text = _CONTROL.sub(" ", question or "").strip()
+    if not text:
+        raise UsageError("empty question: ask something, e.g. \"What does the report say about Serbia?\"")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise UsageError(f"question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}")
+    return text
+
+
+@dataclass
+class Engine:
+    index: Index
+    embedder: Embedder
+    retrieve_config: RetrieveConfig = field(default_factory=RetrieveConfig)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def open(cls, index_dir: Path | str, embedder: Embedder | None = None) -> Engine:
+        index_dir = Path(index_dir)
+        manifest = read_manifest(index_dir)
+        if embedder is None:
+            embedder = load_embedder(manifest.model)
+        if embedder.name != manifest.model or embedder.dim != manifest.dim:
+            raise StaleIndex(f"index at {index_dir} was built with model {manifest.model!r} "
+                             f"(dim {manifest.dim}), not {embedder.name!r}; run `{REBUILD}`")
+        return cls(Index.open(index_dir, manifest=manifest), embedder)
+
+    def reload(self) -> None:
+        """Pick up a new index generation written by an ingest (e.g. an upload)."""
+        fresh = Index.open(self.index.index_dir)
+        old, self.index = self.index, fresh
+        for name in ("documents", "doc_freq", "_country_rows"):
+            self.__dict__.pop(name, None)
+        old.close()
+
+    # --- corpus facts, cached per index generation -------------------------------------------------
+    @cached_property
+    def documents(self) -> dict[str, DocInfo]:
+        con = self.index.con
+        notes: dict[str, dict[int, str]] = {}
+        for doc_id, n, text in con.execute("SELECT doc_id, n, text FROM footnotes"):
+            notes.setdefault(doc_id, {})[n] = text
+        import json
+
+        return {
+            r["doc_id"]: DocInfo(r["doc_id"], r["title"], r["kind"], notes.get(r["doc_id"], {}), json.loads(r["meta"]))
+            for r in con.execute("SELECT doc_id, title, kind, meta FROM documents ORDER BY doc_id")
+        }
+
+    @cached_property
+    def doc_freq(self) -> Counter:
+        from chat.scoring import content_terms
+
+        counts: Counter = Counter()
+        for (text,) in self.index.con.execute("SELECT text FROM passages"):
+            counts.update(set(content_terms(text)))
+        return counts
+
+    def countries(self) -> list[tuple[str, int]]:
+        """Countries the corpus mentions, with passage counts, most mentioned first."""
+        rows = self.index.con.execute(
+            "SELECT country, count(DISTINCT row) AS n FROM mentions GROUP BY country ORDER BY n DESC, country"
+        )
+        return [(country, n) for country, n in rows]
+
+    def embed_question(self, question: str) -> np.ndarray:
+        with self._lock:  # one model call at a time: torch on 2 cores gains nothing from more
+            return self.embedder.embed([question])[0]
+
+    # --- filters -------------------------------------------------------------------------------------
+    def resolve_doc(self, doc_id: str | None) -> str | None:
+        if not doc_id:
+            return None
+        if doc_id not in self.documents:
+            raise UnknownDocument(f"unknown document {doc_id!r}. Documents: {', '.join(self.documents)}")
+        return doc_id
+
+    def resolve_country(self, country: str | None) -> str | None:
+        if not country or not country.strip():
+            return None
+        from ingest.countries import resolve_country
+
+        return resolve_country(country, available=[c for c, _ in self.countries()])
+
+    def allowed_rows(self, country: str | None, doc_id: str | None) -> np.ndarray | None:
+        rows: set[int] | None = None
+        if doc_id:
+            rows = {r for (r,) in self.index.con.execute("SELECT row FROM passages WHERE doc_id = ?", (doc_id,))}
+        if country:
+            in_country = {r for (r,) in self.index.con.execute("SELECT row FROM mentions WHERE country = ?",
+                                                               (country,))}
+            rows = in_country if rows is None else rows & in_country
+        return None if rows is None else np.array(sorted(rows), dtype=np.int64)
+
+    # --- answers ---------------------------------------------------------------------------------------
+    def answer(self, question: str, *, country: str | None = None, doc_id: str | None = None, k: int = 5,
+               retriever: str = "hybrid", previous: str | None = None) -> dict:
+        from chat.answer import compose_answer
+        from chat.followup import resolve_followup
+
+        if retriever not in RETRIEVERS:
+            raise UsageError(f"unknown retriever {retriever!r}; use one of {', '.join(RETRIEVERS)}")
+        if k < 1 or k > 100:
+            raise UsageError("-k must be between 1 and 100")
+        asked = clean_question(question)
+        country = self.resolve_country(country)
+        doc_id = self.resolve_doc(doc_id)
+        if country is None and doc_id is None and previous is None:
+            from ingest.countries import general_country_question
+
+            general = general_country_question(asked)
+            if general is not None and general in dict(self.countries()):
+                return self.brief(general, question=asked)
+        query = resolve_followup(asked, previous) if previous else asked
+        qvec = self.embed_question(query)
+        allowed = self.allowed_rows(country, doc_id)
+        hits = retrieve(self.index, query, qvec, k=k, retriever=retriever, allowed=allowed,
+                        config=self.retrieve_config)
+        evidence = Evidence(
+            question=query,
+            question_vector=qvec,
+            hits=tuple(hits),
+            sentence_vectors=self.index.sentence_vectors_at([h.row for h in hits]),
+            documents=self.documents,
+            doc_freq=self.doc_freq,
+            n_passages=self.index.manifest.passages,
+        )
+        result = compose_answer(evidence)
+        result["question"] = asked
+        if query != asked:
+            result["resolved_question"] = query
+        result["filters"] = {"country": country, "doc_id": doc_id}
+        return result
+
+    def brief(self, country: str, *, question: str | None = None) -> dict:
+        from chat.brief import country_brief
+
+        canonical = self.resolve_country(country)
+        return country_brief(self, canonical, question=question)

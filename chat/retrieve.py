@@ -1,0 +1,88 @@
+"""Dense (FAISS) and BM25 (SQLite FTS5) candidates, fused with reciprocal rank fusion.
+
+Filters arrive as a set of allowed passage rows and are applied inside both
+searches, before ranking; an empty set means nothing matches, never "all".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from chat.evidence import Hit
+from index.reader import Index
+from index.store import fts_query
+
+RETRIEVERS = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True, slots=True)
+class RetrieveConfig:
+    candidates: int = 50  # per retriever, before fusion
+    rrf_k: int = 60  # the usual RRF constant: damps the head so both lists count
+    bm25_weights: tuple[float, float, float] = (1.0, 0.5, 0.3)  # text, section, title columns
+
+
+def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    from index.vectors import search
+
+    scores, rows = search(index.vectors, qvec[None, :].astype(np.float32), n, allowed)
+    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+
+
+def bm25_candidates(index: Index, question: str, n: int, allowed: np.ndarray | None,
+                    weights: tuple[float, float, float]) -> list[tuple[int, float]]:
+    match = fts_query(question)
+    if match is None or (allowed is not None and len(allowed) == 0):
+        return []
+    sql = f"SELECT rowid, bm25(passages_fts, {weights[0]}, {weights[1]}, {weights[2]}) AS s FROM passages_fts " \
+          "WHERE passages_fts MATCH ?"
+    params: list = [match]
+    if allowed is not None:
+        sql += f" AND rowid IN ({','.join('?' * len(allowed))})"
+        params.extend(int(r) for r in allowed)
+    sql += " ORDER BY s LIMIT ?"
+    params.append(n)
+    # FTS5's bm25() is lower-is-better; flip it so every score reads higher-is-better
+    return [(int(r), -float(s)) for r, s in index.con.execute(sql, params)]
+
+
+def fuse(lists: list[list[tuple[int, float]]], rrf_k: int) -> list[tuple[int, float]]:
+    fused: dict[int, float] = {}
+    for ranked in lists:
+        for rank, (row, _) in enumerate(ranked, start=1):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (rrf_k + rank)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def retrieve(
+    index: Index,
+    question: str,
+    qvec: np.ndarray,
+    *,
+    k: int = 5,
+    retriever: str = "hybrid",
+    allowed: np.ndarray | None = None,
+    config: RetrieveConfig = RetrieveConfig(),
+) -> list[Hit]:
+    if retriever not in RETRIEVERS:
+        raise ValueError(f"retriever must be one of {RETRIEVERS}")
+    n = max(config.candidates, k)
+    dense = dense_candidates(index, qvec, n, allowed) if retriever in ("hybrid", "dense") else []
+    lexical = bm25_candidates(index, question, n, allowed, config.bm25_weights) if retriever != "dense" else []
+    if retriever == "hybrid":
+        ranked = fuse([dense, lexical], config.rrf_k)
+    else:
+        ranked = dense or lexical
+    ranked = ranked[:k]
+    rows = [row for row, _ in ranked]
+    bm25 = dict(lexical)
+    # cosine for every hit, also those only BM25 found: the answer step weighs it
+    cosines = index.passage_vectors[rows] @ qvec if rows else np.zeros(0)
+    return [
+        Hit(passage=p, rank=i, score=score, dense=float(cos), bm25=bm25.get(row), row=row)
+        for i, ((row, score), p, cos) in enumerate(
+            zip(ranked, index.passages_at(rows), cosines, strict=True), start=1
+        )
+    ]

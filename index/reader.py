@@ -1,0 +1,100 @@
+"""An index opened for reading: manifest checked first, then SQLite, FAISS and the vector arrays."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.manifest import Manifest, read_manifest
+from index.store import open_store, passage_from_row
+from ingest.errors import REBUILD, CorruptIndex
+from ingest.records import Document, Passage
+
+
+@dataclass
+class Index:
+    index_dir: Path
+    manifest: Manifest
+    con: sqlite3.Connection
+    passage_vectors: np.ndarray  # (n, d) float32, memory-mapped
+    sentence_vectors: np.ndarray  # (m, d) float16, memory-mapped
+    vectors: object | None  # the FAISS index, None when opened only to reuse records
+
+    @classmethod
+    def open(cls, index_dir: Path, *, manifest: Manifest | None = None, with_vectors: bool = True) -> Index:
+        manifest = manifest or read_manifest(index_dir)
+        con = open_store(manifest.data_file(index_dir, "store", ".sqlite"))
+        try:
+            passage_vectors = _load_array(manifest.data_file(index_dir, "passages", ".npy"))
+            sentence_vectors = _load_array(manifest.data_file(index_dir, "sentences", ".npy"))
+            count = con.execute("SELECT count(*) FROM passages").fetchone()[0]
+            if count != manifest.passages or passage_vectors.shape != (count, manifest.dim):
+                raise CorruptIndex(f"index at {index_dir} is inconsistent ({count} passages, vectors "
+                                   f"{passage_vectors.shape}, manifest {manifest.passages}); run `{REBUILD}`")
+            vectors = None
+            if with_vectors:
+                from index.vectors import load_vector_index
+
+                vectors = load_vector_index(manifest.data_file(index_dir, "vectors", ".faiss"))
+                if vectors.ntotal != count:
+                    raise CorruptIndex(f"vector index at {index_dir} holds {vectors.ntotal} vectors for {count} "
+                                       f"passages; run `{REBUILD}`")
+        except BaseException:
+            con.close()
+            raise
+        return cls(index_dir, manifest, con, passage_vectors, sentence_vectors, vectors)
+
+    def close(self) -> None:
+        self.con.close()
+
+    # --- records -------------------------------------------------------------------------------------
+    def document(self, source: str, sha256: str) -> Document | None:
+        """The stored document of ``source`` if its content is unchanged, else None."""
+        r = self.con.execute("SELECT * FROM documents WHERE source = ? AND sha256 = ?", (source, sha256)).fetchone()
+        if r is None:
+            return None
+        notes = dict(self.con.execute("SELECT n, text FROM footnotes WHERE doc_id = ?", (r["doc_id"],)).fetchall())
+        return Document(doc_id=r["doc_id"], title=r["title"], kind=r["kind"], source=r["source"], text=r["text"],
+                        footnotes=notes, meta=json.loads(r["meta"]))
+
+    def passages_of(self, doc_id: str) -> tuple[list[Passage], np.ndarray, np.ndarray]:
+        rows = self.con.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY row", (doc_id,)).fetchall()
+        passages = [passage_from_row(r) for r in rows]
+        if not rows:
+            return [], self.passage_vectors[:0], self.sentence_vectors[:0]
+        first, last = rows[0]["row"], rows[-1]["row"]
+        s0 = rows[0]["sentence_row"]
+        s1 = rows[-1]["sentence_row"] + len(passages[-1].sentences)
+        return passages, np.array(self.passage_vectors[first : last + 1]), np.array(self.sentence_vectors[s0:s1])
+
+    def passages_at(self, rows: Sequence[int]) -> list[Passage]:
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        found = {r["row"]: passage_from_row(r)
+                 for r in self.con.execute(f"SELECT * FROM passages WHERE row IN ({marks})", list(rows))}
+        return [found[r] for r in rows if r in found]
+
+    def sentence_vectors_at(self, rows: Sequence[int]) -> dict[str, np.ndarray]:
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        out = {}
+        for r in self.con.execute(f"SELECT passage_id, sentences, sentence_row FROM passages WHERE row IN ({marks})",
+                                  list(rows)):
+            n = len(json.loads(r["sentences"]))
+            out[r["passage_id"]] = np.asarray(self.sentence_vectors[r["sentence_row"] : r["sentence_row"] + n],
+                                              dtype=np.float32)
+        return out
+
+
+def _load_array(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as err:
+        raise CorruptIndex(f"index file {path} is missing or corrupt ({err}); run `{REBUILD}`") from err

@@ -1,0 +1,172 @@
+"""Documents -> Passages: heading-aware, sentence-aligned, never across a section or a speaker.
+
+Pure: a Document in, Passages out. Every Passage is an exact slice of the
+document's clean text and carries its section, page, speaker, time, the
+report's footnote numbers (per sentence too) and the countries it mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ingest.records import Block, Document, Marker, Passage, Sentence
+from ingest.sentences import split_sentences
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkConfig:
+    target_words: int = 120  # pack paragraphs up to about this many words
+    max_words: int = 200  # a passage grows past this only if one sentence does
+    min_words: int = 40  # a shorter tail is merged into the passage before it when it fits
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+def _countries_in(text: str) -> tuple[str, ...]:
+    from ingest.countries import countries_in
+
+    return countries_in(text)
+
+
+def _effective_kinds(blocks: Sequence[Block]) -> list[str]:
+    """Of a run of consecutive "headings", only one titles a section; the rest are content.
+
+    Before a paragraph the last line of the run is the title (a cover page's
+    lines come before "Foreword"); a run that ends the document is a heading
+    followed by a list of short lines (names, items), so the first is the title.
+    """
+    kinds = [b.kind for b in blocks]
+    i = 0
+    while i < len(blocks):
+        if kinds[i] != "heading":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(blocks) and kinds[j + 1] == "heading":
+            j += 1
+        title = j if j + 1 < len(blocks) and kinds[j + 1] == "para" else i
+        for x in range(i, j + 1):
+            if x != title:
+                kinds[x] = "para"
+        i = j + 1
+    return kinds
+
+
+def _groups(doc: Document) -> list[tuple[str | None, list[Block]]]:
+    """Runs of content blocks that a passage may span: same section, same speaker turn."""
+    groups: list[tuple[str | None, list[Block]]] = []
+    section: str | None = None
+    current: list[Block] = []
+    blocks = doc.blocks or (Block("para", 0, len(doc.text)),)
+    for block, kind in zip(blocks, _effective_kinds(blocks), strict=True):
+        if kind == "heading":
+            if current:
+                groups.append((section, current))
+            current = []
+            section = doc.text[block.char_start : block.char_end].strip()
+        elif kind == "turn":
+            if current:
+                groups.append((section, current))
+            groups.append((section, [block]))
+            current = []
+        else:
+            current.append(block)
+    if current:
+        groups.append((section, current))
+    return groups
+
+
+def _units(doc: Document, blocks: list[Block], config: ChunkConfig) -> list[list[tuple[int, int, Block]]]:
+    """Paragraphs as lists of sentence spans; a paragraph over max_words is cut into even sentence packs."""
+    units: list[list[tuple[int, int, Block]]] = []
+    for block in blocks:
+        spans = split_sentences(doc.text, block.char_start, block.char_end)
+        counts = [word_count(doc.text[s:e]) for s, e in spans]
+        total = sum(counts)
+        if total <= config.max_words:
+            if spans:
+                units.append([(s, e, block) for s, e in spans])
+            continue
+        budget = total / -(-total // config.target_words)  # even packs of about target_words
+        pack: list[tuple[int, int, Block]] = []
+        words = 0
+        for (s, e), n in zip(spans, counts, strict=True):
+            if pack and words + n / 2 > budget:
+                units.append(pack)
+                pack, words = [], 0
+            pack.append((s, e, block))
+            words += n
+        if pack:
+            units.append(pack)
+    return units
+
+
+def _pack(doc: Document, units: list[list[tuple[int, int, Block]]], config: ChunkConfig):
+    chunks: list[list[tuple[int, int, Block]]] = []
+    words: list[int] = []
+    for unit in units:
+        n = sum(word_count(doc.text[s:e]) for s, e, _ in unit)
+        if chunks and words[-1] < config.target_words and words[-1] + n <= config.max_words:
+            chunks[-1].extend(unit)
+            words[-1] += n
+        else:
+            chunks.append(list(unit))
+            words.append(n)
+    if len(chunks) > 1 and words[-1] < config.min_words and words[-2] + words[-1] <= config.max_words * 1.25:
+        chunks[-2].extend(chunks.pop())
+    return chunks
+
+
+def _sentence_footnotes(markers: Sequence[Marker], starts: list[int]) -> list[tuple[int, ...]]:
+    """Footnote numbers per sentence: a marker belongs to the sentence it follows."""
+    per: list[list[int]] = [[] for _ in starts]
+    for marker in markers:
+        # the last sentence that starts strictly before the marker
+        i = bisect.bisect_left(starts, marker.pos) - 1
+        if i >= 0 and marker.n not in per[i]:
+            per[i].append(marker.n)
+    return [tuple(x) for x in per]
+
+
+def chunk(
+    doc: Document,
+    config: ChunkConfig = ChunkConfig(),
+    countries: Callable[[str], tuple[str, ...]] = _countries_in,
+) -> list[Passage]:
+    groups = [(section, _pack(doc, _units(doc, blocks, config), config)) for section, blocks in _groups(doc)]
+    all_spans = sorted((s, e) for _, chunks in groups for c in chunks for s, e, _ in c)
+    starts = [s for s, _ in all_spans]
+    notes = dict(zip(all_spans, _sentence_footnotes(doc.markers, starts), strict=True))
+    passages: list[Passage] = []
+    for section, chunks in groups:
+        for c in chunks:
+            first, last = c[0], c[-1]
+            start, end = first[0], last[1]
+            text = doc.text[start:end]
+            sentences = tuple(Sentence(s, e, notes[(s, e)]) for s, e, _ in c)
+            footnotes = tuple(sorted({n for sent in sentences for n in sent.footnotes}))
+            block = first[2]
+            passages.append(
+                Passage(
+                    passage_id=f"{doc.doc_id}:{len(passages)}",
+                    doc_id=doc.doc_id,
+                    text=text,
+                    char_start=start,
+                    char_end=end,
+                    section=section,
+                    page=block.page,
+                    page_label=block.page_label,
+                    speaker=block.speaker,
+                    start_s=block.start_s,
+                    end_s=block.end_s,
+                    footnotes=footnotes,
+                    countries=countries(text),
+                    sentences=sentences,
+                )
+            )
+    return passages

@@ -1,0 +1,63 @@
+"""python -m ingest [PATH ...] [--index-dir DIR] [--model NAME] [--rebuild]"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ingest.errors import QuotableError
+
+DEFAULT_INDEX = ".index"
+
+
+def default_index_dir() -> str:
+    return os.environ.get("QUOTABLE_INDEX", DEFAULT_INDEX)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from index.embed import DEFAULT_MODEL
+
+    ap = argparse.ArgumentParser(
+        prog="python -m ingest",
+        description="Clean, chunk, embed and index documents (PDF, text, Markdown, HTML, SRT/VTT, speaker-turn "
+                    "transcripts). Unchanged files are not re-embedded.",
+    )
+    ap.add_argument("paths", nargs="*", type=Path, default=[Path("corpus")],
+                    help="files or folders, searched recursively (default: corpus/)")
+    ap.add_argument("--index-dir", type=Path, default=Path(default_index_dir()),
+                    help="where the index lives (default: .index, or $QUOTABLE_INDEX)")
+    ap.add_argument("--model", default=DEFAULT_MODEL,
+                    help=f"embedding model: {DEFAULT_MODEL} (default, shipped offline) or a local "
+                         "sentence-transformers folder")
+    ap.add_argument("--rebuild", action="store_true", help="re-embed everything, ignoring the current index")
+    ap.add_argument("--max-mb", type=float, default=50.0, help="refuse files larger than this (default 50 MB)")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from index.build import IngestConfig, ingest_paths
+
+    config = IngestConfig(model=args.model, rebuild=args.rebuild, max_bytes=int(args.max_mb * 1_000_000))
+    try:
+        report = ingest_paths(args.paths, args.index_dir, config, progress=not args.quiet)
+    except QuotableError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: the previous index is unchanged", file=sys.stderr)
+        return 130
+    for path, reason in report.failed:
+        print(f"error: {path}: {reason}", file=sys.stderr)
+    print(
+        f"indexed {report.documents} documents, {report.passages} passages, {report.footnotes} footnotes "
+        f"in {report.seconds:.1f} s ({report.embedded_files} embedded, {report.reused_files} unchanged)"
+        f" -> {args.index_dir}"
+    )
+    if report.failed:
+        print(f"{len(report.failed)} file(s) failed; the others are indexed", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,98 @@
+"""The records that flow through Quotable: a Document and the Passages cut from it.
+
+A Passage is made once, at chunk time, with everything a footnote needs, so
+nothing downstream goes back to the file. Char offsets refer to the
+document's clean text: ``doc.text[p.char_start:p.char_end] == p.text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+KINDS = ("report", "transcript", "article")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One structural unit of a document's clean text.
+
+    ``kind`` is "heading", "para" or "turn" (one speaker's turn, or one
+    subtitle cue). Blocks are in document order and do not overlap; the
+    chunker never lets a passage cross a heading or a change of speaker.
+    """
+
+    kind: str
+    char_start: int
+    char_end: int
+    page: int | None = None
+    page_label: str | None = None
+    speaker: str | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A footnote marker removed from the body: it stood at ``pos`` of the clean text."""
+
+    pos: int
+    n: int
+
+
+def _frozen(mapping: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    doc_id: str
+    title: str
+    kind: str
+    source: str
+    text: str
+    blocks: tuple[Block, ...] = ()
+    footnotes: Mapping[int, str] = field(default_factory=dict)
+    markers: tuple[Marker, ...] = ()
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown document kind {self.kind!r}")
+        object.__setattr__(self, "footnotes", _frozen(self.footnotes))
+        object.__setattr__(self, "meta", _frozen(self.meta))
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a passage, in the document's clean-text offsets.
+
+    ``footnotes`` are the report's own footnote numbers whose markers stood in
+    (or right after) this sentence, so a quote carries exactly its sources.
+    """
+
+    char_start: int
+    char_end: int
+    footnotes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    passage_id: str  # f"{doc_id}:{ordinal}", stable across re-ingests of the same file
+    doc_id: str
+    text: str
+    char_start: int
+    char_end: int
+    section: str | None = None
+    page: int | None = None
+    page_label: str | None = None
+    speaker: str | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    footnotes: tuple[int, ...] = ()
+    countries: tuple[str, ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.text[sentence.char_start - self.char_start : sentence.char_end - self.char_start]

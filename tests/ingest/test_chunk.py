@@ -1,0 +1,78 @@
+from ingest.chunk import ChunkConfig, chunk, word_count
+from ingest.records import Block, Document, Marker
+
+
+def _doc(text: str, blocks, markers=()) -> Document:
+    return Document("d", "T", "report", "d.txt", text, blocks=tuple(blocks), markers=tuple(markers))
+
+
+def _paragraphs(*parts: tuple[str, str]) -> tuple[str, list[Block]]:
+    text, blocks = "", []
+    for kind, body in parts:
+        if text:
+            text += "\n\n"
+        blocks.append(Block(kind, len(text), len(text) + len(body)))
+        text += body
+    return text, blocks
+
+
+def no_countries(text: str) -> tuple[str, ...]:
+    return ()
+
+
+def test_passages_are_exact_slices_and_never_cross_a_heading():
+    text, blocks = _paragraphs(
+        ("heading", "First Part"),
+        ("para", "One sentence here. Another sentence there."),
+        ("heading", "Second Part"),
+        ("para", "A third sentence. A fourth one."),
+    )
+    passages = chunk(_doc(text, blocks), countries=no_countries)
+    assert [p.section for p in passages] == ["First Part", "Second Part"]
+    for p in passages:
+        assert text[p.char_start : p.char_end] == p.text
+        assert "Part" not in p.text
+
+
+def test_long_paragraph_is_split_on_sentences_within_the_word_limit():
+    sentence = "This sentence has exactly eight words in it. "
+    body = (sentence * 60).strip()
+    text, blocks = _paragraphs(("para", body))
+    passages = chunk(_doc(text, blocks), ChunkConfig(target_words=120, max_words=200), countries=no_countries)
+    assert len(passages) > 1
+    assert all(word_count(p.text) <= 200 for p in passages)
+    assert all(p.text.endswith(".") for p in passages)
+    assert " ".join(p.text for p in passages) == body
+
+
+def test_turns_are_never_merged_across_speakers():
+    text = "Hello there. Short.\n\nReply here."
+    blocks = [Block("turn", 0, 19, speaker="A", start_s=60.0), Block("turn", 21, 32, speaker="B")]
+    passages = chunk(_doc(text, blocks), countries=no_countries)
+    assert [(p.speaker, p.text, p.start_s) for p in passages] == [("A", "Hello there. Short.", 60.0),
+                                                                 ("B", "Reply here.", None)]
+
+
+def test_markers_attach_to_the_sentence_they_follow():
+    text = "Russia is active. Serbia buys arms from China. Nothing here."
+    # markers stood right after "active." and after "arms"
+    markers = [Marker(17, 1), Marker(27, 2)]
+    blocks = [Block("para", 0, len(text))]
+    (p,) = chunk(_doc(text, blocks, markers), countries=no_countries)
+    assert [s.footnotes for s in p.sentences] == [(1,), (2,), ()]
+    assert p.footnotes == (1, 2)
+    assert [p.sentence_text(s) for s in p.sentences][1] == "Serbia buys arms from China."
+
+
+def test_consecutive_headings_are_kept_as_content():
+    text, blocks = _paragraphs(("heading", "Contributors"), ("heading", "Dr Jane Example"),
+                               ("heading", "Professor Max Sample"))
+    passages = chunk(_doc(text, blocks), countries=no_countries)
+    assert "Dr Jane Example" in passages[0].text and "Contributors" not in passages[0].text
+    assert passages[0].section == "Contributors"
+
+
+def test_passage_ids_are_stable_ordinals():
+    text, blocks = _paragraphs(("para", "A. B."), ("heading", "H"), ("para", "C."))
+    ids = [p.passage_id for p in chunk(_doc(text, blocks), countries=no_countries)]
+    assert ids == ["d:0", "d:1"]

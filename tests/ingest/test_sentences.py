@@ -1,0 +1,32 @@
+from ingest.sentences import split_sentences
+
+
+def texts(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def test_abbreviations_and_decimals_do_not_end_a_sentence():
+    text = "Dr. Smith paid $1.1 billion to the U.S. Army. He left."
+    assert texts(text) == ["Dr. Smith paid $1.1 billion to the U.S. Army.", "He left."]
+
+
+def test_quotes_and_exclamations_close_sentences():
+    assert texts('"Why?" she asked. It is over! Yes.') == ['"Why?" she asked.', "It is over!", "Yes."]
+
+
+def test_blank_line_always_ends_a_sentence():
+    assert texts("A heading without a stop\n\nThe body starts here.") == [
+        "A heading without a stop",
+        "The body starts here.",
+    ]
+
+
+def test_lower_case_continuation_is_not_a_boundary():
+    assert texts("Pretis d.d. is a munitions maker. It grew.") == ["Pretis d.d. is a munitions maker.", "It grew."]
+
+
+def test_spans_are_absolute_and_trimmed():
+    text = "xx  First one.  Second one.  "
+    spans = split_sentences(text, 2)
+    assert [text[s:e] for s, e in spans] == ["First one.", "Second one."]
+    assert spans[0][0] == 4

@@ -53,10 +53,11 @@ class Engine:
     def reload(self) -> None:
         """Pick up a new index generation written by an ingest (e.g. an upload)."""
         fresh = Index.open(self.index.index_dir)
-        old, self.index = self.index, fresh
-        for name in ("documents", "doc_freq", "_country_rows"):
+        # The old index is not closed here: a request on another thread may still be reading it;
+        # its connection closes when the last reference goes.
+        self.index = fresh
+        for name in ("documents", "doc_freq"):
             self.__dict__.pop(name, None)
-        old.close()
 
     # --- corpus facts, cached per index generation -------------------------------------------------
     @cached_property
@@ -162,3 +163,38 @@ class Engine:
 
         canonical = self.resolve_country(country)
         return country_brief(self, canonical, question=question)
+
+    # --- the source viewer and uploads ---------------------------------------------------------------
+    def source_context(self, doc_id: str, char_start: int, char_end: int, window: int = 700) -> dict:
+        """The quoted span with the document text around it, for checking a quote at its source."""
+        self.resolve_doc(doc_id)
+        r = self.index.con.execute("SELECT title, text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        text = r["text"]
+        if not (0 <= char_start <= char_end <= len(text)):
+            raise UsageError(f"offsets {char_start}-{char_end} are outside document {doc_id!r}")
+        lo = max(0, char_start - window)
+        hi = min(len(text), char_end + window)
+        # widen to whole words so the context doesn't start mid-word
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        while hi < len(text) and not text[hi].isspace():
+            hi += 1
+        passage = self.index.con.execute(
+            "SELECT section, page, page_label, speaker, start_s FROM passages "
+            "WHERE doc_id = ? AND char_start <= ? AND char_end >= ? ORDER BY char_start LIMIT 1",
+            (doc_id, char_start, char_end),
+        ).fetchone()
+        where = dict(passage) if passage else {}
+        return {"doc_id": doc_id, "title": r["title"], "before": text[lo:char_start],
+                "quote": text[char_start:char_end], "after": text[char_end:hi], **where}
+
+    def add_documents(self, paths: list[Path], on_file=None):
+        """Ingest ``paths`` together with what the index already holds, then serve the new generation."""
+        from index.build import IngestConfig, ingest_paths
+
+        roots = [Path(p) for p in self.index.manifest.paths if Path(p).exists()]
+        wanted = list(dict.fromkeys([*roots, *paths]))
+        report = ingest_paths(wanted, self.index.index_dir, IngestConfig(model=self.embedder.name),
+                              embedder=self.embedder, progress=False, on_file=on_file)
+        self.reload()
+        return report

@@ -162,12 +162,12 @@ def ingest_paths(
             if reused is None:
                 fresh.append(len(docs))
             docs.append((doc, sha))
-        _write_generation(index_dir, docs, set(fresh), previous, embedder, config, progress, report)
+        _write_generation(index_dir, paths, docs, set(fresh), previous, embedder, config, progress, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write_generation(index_dir, docs, fresh, previous, embedder, config, progress, report) -> None:
+def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config, progress, report) -> None:
     from index.mentions import footnote_mentions, passage_mentions
     from index.vectors import build_vector_index, index_kind, save_vector_index
 
@@ -215,6 +215,7 @@ def _write_generation(index_dir, docs, fresh, previous, embedder, config, progre
         documents=len(docs),
         footnotes=sum(len(doc.footnotes) for doc, _ in docs),
         files={doc.source: sha for doc, sha in docs},
+        paths=[str(p) for p in paths],
         vector_index="flat",
     )
     vector_index = build_vector_index(all_vectors)

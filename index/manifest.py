@@ -27,6 +27,7 @@ class Manifest:
     documents: int
     footnotes: int
     files: dict[str, str] = field(default_factory=dict)  # source path -> sha256
+    paths: list[str] = field(default_factory=list)  # the paths ingested: what an upload re-ingests with
     vector_index: str = "flat"
     format: int = FORMAT
     quotable: str = "0.1.0"

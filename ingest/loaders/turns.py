@@ -1,0 +1,279 @@
+"""Plain-text speaker-turn transcripts -> a Document with one "turn" block per speech.
+
+The format (Hansard excerpts, interview and podcast transcripts)::
+
+    # Title
+    # other header lines: house, date, source, licence
+    [18:47] Lord Alderdice (Liberal Democrat): My Lords, ...
+    a second paragraph of the same speech
+    [... speech continues; rest not included ...]
+
+    Lord Ahmad of Wimbledon (Con) [Minister replying; time not shown]: My Lords, ...
+
+Header lines are metadata, and square-bracketed editorial notes are not
+speech: neither reaches the clean text, so no quote can contain them. The
+speaker is the bare name, for citations ("Lord Alderdice, 18:47"); party and
+role go to ``meta["speakers"]``. Everything but ``transcript_document`` is pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import IngestError
+from ingest.loaders.common import find_date, humanise
+from ingest.records import Block, Document
+
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+_HEAD = re.compile(
+    rf"""^[ \t]*(?:\[(?P<time>{_TIME})\][ \t]*)?
+    (?P<name>[^\W\d_][^\s:()\[\],;]*(?:[ \t]+[^\s:()\[\],;]+){{0,7}}?)
+    (?P<parens>(?:[ \t]*\([^()\n]*\))*)
+    (?P<tags>(?:[ \t]*\[[^\[\]\n]*\])*)
+    [ \t]*:(?=\s|$)[ \t]*""",
+    re.X,
+)
+_PAREN = re.compile(r"\(([^()\n]*)\)")
+_TAG = re.compile(r"\[([^\[\]\n]*)\]")
+# Lower-case words that occur inside personal names and titles ("Lord Ahmad of Wimbledon").
+_PARTICLES = frozenset(
+    "of the de da das do dos del della di van von der den ten ter la le les du al el bin ibn bint y and".split()
+)
+_WHOLE_LINE_NOTE = re.compile(r"^[ \t]*\[([^\[\]]*)\][ \t]*$", re.M)
+# Inline notes: "[... continues ...]", "[GAP: ...]", "[APPLAUSE]". Short all-caps brackets
+# ("[EU]") are usually a word an editor put into a quote, so they stay.
+_INLINE_NOTE = re.compile(r"\[((?:\.\.\.|…)[^\[\]]*|[A-Z][A-Z'\- ]*[:;][^\[\]]*|[A-Z][A-Z'\- ]{4,})\]")
+_LICENCE = re.compile(r"\blicen[cs]e", re.I)
+_SOURCE = re.compile(r"^source\s*:\s*", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The opening of a turn: who speaks, when, and the editorial tags around the name."""
+
+    speaker: str
+    affiliation: str | None
+    start_s: float | None
+    notes: tuple[str, ...]
+    rest: str  # the speech on the same line, after the colon
+
+
+@dataclass(slots=True)
+class _Turn:
+    speaker: str | None
+    affiliation: str | None = None
+    start_s: float | None = None
+    notes: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def seconds(stamp: str) -> float | None:
+    """ "18:47" -> 67620.0 (HH:MM), "00:01:02.5" -> 62.5 (HH:MM:SS); None if it is not a time."""
+    if not re.fullmatch(_TIME, stamp.strip()):
+        return None
+    parts = stamp.strip().replace(",", ".").split(":")
+    hours, minutes = int(parts[0]), int(parts[1])
+    secs = float(parts[2]) if len(parts) == 3 else 0.0
+    if minutes > 59 or secs >= 60:
+        return None
+    return hours * 3600.0 + minutes * 60.0 + secs
+
+
+def _name_like(name: str) -> bool:
+    words = name.split()
+    if not words or len(name) > 80 or not words[0][0].isupper():
+        return False
+    for word in words[1:]:
+        core = word.strip(".'’-")
+        if not core or not (core[0].isupper() or core.isdigit() or core.lower() in _PARTICLES):
+            return False
+    return words[-1].lower() not in _PARTICLES
+
+
+def parse_head(line: str) -> Head | None:
+    """The speaker and time that open ``line``, or None if it does not open a turn."""
+    match = _HEAD.match(line)
+    if not match or not _name_like(match["name"]):
+        return None
+    start = seconds(match["time"]) if match["time"] else None
+    affiliation: list[str] = []
+    notes: list[str] = []
+    for group, pattern, keep in (("parens", _PAREN, affiliation), ("tags", _TAG, notes)):
+        for inner in pattern.findall(match[group]):
+            stamp = seconds(inner)
+            if stamp is not None and start is None:
+                start = stamp
+            elif stamp is None and inner.strip():
+                keep.append(inner.strip())
+    return Head(
+        speaker=match["name"].strip(),
+        affiliation=" ".join(f"({a})" for a in affiliation) or None,
+        start_s=start,
+        notes=tuple(notes),
+        rest=line[match.end() :].strip(),
+    )
+
+
+def strip_editorial(text: str) -> tuple[str, list[str]]:
+    """Speech without its editorial brackets, and the notes that were taken out."""
+    notes: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        notes.append(" ".join(match[1].split()))
+        return ""
+
+    text = _WHOLE_LINE_NOTE.sub(take, text)
+    text = _INLINE_NOTE.sub(take, text)
+    lines = (re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line), [n for n in notes if n]
+
+
+def split_header(text: str) -> tuple[list[str], str]:
+    """The leading "#" lines (without the "#") and the rest of the text."""
+    lines = text.split("\n")
+    header: list[str] = []
+    i = 0
+    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith("#")):
+        if lines[i].strip():
+            header.append(lines[i].strip().lstrip("#").strip())
+        i += 1
+    return header, "\n".join(lines[i:])
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [p.strip("\n") for p in re.split(r"\n[ \t]*\n", body) if p.strip()]
+
+
+def _is_note(paragraph: str) -> bool:
+    match = _WHOLE_LINE_NOTE.fullmatch(paragraph.strip())
+    return bool(match) and seconds(match[1]) is None
+
+
+def looks_like_turns(text: str) -> bool:
+    """Whether ``text`` is a speaker-turn transcript, judged from its content.
+
+    At least two turns; at least half of the paragraphs (editorial notes
+    aside) open with a speaker; and a speaker who speaks twice or a
+    timestamp, which a report's "Note: ..." paragraphs lack.
+    """
+    _, body = split_header(text.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = [p for p in _paragraphs(body) if not _is_note(p)]
+    if not paragraphs:
+        return False
+    opening = 0
+    heads: list[Head] = []
+    for paragraph in paragraphs:
+        found = [h for h in map(parse_head, paragraph.split("\n")) if h]
+        heads.extend(found)
+        opening += parse_head(paragraph.split("\n", 1)[0]) is not None
+    speakers = [h.speaker for h in heads]
+    recurring = len(set(speakers)) < len(speakers) or any(h.start_s is not None for h in heads)
+    return len(heads) >= 2 and opening * 2 >= len(paragraphs) and recurring
+
+
+def _turns(body: str) -> tuple[list[_Turn], list[str]]:
+    turns: list[_Turn] = []
+    editorial: list[str] = []
+    current: _Turn | None = None
+    for paragraph in _paragraphs(body):
+        if _is_note(paragraph):
+            editorial.append(" ".join(paragraph.strip()[1:-1].split()))
+            current = None  # after a gap, unattributed text is not the previous speaker's
+            continue
+        for line in paragraph.split("\n"):
+            head = parse_head(line)
+            if head:
+                current = _Turn(head.speaker, head.affiliation, head.start_s, list(head.notes), [head.rest])
+                turns.append(current)
+            elif current is None:
+                current = _Turn(None, lines=[line])
+                turns.append(current)
+            else:
+                current.lines.append(line)
+    return turns, editorial
+
+
+def _header_meta(header: list[str]) -> dict[str, str]:
+    meta = {"header": "\n".join(header)}
+    for line in header:
+        if "date" not in meta and (date := find_date(line)):
+            meta["date"] = date
+        if "licence" not in meta and _LICENCE.search(line):
+            meta["licence"] = line
+        if "source" not in meta and _SOURCE.match(line):
+            meta["source"] = _SOURCE.sub("", line)
+    return meta
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A parsed transcript: ``text[b.char_start:b.char_end]`` is exactly one speech.
+
+    Turns are joined by a blank line and no editorial bracket is left in
+    ``text``. ``meta``: "header" (the "#" lines), "date", "licence",
+    "source", "speakers" ("Name (Party); ..."), "turn_notes" (one line per
+    block with tags or cut notes, "turn N (Name): ...", N counting
+    ``blocks`` from 1) and "editorial" (the notes between turns).
+    """
+
+    text: str
+    blocks: tuple[Block, ...]
+    meta: dict[str, str]
+    title: str | None
+
+
+def parse_transcript(text: str) -> Transcript:
+    """The speeches, turn blocks, metadata and title of a transcript's text. Pure."""
+    header, body = split_header(text.replace("\r\n", "\n").replace("\r", "\n"))
+    turns, editorial = _turns(body)
+    meta = _header_meta(header)
+    parts: list[str] = []
+    blocks: list[Block] = []
+    labels: dict[str, str] = {}
+    notes: list[str] = []
+    pos = 0
+    for turn in turns:
+        speech, removed = strip_editorial("\n".join(turn.lines))
+        if turn.speaker:
+            label = f"{turn.speaker} {turn.affiliation}" if turn.affiliation else turn.speaker
+            if len(label) > len(labels.get(turn.speaker, "")):
+                labels[turn.speaker] = label
+        if not speech:
+            editorial.extend(removed)
+            continue
+        if parts:
+            pos += 2
+        kind = "turn" if turn.speaker else "para"
+        blocks.append(Block(kind, pos, pos + len(speech), speaker=turn.speaker, start_s=turn.start_s))
+        parts.append(speech)
+        pos += len(speech)
+        if turn.notes or removed:
+            notes.append(f"turn {len(blocks)} ({turn.speaker}): " + "; ".join(turn.notes + removed))
+    meta.update(
+        speakers="; ".join(labels.values()),
+        turn_notes="\n".join(notes),
+        editorial="\n".join(editorial),
+    )
+    return Transcript(
+        text="\n\n".join(parts),
+        blocks=tuple(blocks),
+        meta={k: v for k, v in meta.items() if v},
+        title=header[0] if header else None,
+    )
+
+
+def transcript_document(path: Path, text: str) -> Document:
+    parsed = parse_transcript(text)
+    if not parsed.text:
+        raise IngestError(str(path), "no speech left in this transcript once editorial notes are removed")
+    return Document(
+        doc_id=path.stem,
+        title=parsed.title or humanise(path.stem),
+        kind="transcript",
+        source=str(path),
+        text=parsed.text,
+        blocks=parsed.blocks,
+        meta=parsed.meta,
+    )

@@ -1,0 +1,261 @@
+"""Extracted pages -> clean text with structure, footnotes and marker positions (pure; no I/O).
+
+Text pulled from a PDF keeps the page's furniture: footnote definitions where
+page bottoms were, paragraphs cut by page breaks, markers glued to words and
+characters the extractor misread. ``clean_pages`` undoes that and says where
+each heading, paragraph and marker stands in the clean text, so the chunker
+and the citations never go back to the raw pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingest.footnotes import (
+    ends_sentence,
+    link_markers,
+    link_markers_from,
+    split_footnotes,
+    split_footnotes_after,
+)
+from ingest.records import Block, Marker
+
+__all__ = [
+    "Cleaned", "Page", "clean_pages", "fix_noise", "guess_title", "is_heading", "link_markers",
+    "split_footnotes",
+]
+
+_ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?![\s*])([^*\n]{1,200}?)(?<![\s*])\1(?![\w*])")
+_ESCAPED = re.compile(r"\\([$%&_#*\[\]])")
+# A Greek letter standing alone before "." or ")" in Latin text is a misread list letter.
+_GREEK_ITEM = re.compile(r"(?<![^\s(\[])([αβγδεζ])( ?)([.)])(?=\s+(\S)|$)")
+_GREEK_TO_LATIN = str.maketrans("αβγδεζ", "abcdef")
+_BULLET = re.compile(r"[-•▪◦●*·]\s+(?=[\"“'‘(]?[A-Z0-9])")
+_ENUMERATOR = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5}|[A-Za-z])[.)]\s+")
+_MD_HEADING = re.compile(r"#{1,6}\s+")
+_PAGE_FURNITURE = re.compile(r"(?:page\s+)?\d{1,5}(?:\s*(?:of|/)\s*\d+)?", re.IGNORECASE)
+_CLOSERS = "\"'”’)]*»"
+_OPENERS = "\"'“‘([*«"
+_WRAPPED_MAX = 160  # longer lines than any page holds: the text was not hard-wrapped
+_SHORT_LINE = 0.75  # of the widest line: a paragraph's last line usually stops short
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of extracted text; a .txt file is one Page with ``number=None``."""
+
+    text: str
+    number: int | None = None  # 1-based physical page number
+    label: str | None = None  # printed page label (pypdf reader.page_labels), e.g. "vii" or "7"
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    text: str  # paragraphs and headings separated by "\n\n"
+    blocks: tuple[Block, ...]  # "heading" / "para", in order
+    footnotes: dict[int, str]  # number -> clean definition
+    markers: tuple[Marker, ...]  # body markers removed from text, at their offsets in it
+
+
+def _greek_item(m: re.Match[str]) -> str:
+    letter, space, punct, following = m.groups()
+    if space or (following or "").islower():  # "α . offer" / "α. offer"; "the angle α. Then" stays
+        return letter.translate(_GREEK_TO_LATIN) + punct
+    return m.group(0)
+
+
+def fix_noise(text: str) -> str:
+    """Undo extraction noise that is not structure: odd spaces, soft hyphens, escapes, misread letters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00ad\n", "").replace("\u00ad", "")  # a soft hyphen only marks a break point
+    text = _INVISIBLE.sub("", _ODD_SPACE.sub(" ", text))
+    text = _EMPHASIS.sub(r"\2", text)  # Markdown emphasis left by a converter: "*Financial Times*"
+    text = _ESCAPED.sub(r"\1", text)  # "\$72 million"
+    text = re.sub(r"(?<=[A-Z])[®©](?=[A-Z])", "O", text)  # "DIPL®MACY": a ring logo read as a symbol
+    if len(re.findall(r"[α-ω]", text)) <= 3:  # Greek text keeps its letters
+        text = _GREEK_ITEM.sub(_greek_item, text)
+    text = re.sub(r" {2,}", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def is_heading(line: str) -> bool:
+    """A bare heading line: short, no closing full stop, its words mostly capitalised.
+
+    Short lines (up to six words) may be in sentence case ("Key findings");
+    longer ones must be in title case or capitals, which sentences are not.
+    """
+    s = line.strip()
+    if not s or "\n" in s or len(s) > 200 or "://" in s or _BULLET.match(s):
+        return False
+    s = _MD_HEADING.sub("", s, count=1)
+    if s.rstrip(_CLOSERS)[-1:] in ".,;:" or not re.search(r"[^\W\d_]{2}", s):
+        return False
+    words = _ENUMERATOR.sub("", s, count=1).split()
+    if not words or len(words) > 25 or not (words[0][0].isupper() or words[0][0].isdigit()):
+        return False
+    last = re.sub(r"\W", "", words[-1])
+    if len(words) > 1 and last.islower() and len(last) <= 3:
+        return False  # ends on "the", "of", "and": a line cut mid-sentence
+    if len(words) <= 6:
+        return True
+    long_words = [w for w in words if len(re.sub(r"\W", "", w)) > 3]
+    capitalised = sum(1 for w in long_words if w.lstrip(_OPENERS)[:1].isupper())
+    return capitalised >= 0.6 * max(1, len(long_words))
+
+
+def _drop_furniture(text: str, page: Page) -> str:
+    """Drop a page number or label standing alone on the first or last line of a PDF page."""
+    if page.number is None:
+        return text
+    lines = text.split("\n")
+    marks = {str(page.number), (page.label or "").strip().lower()}
+    for idx in (0, -1):
+        nonblank = [i for i, line in enumerate(lines) if line.strip()]
+        if not nonblank:
+            break
+        i = nonblank[idx]
+        s = lines[i].strip().lower()
+        if s in marks or _PAGE_FURNITURE.fullmatch(s):
+            lines[i] = ""
+    return "\n".join(lines)
+
+
+def _join_lines(lines: list[str]) -> str:
+    text = lines[0]
+    for line in lines[1:]:
+        glue = "" if re.search(r"[^\W\d_]-$", text) and line[:1].islower() else " "
+        text += glue + line  # "peace-" + "keepers": a broken compound keeps its hyphen
+    return text
+
+
+def _paragraphs(chunk: str) -> list[str]:
+    """Paragraphs of a run of lines with no blank line between (PDF pages come out like that)."""
+    lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+    if not lines or max(len(line) for line in lines) > _WRAPPED_MAX:
+        return lines  # not wrapped to a page width: each line is a paragraph
+    short = _SHORT_LINE * max(60, *(len(line) for line in lines))
+    paras = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        ended = ends_sentence(prev) or prev.endswith(":")
+        lone_heading = len(paras[-1]) == 1 and is_heading(prev) and len(prev) < short
+        if (
+            _BULLET.match(line)
+            or _MD_HEADING.match(line)
+            or _MD_HEADING.match(prev)
+            or (ended and (len(prev) < short or _ENUMERATOR.match(line)))
+            or (ended and is_heading(line) and len(line) < short)
+            or (lone_heading and line[:1].isupper())
+        ):
+            paras.append([line])
+        else:
+            paras[-1].append(line)
+    return [_join_lines(p) for p in paras]
+
+
+@dataclass(slots=True)
+class _Unit:
+    kind: str
+    text: str
+    markers: list[Marker]
+    page: int | None
+    label: str | None
+    bullet: bool = False
+
+
+def _continues(prev: _Unit, nxt: _Unit) -> bool:
+    """Whether ``nxt`` carries on the paragraph a page break (or a footnote block) cut."""
+    if prev.kind != "para" or nxt.bullet or ends_sentence(prev.text):
+        return False
+    last_word = prev.text.split()[-1]
+    if last_word[-1] in ",-–—" or (last_word.islower() and len(last_word) <= 3):
+        return True  # "... often welcomed by", "... meetings,": no paragraph or heading ends so
+    if nxt.kind != "para":
+        return False
+    if nxt.text[:1].islower():
+        return True
+    return last_word[-1].isalnum() and len(prev.text.split()) >= 8
+
+
+def _trim(text: str, markers: list[Marker], start: int = 0) -> tuple[str, list[Marker]]:
+    """``text[start:]`` without surrounding whitespace, its markers moved to match."""
+    rest = text[start:]
+    lead = start + len(rest) - len(rest.lstrip())
+    text = rest.strip()
+    return text, [Marker(min(max(0, m.pos - lead), len(text)), m.n) for m in markers]
+
+
+def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str]]:
+    footnotes: dict[int, str] = {}
+    bodies: list[tuple[Page, str]] = []
+    last = 0
+    for page in pages:
+        raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page))
+        body, defs, last = split_footnotes_after(raw, last)
+        for n, definition in defs.items():
+            footnotes.setdefault(n, fix_noise(definition).strip())
+        bodies.append((page, body))
+    known = set(footnotes)
+    expect = min(known) if known else 1
+    units: list[_Unit] = []
+    for page, body in bodies:
+        for chunk in re.split(r"\n\s*\n", body):
+            for para in _paragraphs(chunk):
+                text, markers, expect = link_markers_from(para, known, expect)
+                text, markers = _trim(text, markers)
+                if not text:
+                    continue
+                kind = "heading" if is_heading(text) else "para"
+                bullet = _BULLET.match(text)
+                # A "#" or a bullet glyph is layout; the words after it are what a quote holds.
+                prefix = _MD_HEADING.match(text) if kind == "heading" else bullet
+                if prefix:
+                    text, markers = _trim(text, markers, prefix.end())
+                units.append(_Unit(kind, text, markers, page.number, page.label, bullet is not None))
+    return units, footnotes
+
+
+def _rejoin(units: list[_Unit]) -> list[_Unit]:
+    joined: list[_Unit] = []
+    for unit in units:
+        if joined and _continues(joined[-1], unit):
+            prev = joined[-1]
+            shift = len(prev.text) + 1
+            # A marker opening the continued part belongs to the words before the break.
+            prev.markers.extend(Marker(m.pos + shift if m.pos else len(prev.text), m.n) for m in unit.markers)
+            prev.text += " " + unit.text
+        else:
+            joined.append(unit)
+    return joined
+
+
+def clean_pages(pages: Sequence[Page]) -> Cleaned:
+    """Clean text, blocks, footnotes and marker positions of a document's pages, in order."""
+    units, footnotes = _units(pages)
+    parts: list[str] = []
+    blocks: list[Block] = []
+    markers: list[Marker] = []
+    offset = 0
+    for unit in _rejoin(units):
+        blocks.append(Block(unit.kind, offset, offset + len(unit.text), page=unit.page, page_label=unit.label))
+        markers.extend(Marker(offset + m.pos, m.n) for m in unit.markers)
+        parts.append(unit.text)
+        offset += len(unit.text) + 2
+    return Cleaned("\n\n".join(parts), tuple(blocks), footnotes, tuple(markers))
+
+
+def guess_title(cleaned: Cleaned) -> str | None:
+    """The document's first heading line, if a heading comes before any paragraph."""
+    fallback = None
+    for block in cleaned.blocks:
+        if block.kind != "heading":
+            break
+        text = cleaned.text[block.char_start:block.char_end]
+        if len(re.findall(r"[^\W\d_]{2,}", text)) >= 2:
+            return text
+        fallback = fallback or text
+    return fallback

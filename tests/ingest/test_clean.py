@@ -1,0 +1,267 @@
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.clean import Cleaned, Page, clean_pages, fix_noise, guess_title, is_heading
+
+REPORT = Path(__file__).resolve().parents[2] / "corpus" / "restoring-british-leadership-in-the-western-balkans.txt"
+
+
+def block_texts(cleaned: Cleaned, kind: str | None = None) -> list[str]:
+    return [cleaned.text[b.char_start:b.char_end] for b in cleaned.blocks if kind in (None, b.kind)]
+
+
+def marked(cleaned: Cleaned, n: int) -> list[str]:
+    """The 60 characters before each marker for footnote ``n``."""
+    return [cleaned.text[max(0, m.pos - 60):m.pos] for m in cleaned.markers if m.n == n]
+
+
+def assert_well_formed(cleaned: Cleaned) -> None:
+    for b in cleaned.blocks:
+        text = cleaned.text[b.char_start:b.char_end]
+        assert text and text == text.strip()
+    assert cleaned.text == "\n\n".join(block_texts(cleaned))
+    positions = [m.pos for m in cleaned.markers]
+    assert positions == sorted(positions)
+    assert all(0 <= p <= len(cleaned.text) for p in positions)
+    # A marker stands just after the words it belongs to, and taking it out left no gap.
+    assert all(p == 0 or cleaned.text[p - 1] != " " for p in positions)
+    assert "  " not in cleaned.text
+
+
+# --- noise and headings ------------------------------------------------------------------------
+
+
+def test_fix_noise_undoes_extraction_artifacts():
+    assert fix_noise("purchasing \\$72 million") == "purchasing $72 million"
+    assert fix_noise("NEW DIPL®MACY PROJECT") == "NEW DIPLOMACY PROJECT"
+    assert fix_noise("who would α . offer BiH and *b.* concrete") == "who would a. offer BiH and b. concrete"
+    assert fix_noise("the *Financial Times* board") == "the Financial Times board"
+    assert fix_noise("odd\u00a0 spaces\u200b and soft\u00adhyphen") == "odd spaces and softhyphen"
+
+
+def test_fix_noise_leaves_normal_text_alone():
+    for text in ("ACME® products, © 2025 Acme.", "The angle α. Then", "5 * 3 * 2 = 30", "AT&T paid $5.",
+                 "30 NATO peace- keepers", "Ελληνικά: α. β. γ. δ."):
+        assert fix_noise(text) == text
+
+
+@pytest.mark.parametrize("line", [
+    "Russia's Malign Influence in the Western Balkans",
+    "A Loss of Faith in Europe",
+    "1. Britain Must Champion Burden-Sharing to Bridge the Transatlantic Gap",
+    "Conclusions",
+    "Contributors",
+    "Foreword",
+    "Introduction",
+    "Key findings",
+])
+def test_bare_title_lines_are_headings(line):
+    assert is_heading(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Europe is at war.",
+    "- The United Kingdom must champion burden-sharing",
+    "Similarly, on migration, the United Kingdom, working alongside its allies, should invest directly in",
+    "The world's attention has shifted from the region and so people must",
+    "https://example.org/a",
+    "2025",
+    "",
+])
+def test_sentences_fragments_and_bullets_are_not_headings(line):
+    assert not is_heading(line)
+
+
+# --- the real report ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report() -> Cleaned:
+    return clean_pages([Page(REPORT.read_text(encoding="utf-8"))])
+
+
+def test_report_has_all_63_footnotes_with_their_text(report):
+    assert sorted(report.footnotes) == list(range(1, 64))
+    assert all(report.footnotes.values())
+    assert report.footnotes[12] == (
+        "https://www.voanews.com/a/united-states-sees-russia-humanitarian-center-serbia-spy-outpost/3902402.html"
+    )
+    assert report.footnotes[13] == (
+        "https://3gimbals.com/insights/the-hybrid-architecture-of-russian-intelligence-in-the-western-balkans/"
+    )
+    assert report.footnotes[22] == (
+        "This ban on the export of Bosnian-made arms and munitions to Ukraine was itself engineered by "
+        "the Russian-aligned SNSD and HDZ blocs."
+    )
+    assert report.footnotes[50] == (
+        "https://www.gmfus.org/news/western-balkans-and-chinas-digital-silk-road-keen-strategic-cooperation"
+        "-or-cautious-limited"
+    )
+    assert report.footnotes[3] == (
+        "https://www.politico.eu/article/with-all-eyes-on-ukraine-europe-is-urged-not-to-forget-the-other-hotspot/"
+    )
+    assert report.footnotes[63] == (
+        "https://newlinesinstitute.org/political-systems/dayton-plus-a-policymakers-guide-to-constitutional"
+        "-reform-in-bosnia-and-herzegovina/"
+    )
+    assert all(len(d) < 300 and "$" not in d and "\\" not in d for d in report.footnotes.values())
+
+
+def test_report_definitions_leave_the_body(report):
+    assert "https://" not in report.text
+    assert "This ban on the export" not in report.text
+
+
+def test_report_markers_link_to_the_right_numbers(report):
+    assert marked(report, 1)[0].endswith("Russian aggression.") and marked(report, 2) == marked(report, 1)
+    assert marked(report, 5)[0].endswith("a robust intelligence") and marked(report, 6) == marked(report, 5)
+    assert marked(report, 12)[0].endswith("Humanitarian Centre in Nis,")
+    assert marked(report, 16)[0].endswith('no longer tenable."')
+    assert marked(report, 28)[0].endswith("government which continue") and marked(report, 29) == marked(report, 28)
+    assert marked(report, 37)[0].endswith("Russian and Serbian operatives,") and marked(report, 38)
+    assert marked(report, 39)[0].endswith("Church in Montenegro")
+    assert marked(report, 40)[0].endswith("influence in the country.") and marked(report, 41)
+    assert marked(report, 63)[0].endswith("the country's political system.")
+
+
+def test_report_references_every_footnote_it_has_a_marker_for(report):
+    # The source has no markers at all for 18-21: the paragraph they belonged to
+    # ("Russia has other partners in BiH too. ...") came out of the PDF without them.
+    assert {m.n for m in report.markers} == set(range(1, 64)) - {18, 19, 20, 21}
+    numbers = [m.n for m in report.markers]
+    assert numbers == sorted(numbers)
+
+
+def test_report_text_reads_without_marker_digits(report):
+    for phrase in (
+        "Russian aggression. This has also been noted",
+        "David Lammy, and a similar view",
+        "robust intelligence and paramilitary presence",
+        "Centre in Nis, and the country",
+        "operatives, and the 2021 violence",
+        "Church in Montenegro, there are",
+        "in the country. Much like",
+        "political system. Britain should",
+        "government which continue.",
+        "ordinary citizens. Indeed, across",
+        "purchasing $72 million",
+        "who would a. offer BiH",
+    ):
+        assert phrase in report.text, phrase
+    assert "NEW DIPLOMACY PROJECT" in report.text
+    assert not any(ch in report.text for ch in "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def test_report_paragraphs_split_by_page_breaks_are_rejoined(report):
+    paras = block_texts(report, "para")
+    for phrase in (
+        "often welcomed by governments and political actors",
+        "Berlin Process meetings, the responsibility for sorting out",
+        "called ongoing efforts by the EU and Britain",
+        "against the country's sovereignty and territorial integrity",
+        "involved in the Western Balkans's digital",
+        "struggle with. Albania",
+        "in line with the EU acquis and the rulings",
+    ):
+        assert any(phrase in p for p in paras), phrase
+
+
+def test_report_headings_are_found(report):
+    headings = block_texts(report, "heading")
+    for title in (
+        "Foreword", "Introduction", "Russia's Malign Influence in the Western Balkans",
+        "A Loss of Faith in Europe", "1. Britain Must Champion Burden-Sharing to Bridge the Transatlantic Gap",
+        "2. Britain Must Advocate for NATO's Enlargement", "Conclusions", "Contributors",
+    ):
+        assert title in headings
+    assert not any(h.endswith(".") for h in headings)
+    assert guess_title(report) == "RESTORING BRITISH LEADERSHIP IN THE WESTERN BALKANS"
+
+
+def test_report_is_well_formed(report):
+    assert_well_formed(report)
+    assert all(b.page is None and b.page_label is None for b in report.blocks)
+
+
+# --- PDF-like pages ----------------------------------------------------------------------------
+
+
+def test_pdf_pages_with_footnotes_at_page_bottoms():
+    pages = [
+        Page(
+            "vii\n"
+            "Introduction\n"
+            "Europe is at war, and the region matters.1 The threat to the region is growing2 and\n"
+            "it is often welcomed by\n"
+            "1 https://example.org/a\n"
+            "2 https://example.org/b",
+            number=1, label="vii",
+        ),
+        Page(
+            "governments in the region.3 This matters a great deal.\n"
+            "A Second Section\n"
+            "More text here cites a prose note.4\n"
+            "3 https://example.org/c\n"
+            "4 This note explains who engineered\n"
+            "the ban on exports.\n"
+            "viii",
+            number=2, label="viii",
+        ),
+    ]
+    cleaned = clean_pages(pages)
+    assert cleaned.footnotes == {
+        1: "https://example.org/a", 2: "https://example.org/b", 3: "https://example.org/c",
+        4: "This note explains who engineered the ban on exports.",
+    }
+    assert [(b.kind, b.page, b.page_label) for b in cleaned.blocks] == [
+        ("heading", 1, "vii"), ("para", 1, "vii"), ("heading", 2, "viii"), ("para", 2, "viii"),
+    ]
+    assert block_texts(cleaned) == [
+        "Introduction",
+        "Europe is at war, and the region matters. The threat to the region is growing and it is often "
+        "welcomed by governments in the region. This matters a great deal.",
+        "A Second Section",
+        "More text here cites a prose note.",
+    ]
+    assert [m.n for m in cleaned.markers] == [1, 2, 3, 4]
+    assert [cleaned.text[:m.pos].rsplit(" ", 1)[-1] for m in cleaned.markers] == [
+        "matters.", "growing", "region.", "note.",
+    ]
+    assert_well_formed(cleaned)
+    assert guess_title(cleaned) == "Introduction"
+
+
+def test_text_without_headings_has_no_title():
+    cleaned = clean_pages([Page("Ms Truss met six ministers.\n\nShe said it went well.")])
+    assert guess_title(cleaned) is None
+    assert block_texts(cleaned, "para") == ["Ms Truss met six ministers.", "She said it went well."]
+    assert cleaned.footnotes == {} and cleaned.markers == ()
+
+
+def test_bullets_stay_separate_items():
+    text = ("Summary of Recommendations\n"
+            "- The United Kingdom must champion burden-sharing across the whole region\n"
+            "- Britain should advocate for the continued enlargement of NATO in the region")
+    assert block_texts(clean_pages([Page(text)])) == [
+        "Summary of Recommendations",
+        "The United Kingdom must champion burden-sharing across the whole region",
+        "Britain should advocate for the continued enlargement of NATO in the region",
+    ]
+
+
+_PIECES = ["Word", "word", "the", ".", ",", " ", "\n", "\n\n", "¹", "²³", "12", "3738", "$^{4}$", " $^{^5\\,}",
+           "https://x.org/a/", "- ", "1. ", "α .", "\\$", "®", "\u00ad", '"', "Heading Line", "7", "# ",
+           "\n1 https://x.org/b", "\n2 A prose note.", " 1", ". 2 ", "*", "a\u00a0b"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join), min_size=1, max_size=3))
+def test_any_pages_give_well_formed_output(texts):
+    pages = [Page(t, number=i + 1, label=str(i + 1)) for i, t in enumerate(texts)]
+    cleaned = clean_pages(pages)
+    assert_well_formed(cleaned)
+    assert all(b.kind in ("heading", "para") for b in cleaned.blocks)
+    assert all(n in cleaned.footnotes for n in {m.n for m in cleaned.markers})

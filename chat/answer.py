@@ -1,0 +1,229 @@
+"""The extractive answer: verbatim quotes of the best sentences, numbered citations, or an abstention.
+
+Choices the contract leaves open:
+
+* One citation per passage, numbered in order of first use. Quoted
+  sentences of a passage that are adjacent, or one sentence apart
+  (``bridge_gap``; the sentence between is then quoted too), are one quote:
+  the exact slice of the passage text from the first to the last. Spans of
+  one passage further apart share the passage's number; the citation's
+  ``quote`` and offsets are the span that holds the passage's best
+  sentence, and the extra key ``spans`` lists every span in document order,
+  each with its own exact offsets.
+* Quotes appear in the answer best-first, each in its own paragraph,
+  ``“...” [n]``; a transcript quote opens with its speaker and time
+  (``Lord X, 18:47: “...” [2]``, see ``formatting.format_time``).
+* A quoted sentence's footnotes are shown after it (`` — footnote 12: ...``)
+  when the question asks for a source, or when a prose footnote's own words
+  answer part of the question the quote does not. Every citation carries
+  its sources in ``sources`` either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from chat.evidence import DocInfo, Evidence, Hit
+from chat.formatting import format_date, format_page, format_time, is_turn, one_line
+from chat.scoring import (
+    DEFAULT_CONFIG,
+    AnswerConfig,
+    Candidate,
+    evidence_score,
+    question_terms,
+    score_sentences,
+    sentences_of,
+)
+from chat.select import select_sentences
+from chat.terms import asks_for_source, stems, words
+
+__all__ = [
+    "ABSTAIN",
+    "AnswerConfig",
+    "citation_for",
+    "compose_answer",
+    "evidence_score",
+    "passage_row",
+    "quote_paragraph",
+    "reference",
+]
+
+ABSTAIN = "The documents don't say."
+_URL = re.compile(r"\S*(?:https?://|www\.)\S*")
+
+
+def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -> dict:
+    """The contract's JSON object for ``evidence``."""
+    candidates = score_sentences(evidence, config)
+    strength = round(max((c.strength for c in candidates), default=0.0), 4)
+    result = {
+        "question": evidence.question,
+        "answer": ABSTAIN,
+        "abstained": True,
+        "citations": [],
+        "passages": [passage_row(hit) for hit in evidence.hits],
+        "evidence_score": strength,
+    }
+    if not candidates or strength < config.abstain_below:
+        return result
+    groups = select_sentences(evidence, candidates, config)
+    anchor: dict[int, int] = {}  # hit position -> its best quoted sentence, in order of first use
+    picked: dict[int, set[int]] = {}
+    for group in groups:
+        for c in group:
+            anchor.setdefault(c.hit_index, c.index)
+            picked.setdefault(c.hit_index, set()).add(c.index)
+    notes = _footnote_notes(evidence, candidates)
+    citations, paragraphs = [], []
+    for n, (h, best) in enumerate(anchor.items(), start=1):
+        hit = evidence.hits[h]
+        doc = evidence.documents.get(hit.passage.doc_id) or DocInfo(hit.passage.doc_id, hit.passage.doc_id, "report")
+        citation = citation_for(n, hit, doc, sorted(picked[h]), best=best, bridge_gap=config.bridge_gap)
+        citations.append(citation)
+        shown = [s for s in citation["sources"] if (doc.doc_id, s["n"]) in notes]
+        for span in citation["spans"]:
+            paragraphs.append(quote_paragraph(citation, span["quote"], shown if span is citation["spans"][-1] else []))
+    result.update(answer="\n\n".join(paragraphs), abstained=False, citations=citations)
+    return result
+
+
+def passage_row(hit: Hit) -> dict:
+    """A hit as the contract's ``passages`` entry."""
+    p = hit.passage
+    return {
+        "rank": hit.rank,
+        "passage_id": p.passage_id,
+        "doc_id": p.doc_id,
+        "text": p.text,
+        "section": p.section,
+        "page": p.page,
+        "page_label": p.page_label,
+        "speaker": p.speaker,
+        "start_s": p.start_s,
+        "score": float(hit.score),
+    }
+
+
+def _spans(hit: Hit, indices: list[int], bridge_gap: int) -> list[tuple[list[int], int, int, str]]:
+    """Runs of quoted sentence positions -> (positions, char_start, char_end, exact text).
+
+    Sentences at most ``bridge_gap`` apart join one run, the sentences between included,
+    so a quote never skips words inside itself.
+    """
+    p = hit.passage
+    sentences = sentences_of(hit)
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and i - runs[-1][-1] <= bridge_gap + 1:
+            runs[-1].extend(range(runs[-1][-1] + 1, i + 1))
+        else:
+            runs.append([i])
+    out = []
+    for run in runs:
+        start, end = sentences[run[0]].char_start, sentences[run[-1]].char_end
+        out.append((run, start, end, p.text[start - p.char_start : end - p.char_start]))
+    return out
+
+
+def citation_for(
+    n: int,
+    hit: Hit,
+    doc: DocInfo,
+    picked: list[int],
+    *,
+    best: int | None = None,
+    bridge_gap: int = DEFAULT_CONFIG.bridge_gap,
+) -> dict:
+    """Citation ``n`` of the passage of ``hit``, quoting its sentences at positions ``picked``.
+
+    Its ``quote`` is the span that holds sentence ``best`` (default: the
+    first picked); ``spans`` are all quoted spans, in document order.
+    """
+    picked = sorted(picked) or list(range(len(sentences_of(hit))))
+    spans = _spans(hit, picked, bridge_gap)
+    best = picked[0] if best is None else best
+    main = next(k for k, (run, *_) in enumerate(spans) if best in run)
+    p = hit.passage
+    sentences = sentences_of(hit)
+    numbers: list[int] = []
+    for run, *_ in spans:
+        for i in run:
+            numbers.extend(f for f in sentences[i].footnotes if f not in numbers)
+    _, start, end, quote = spans[main]
+    citation = {
+        "n": n,
+        "doc_id": p.doc_id,
+        "title": doc.title,
+        "section": p.section,
+        "page": p.page,
+        "page_label": p.page_label,
+        "start_s": p.start_s,
+        "end_s": p.end_s,
+        "speaker": p.speaker,
+        "quote": quote,
+        "passage_id": p.passage_id,
+        "char_start": start,
+        "char_end": end,
+        "sources": [{"n": f, "text": doc.footnotes[f]} for f in numbers if f in doc.footnotes],
+        "spans": [{"quote": q, "char_start": s, "char_end": e} for _, s, e, q in spans],
+    }
+    citation["reference"] = reference(citation, doc.meta)
+    return citation
+
+
+def reference(citation: Mapping, meta: Mapping[str, str] | None = None) -> str:
+    """One line to paste: “quote” — Title, Section, p. 7. Source: ... (or — Lord X, Title, date, 18:47)."""
+    quote = one_line(citation["quote"])
+    title = citation.get("title") or citation.get("doc_id")
+    if is_turn(citation):
+        date = format_date(meta or {})
+        where = [citation.get("speaker"), title, date, format_time(citation.get("start_s"))]
+    else:
+        where = [title, citation.get("section"), format_page(citation.get("page"), citation.get("page_label"))]
+    line = f"“{quote}” — " + ", ".join(x for x in where if x)
+    sources = [one_line(s["text"]) for s in citation.get("sources", [])]
+    if sources:
+        line += (". Source: " if len(sources) == 1 else ". Sources: ") + "; ".join(sources)
+    return line
+
+
+def quote_paragraph(citation: dict, quote: str, notes: list[dict]) -> str:
+    """One quote of the answer: ``“quote” [n]``, after ``Speaker, 18:47: `` for a turn, then any shown notes."""
+    intro = ""
+    if is_turn(citation):
+        who = ", ".join(x for x in (citation.get("speaker"), format_time(citation.get("start_s"))) if x)
+        intro = f"{who}: "
+    text = f"{intro}“{quote}” [{citation['n']}]"
+    if notes:
+        text += " — " + "; ".join(f"footnote {s['n']}: {_shorten(one_line(s['text']))}" for s in notes)
+    return text
+
+
+def _shorten(text: str, limit: int = 400) -> str:
+    """A footnote shown inline is cut (visibly) when long; the citation's ``sources`` keep it whole."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _footnote_notes(evidence: Evidence, candidates: list[Candidate]) -> set[tuple[str, int]]:
+    """(doc_id, footnote) pairs worth showing in the answer text itself, not only in the footnote list.
+
+    All of them when the question asks for a source; otherwise a prose
+    footnote (not just a URL) whose words cover a question term that the
+    sentence's own words do not: a footnote that explains who or why.
+    """
+    source_question = asks_for_source(evidence.question)
+    terms = question_terms(evidence)
+    shown = set()
+    for c in candidates:
+        doc_id = evidence.hits[c.hit_index].passage.doc_id
+        doc = evidence.documents.get(doc_id)
+        for f in c.sentence.footnotes:
+            text = doc.footnotes.get(f, "") if doc else ""
+            if source_question or (_is_prose(text) and terms.coverage(stems(text) - stems(c.text)) > 0):
+                shown.add((doc_id, f))
+    return shown
+
+
+def _is_prose(text: str) -> bool:
+    return len(words(_URL.sub(" ", text))) >= 4

@@ -1,0 +1,147 @@
+"""Score every sentence of the retrieved passages against the question, and pick the quotes.
+
+Two numbers per sentence:
+
+* ``strength`` - how well the sentence (in its passage) answers the question,
+  comparable across questions: dense cosine of sentence and question, plus
+  the share of the question's IDF mass found in the sentence and in its
+  context (passage, section, speaker, title). The best strength is the
+  evidence score that abstention thresholds.
+* ``score`` - strength plus what only ranks sentences within one answer: a
+  prior from the passage's retrieval rank, a bonus for a footnoted sentence
+  when the question asks for sources, and a penalty for a fragment without
+  closing punctuation (a heading or title line).
+
+Question words are weighed by IDF over the whole index (``evidence.doc_freq``),
+so a word that no passage contains weighs most: if it is missing from the best
+sentence, the evidence is weak ("What is the population of X?" against passages
+that mention X but never its population). It is weighed, not a veto: a typo
+or a synonym is missing too, and the dense cosine still speaks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+from dataclasses import dataclass
+
+import numpy as np
+
+from chat.evidence import Evidence, Hit
+from chat.terms import asks_for_source, content_words, idf, stem, stems
+from ingest.records import Sentence
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerConfig:
+    max_quotes: int = 4  # sentences quoted at most (adjacent context sentences included)
+    # Below this evidence score the answer is "The documents don't say." Set for
+    # all-MiniLM-L6-v2 sentence vectors; the bench recalibrates it on real questions.
+    abstain_below: float = 0.36
+    # strength = w_dense*cosine + w_sentence_terms*coverage(sentence) + w_context_terms*coverage(passage)
+    w_dense: float = 0.5
+    w_sentence_terms: float = 0.3
+    w_context_terms: float = 0.2
+    # A question word found only in the sentence's footnotes counts this much of a body match.
+    footnote_term_share: float = 0.5
+    # score = strength + w_rank/rank + source bonus - fragment penalty (rank 1 vs 2 differs by w_rank/2)
+    w_rank: float = 0.06
+    source_bonus: float = 0.08  # footnoted sentence, when the question asks for a source
+    short_words: int = 6  # a sentence with fewer words is quoted with a neighbour
+    # A "sentence" without closing punctuation is a heading, title line or caption.
+    fragment_penalty: float = 0.08
+    # An adjacent sentence joins a quote when it adds this share of the question's IDF mass.
+    neighbour_gain: float = 0.15
+    # Two quoted sentences of a passage this many sentences apart become one quote, gap included.
+    bridge_gap: int = 1
+    # Further quotes: score within this fraction of the best, and strong enough on their own.
+    relative_margin: float = 0.12
+    # Near-duplicates (the same sentence in two documents, a restatement) are quoted once.
+    duplicate_cosine: float = 0.92
+    duplicate_overlap: float = 0.7
+
+
+DEFAULT_CONFIG = AnswerConfig()
+_CLOSED = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    hit_index: int  # position in evidence.hits
+    index: int  # sentence position in the passage
+    sentence: Sentence
+    text: str
+    stems: frozenset[str]
+    cosine: float
+    strength: float
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionTerms:
+    stems: tuple[str, ...]
+    weights: tuple[float, ...]  # IDF shares, summing to 1
+
+    def coverage(self, found: Set[str], partly: Set[str] = frozenset(), share: float = 0.0) -> float:
+        return sum(
+            w if s in found else share * w if s in partly else 0.0
+            for s, w in zip(self.stems, self.weights, strict=True)
+        )
+
+
+def question_terms(evidence: Evidence) -> QuestionTerms:
+    """The question's content words, each weighted by its share of their total IDF."""
+    terms = content_words(evidence.question)
+    weights = [idf(t, evidence.doc_freq, evidence.n_passages) for t in terms]
+    total = sum(weights)
+    if not terms or total <= 0:
+        return QuestionTerms((), ())
+    return QuestionTerms(tuple(stem(t) for t in terms), tuple(w / total for w in weights))
+
+
+def sentences_of(hit: Hit) -> tuple[Sentence, ...]:
+    p = hit.passage
+    return p.sentences or (Sentence(p.char_start, p.char_end, p.footnotes),)
+
+
+def _cosines(evidence: Evidence, hit: Hit, n: int) -> np.ndarray:
+    """Sentence-question cosines; the passage's own cosine stands in for missing sentence vectors."""
+    vectors = evidence.sentence_vectors.get(hit.passage.passage_id)
+    if vectors is not None and len(vectors) == n and evidence.question_vector is not None:
+        return np.asarray(vectors, dtype=np.float32) @ np.asarray(evidence.question_vector, dtype=np.float32)
+    return np.full(n, hit.dense if hit.dense is not None else 0.0, dtype=np.float32)
+
+
+def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -> list[Candidate]:
+    """Every sentence of every hit, best first."""
+    terms = question_terms(evidence)
+    source_question = asks_for_source(evidence.question)
+    out: list[Candidate] = []
+    for h, hit in enumerate(evidence.hits):
+        p = hit.passage
+        doc = evidence.documents.get(p.doc_id)
+        context = stems(" ".join(filter(None, (p.text, p.section, p.speaker, doc.title if doc else None))))
+        context_cov = terms.coverage(context)
+        sentences = sentences_of(hit)
+        cosines = _cosines(evidence, hit, len(sentences))
+        for i, s in enumerate(sentences):
+            text = p.sentence_text(s)
+            body = frozenset(stems(text))
+            notes = " ".join(doc.footnotes.get(n, "") for n in s.footnotes) if doc else ""
+            cov = terms.coverage(body, stems(notes), config.footnote_term_share)
+            cos = max(float(cosines[i]), 0.0)
+            strength = config.w_dense * cos + config.w_sentence_terms * cov + config.w_context_terms * context_cov
+            score = strength + config.w_rank / max(hit.rank, 1)
+            if source_question and s.footnotes:
+                score += config.source_bonus
+            if not _CLOSED.search(text):
+                score -= config.fragment_penalty
+            out.append(Candidate(h, i, s, text, body, cos, strength, score))
+    out.sort(key=lambda c: (-c.score, c.hit_index, c.index))
+    return out
+
+
+def evidence_score(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -> float:
+    """Strength of the best sentence among the hits (0 with no hits); what abstention thresholds."""
+    candidates = score_sentences(evidence, config)
+    return round(max((c.strength for c in candidates), default=0.0), 4)

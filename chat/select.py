@@ -1,0 +1,102 @@
+"""Which scored sentences to quote: the best, close seconds that say something new, and the context each needs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chat.evidence import Evidence
+from chat.scoring import DEFAULT_CONFIG, AnswerConfig, Candidate, QuestionTerms, question_terms, sentences_of
+from chat.terms import BACK_REFERENCES, words
+
+
+def select_sentences(
+    evidence: Evidence, candidates: list[Candidate], config: AnswerConfig = DEFAULT_CONFIG
+) -> list[list[Candidate]]:
+    """Groups of sentences to quote, best first; a group is an anchor sentence and its context.
+
+    The best sentence always leads. A further anchor joins only if it scores
+    within ``relative_margin`` of the best, is itself strong enough not to
+    abstain on, and is not a near-duplicate of one already chosen. At most
+    ``max_quotes`` sentences in all, context included.
+    """
+    if not candidates:
+        return []
+    terms = question_terms(evidence)
+    by_position = {(c.hit_index, c.index): c for c in candidates}
+    best = candidates[0].score
+    chosen: list[Candidate] = []
+    groups: list[list[Candidate]] = []
+    for c in candidates:
+        if len(chosen) >= config.max_quotes:
+            break
+        if chosen and c.score < best - abs(best) * config.relative_margin:
+            break  # sorted: nothing after this one is close enough either
+        taken = {(x.hit_index, x.index) for x in chosen}
+        if chosen and c.strength < config.abstain_below:
+            continue
+        if (c.hit_index, c.index) in taken or any(_near_duplicate(c, x, evidence, config) for x in chosen):
+            continue
+        n = len(sentences_of(evidence.hits[c.hit_index]))
+        context = [
+            by_position[(c.hit_index, i)]
+            for i in neighbours(c, by_position, n, terms, config)
+            if (c.hit_index, i) not in taken
+        ]
+        group = [c, *context]
+        room = config.max_quotes - len(chosen)
+        if len(group) > room:
+            if chosen:
+                continue
+            group = group[:room]
+        chosen.extend(group)
+        groups.append(group)
+    return groups
+
+
+def neighbours(
+    c: Candidate,
+    by_position: dict[tuple[int, int], Candidate],
+    n_sentences: int,
+    terms: QuestionTerms,
+    config: AnswerConfig,
+) -> list[int]:
+    """Positions of the adjacent sentences quoted with ``c``, so that the quote reads on its own.
+
+    The sentence before, when ``c`` opens by pointing back ("This is why
+    ...", "However, ..."); the one after, when ``c`` introduces it ("...
+    three principles:"); either, when ``c`` is too short to stand alone; and
+    either, when it holds question words that ``c`` lacks (an answer that
+    straddles two sentences).
+    """
+    i = c.index
+    before = i - 1 if i > 0 else None
+    after = i + 1 if i + 1 < n_sentences else None
+    out: list[int] = []
+    first = words(c.text)[:1]
+    if before is not None and first and first[0] in BACK_REFERENCES:
+        out.append(before)
+    short = len(words(c.text)) < config.short_words
+    if after is not None and (c.text.rstrip().endswith(":") or short):
+        out.append(after)
+    elif short and before is not None and before not in out:
+        out.append(before)
+    found = set(c.stems).union(*(by_position[(c.hit_index, j)].stems for j in out))
+    for j in (before, after):
+        if j is None or j in out:
+            continue
+        gained = by_position[(c.hit_index, j)].stems
+        if terms.coverage(found | gained) - terms.coverage(found) >= config.neighbour_gain:
+            out.append(j)
+            found |= gained
+    return sorted(out)
+
+
+def _near_duplicate(a: Candidate, b: Candidate, evidence: Evidence, config: AnswerConfig) -> bool:
+    """The same sentence in two documents, or a restatement: quoting both adds nothing."""
+    if a.stems and b.stems and len(a.stems & b.stems) / min(len(a.stems), len(b.stems)) >= config.duplicate_overlap:
+        return True
+    va = evidence.sentence_vectors.get(evidence.hits[a.hit_index].passage.passage_id)
+    vb = evidence.sentence_vectors.get(evidence.hits[b.hit_index].passage.passage_id)
+    if va is None or vb is None or a.index >= len(va) or b.index >= len(vb):
+        return False
+    return float(np.asarray(va[a.index]) @ np.asarray(vb[b.index])) >= config.duplicate_cosine

@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+
+from chat.engine import Engine
+from chat.retrieve import fuse, retrieve
+from ingest.errors import UnknownCountry, UnknownDocument
+
+
+@pytest.fixture
+def engine(small_index, hashing_embedder):
+    return Engine.open(small_index, embedder=hashing_embedder)
+
+
+def _hits(engine, question, **kw):
+    qvec = engine.embed_question(question)
+    return retrieve(engine.index, question, qvec, **kw)
+
+
+def test_rrf_rewards_agreement_between_rankers():
+    fused = fuse([[(1, 0.9), (2, 0.8), (3, 0.7)], [(3, 9.0), (1, 5.0)]], rrf_k=60)
+    assert [row for row, _ in fused] == [1, 3, 2]
+
+
+@pytest.mark.parametrize("retriever", ["hybrid", "dense", "bm25"])
+def test_each_retriever_finds_the_passage_with_the_words(engine, retriever):
+    hits = _hits(engine, "bearings for the middle bridge", k=3, retriever=retriever)
+    assert "bearings" in hits[0].passage.text
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+
+
+def test_document_filter_is_applied_before_ranking(engine):
+    allowed = engine.allowed_rows(None, "hearing")
+    hits = _hits(engine, "the levy funds repairs", k=5, allowed=allowed)
+    assert hits and all(h.passage.doc_id == "hearing" for h in hits)
+
+
+def test_country_filter_keeps_only_passages_that_mention_it(engine):
+    allowed = engine.allowed_rows("Kosovo", None)
+    hits = _hits(engine, "bridges", k=5, allowed=allowed)
+    assert hits and all("Kosovo" in h.passage.countries for h in hits)
+
+
+def test_empty_filter_means_nothing_found_not_everything(engine):
+    hits = _hits(engine, "bridges", k=5, allowed=np.array([], dtype=np.int64))
+    assert hits == []
+
+
+def test_unknown_filters_fail_closed(engine):
+    with pytest.raises(UnknownCountry, match="Atlantis"):
+        engine.answer("bridges?", country="Atlantis")
+    with pytest.raises(UnknownDocument, match="bridges"):
+        engine.answer("bridges?", doc_id="nope")
+
+
+@pytest.mark.parametrize("question", ['"', "NEAR(", "*", "a AND OR", "'; DROP TABLE passages; --"])
+def test_query_syntax_in_questions_is_plain_text(engine, question):
+    _hits(engine, question, k=3, retriever="bm25")
+    assert engine.index.con.execute("SELECT count(*) FROM passages").fetchone()[0] > 0

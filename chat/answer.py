@@ -21,7 +21,6 @@ Choices the contract leaves open:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from chat.evidence import DocInfo, Evidence, Hit
@@ -36,7 +35,8 @@ from chat.scoring import (
     sentences_of,
 )
 from chat.select import select_sentences
-from chat.terms import asks_for_source, stems, words
+from chat.terms import asks_for_source, stems
+from ingest.footnotes import is_prose_note
 
 __all__ = [
     "ABSTAIN",
@@ -50,7 +50,6 @@ __all__ = [
 ]
 
 ABSTAIN = "The documents don't say."
-_URL = re.compile(r"\S*(?:https?://|www\.)\S*")
 
 
 def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -> dict:
@@ -220,10 +219,7 @@ def _footnote_notes(evidence: Evidence, candidates: list[Candidate]) -> set[tupl
         doc = evidence.documents.get(doc_id)
         for f in c.sentence.footnotes:
             text = doc.footnotes.get(f, "") if doc else ""
-            if source_question or (_is_prose(text) and terms.coverage(stems(text) - stems(c.text)) > 0):
+            if source_question or (is_prose_note(text) and terms.coverage(stems(text) - stems(c.text)) > 0):
                 shown.add((doc_id, f))
     return shown
 
-
-def _is_prose(text: str) -> bool:
-    return len(words(_URL.sub(" ", text))) >= 4

@@ -67,7 +67,9 @@ def _groups(doc: Document) -> list[tuple[str | None, list[Block]]]:
         if kind == "heading":
             if current:
                 groups.append((section, current))
-            current = []
+            # The heading opens its section's first passage: it is document text a reader
+            # may ask about ("what are the three principles?") and quote.
+            current = [block]
             section = doc.text[block.char_start : block.char_end].strip()
         elif kind == "turn":
             if current:

@@ -13,13 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.footnotes import (
-    ends_sentence,
-    link_markers,
-    link_markers_from,
-    split_footnotes,
-    split_footnotes_after,
-)
+from ingest.footnotes import ends_sentence, is_prose_note, split_footnotes, split_footnotes_after
+from ingest.markers import link_markers, link_markers_from
 from ingest.records import Block, Marker
 
 __all__ = [
@@ -189,8 +184,9 @@ def _trim(text: str, markers: list[Marker], start: int = 0) -> tuple[str, list[M
     return text, [Marker(min(max(0, m.pos - lead), len(text)), m.n) for m in markers]
 
 
-def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str]]:
+def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int, Page]]:
     footnotes: dict[int, str] = {}
+    defined_on: dict[int, Page] = {}
     bodies: list[tuple[Page, str]] = []
     last = 0
     for page in pages:
@@ -198,6 +194,7 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str]]:
         body, defs, last = split_footnotes_after(raw, last)
         for n, definition in defs.items():
             footnotes.setdefault(n, fix_noise(definition).strip())
+            defined_on.setdefault(n, page)
         bodies.append((page, body))
     known = set(footnotes)
     expect = min(known) if known else 1
@@ -216,7 +213,7 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str]]:
                 if prefix:
                     text, markers = _trim(text, markers, prefix.end())
                 units.append(_Unit(kind, text, markers, page.number, page.label, bullet is not None))
-    return units, footnotes
+    return units, footnotes, defined_on
 
 
 def _rejoin(units: list[_Unit]) -> list[_Unit]:
@@ -235,7 +232,7 @@ def _rejoin(units: list[_Unit]) -> list[_Unit]:
 
 def clean_pages(pages: Sequence[Page]) -> Cleaned:
     """Clean text, blocks, footnotes and marker positions of a document's pages, in order."""
-    units, footnotes = _units(pages)
+    units, footnotes, defined_on = _units(pages)
     parts: list[str] = []
     blocks: list[Block] = []
     markers: list[Marker] = []
@@ -245,7 +242,35 @@ def clean_pages(pages: Sequence[Page]) -> Cleaned:
         markers.extend(Marker(offset + m.pos, m.n) for m in unit.markers)
         parts.append(unit.text)
         offset += len(unit.text) + 2
+    _append_notes(footnotes, defined_on, parts, blocks, markers, offset)
     return Cleaned("\n\n".join(parts), tuple(blocks), footnotes, tuple(markers))
+
+
+NOTES_HEADING = "Notes"
+
+
+def _append_notes(footnotes: dict[int, str], defined_on: dict[int, Page], parts: list[str], blocks: list[Block],
+                  markers: list[Marker], offset: int) -> None:
+    """Prose footnotes become searchable, quotable text: a "Notes" section after the body.
+
+    A footnote that explains (who engineered a ban, why a figure differs) is
+    content a reader asks about; a bare URL is a source, kept only as one.
+    Each note's paragraph carries its own number as a marker, so a quote of
+    it cites that footnote.
+    """
+    notes = [(n, text) for n, text in sorted(footnotes.items()) if is_prose_note(text)]
+    if not notes:
+        return
+    blocks.append(Block("heading", offset, offset + len(NOTES_HEADING)))
+    parts.append(NOTES_HEADING)
+    offset += len(NOTES_HEADING) + 2
+    for n, text in notes:
+        page = defined_on.get(n)
+        blocks.append(Block("para", offset, offset + len(text),
+                            page=page.number if page else None, page_label=page.label if page else None))
+        markers.append(Marker(offset + len(text), n))
+        parts.append(text)
+        offset += len(text) + 2
 
 
 def guess_title(cleaned: Cleaned) -> str | None:

@@ -31,7 +31,8 @@ def test_passages_are_exact_slices_and_never_cross_a_heading():
     assert [p.section for p in passages] == ["First Part", "Second Part"]
     for p in passages:
         assert text[p.char_start : p.char_end] == p.text
-        assert "Part" not in p.text
+    assert passages[0].text.startswith("First Part\n\nOne sentence") and "Second" not in passages[0].text
+    assert passages[1].text.startswith("Second Part\n\nA third")
 
 
 def test_long_paragraph_is_split_on_sentences_within_the_word_limit():
@@ -68,7 +69,7 @@ def test_consecutive_headings_are_kept_as_content():
     text, blocks = _paragraphs(("heading", "Contributors"), ("heading", "Dr Jane Example"),
                                ("heading", "Professor Max Sample"))
     passages = chunk(_doc(text, blocks), countries=no_countries)
-    assert "Dr Jane Example" in passages[0].text and "Contributors" not in passages[0].text
+    assert passages[0].text == "Contributors\n\nDr Jane Example\n\nProfessor Max Sample"
     assert passages[0].section == "Contributors"
 
 
@@ -76,3 +77,9 @@ def test_passage_ids_are_stable_ordinals():
     text, blocks = _paragraphs(("para", "A. B."), ("heading", "H"), ("para", "C."))
     ids = [p.passage_id for p in chunk(_doc(text, blocks), countries=no_countries)]
     assert ids == ["d:0", "d:1"]
+
+
+def test_a_heading_alone_at_the_end_is_still_a_passage():
+    text, blocks = _paragraphs(("para", "Body text here."), ("heading", "Appendix"))
+    passages = chunk(_doc(text, blocks), countries=no_countries)
+    assert [p.text for p in passages] == ["Body text here.", "Appendix"]

@@ -1,4 +1,5 @@
-from ingest.footnotes import link_markers, link_markers_from, split_footnotes, split_run, tidy_url
+from ingest.footnotes import is_prose_note, split_footnotes, tidy_url
+from ingest.markers import link_markers, link_markers_from, split_run
 from ingest.records import Marker
 
 
@@ -161,3 +162,9 @@ def test_latex_marker_remnants_in_the_body():
 def test_without_definitions_nothing_is_linked():
     body = "The area is 10 km² and grew.¹ In 2016, 3 people left."
     assert link_markers(body, ()) == (body, [])
+
+
+def test_prose_notes_are_told_from_bare_urls():
+    assert is_prose_note("This ban was itself engineered by the Russian-aligned SNSD and HDZ blocs.")
+    assert not is_prose_note("https://www.rferl.org/a/serbia-china-military-exercises-eu-alarm-russia/33476628.html")
+    assert not is_prose_note("See https://example.org/a-long-slug-with-many-words-in-it")

@@ -47,10 +47,14 @@ def test_markdown_report_renders_to_plain_text_with_footnotes(tmp_path):
         ("para", "Investment rose in Albania."),
         ("para", "Emigration slowed in Serbia."),
         ("para", "Stability is a shared interest."),
+        # a prose footnote is also quotable text, in a Notes section citing itself
+        ("heading", "Notes"),
+        ("para", "Speech by the minister, 2024."),
     ]
     assert dict(doc.footnotes) == {1: "https://example.org/trade", 2: "Speech by the minister, 2024."}
-    assert [m.n for m in doc.markers] == [1, 2]
-    assert all(doc.text[: m.pos].endswith(end) for m, end in zip(doc.markers, ("the data.", "interest."), strict=True))
+    assert [m.n for m in doc.markers] == [1, 2, 2]
+    ends = ("the data.", "interest.", "minister, 2024.")
+    assert all(doc.text[: m.pos].endswith(end) for m, end in zip(doc.markers, ends, strict=True))
 
 
 def test_plain_text_article_without_a_heading_takes_its_title_from_the_file_name(tmp_path):

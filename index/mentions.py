@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from ingest.countries import find_mentions
-
 from ingest.records import Document, Passage
 
 

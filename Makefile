@@ -29,8 +29,9 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Builds the index when missing or stale; unchanged files are not re-embedded.
+# With no path, ingest re-reads what the index holds (corpus/ and uploaded files).
 index: install
-	$(BIN)/python -m ingest corpus --index-dir $(INDEX)
+	$(BIN)/python -m ingest --index-dir $(INDEX)
 
 chat: index
 	$(BIN)/python -m chat --index-dir $(INDEX) --host $(HOST) --port $(PORT)

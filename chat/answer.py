@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from chat.evidence import DocInfo, Evidence, Hit
-from chat.formatting import format_date, format_page, format_time, is_turn, one_line
+from chat.formatting import format_date, format_page, format_time, is_turn, one_line, quoted
 from chat.scoring import (
     DEFAULT_CONFIG,
     AnswerConfig,
@@ -180,7 +180,7 @@ def reference(citation: Mapping, meta: Mapping[str, str] | None = None) -> str:
         where = [citation.get("speaker"), title, date, format_time(citation.get("start_s"))]
     else:
         where = [title, citation.get("section"), format_page(citation.get("page"), citation.get("page_label"))]
-    line = f"“{quote}” — " + ", ".join(x for x in where if x)
+    line = f"{quoted(quote)} — " + ", ".join(x for x in where if x)
     sources = [one_line(s["text"]) for s in citation.get("sources", [])]
     if sources:
         line += (". Source: " if len(sources) == 1 else ". Sources: ") + "; ".join(sources)
@@ -193,7 +193,7 @@ def quote_paragraph(citation: dict, quote: str, notes: list[dict]) -> str:
     if is_turn(citation):
         who = ", ".join(x for x in (citation.get("speaker"), format_time(citation.get("start_s"))) if x)
         intro = f"{who}: "
-    text = f"{intro}“{quote}” [{citation['n']}]"
+    text = f"{intro}{quoted(quote)} [{citation['n']}]"
     if notes:
         text += " — " + "; ".join(f"footnote {s['n']}: {_shorten(one_line(s['text']))}" for s in notes)
     return text

@@ -70,3 +70,14 @@ def sources_text(sources: Sequence[Mapping]) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+_OPENERS = "“\"‘'«"
+_CLOSERS = "”\"’'»"
+
+
+def quoted(text: str) -> str:
+    """Text in quotation marks, unless it is a whole quotation already (“As part of ...”)."""
+    if len(text) > 1 and text[0] in _OPENERS and text[-1] in _CLOSERS:
+        return text
+    return f"“{text}”"

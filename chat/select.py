@@ -7,6 +7,7 @@ import numpy as np
 from chat.evidence import Evidence
 from chat.scoring import DEFAULT_CONFIG, AnswerConfig, Candidate, QuestionTerms, question_terms, sentences_of
 from chat.terms import BACK_REFERENCES, words
+from ingest.records import Passage
 
 
 def select_sentences(
@@ -39,7 +40,7 @@ def select_sentences(
         n = len(sentences_of(evidence.hits[c.hit_index]))
         context = [
             by_position[(c.hit_index, i)]
-            for i in neighbours(c, by_position, n, terms, config)
+            for i in neighbours(c, evidence.hits[c.hit_index].passage, by_position, n, terms, config)
             if (c.hit_index, i) not in taken
         ]
         group = [c, *context]
@@ -55,6 +56,7 @@ def select_sentences(
 
 def neighbours(
     c: Candidate,
+    passage: Passage,
     by_position: dict[tuple[int, int], Candidate],
     n_sentences: int,
     terms: QuestionTerms,
@@ -66,17 +68,21 @@ def neighbours(
     ...", "However, ..."); the one after, when ``c`` introduces it ("...
     three principles:"); either, when ``c`` is too short to stand alone; and
     either, when it holds question words that ``c`` lacks (an answer that
-    straddles two sentences).
+    straddles two sentences). Only the introducing case crosses a paragraph
+    break.
     """
     i = c.index
-    before = i - 1 if i > 0 else None
+    before = i - 1 if i > 0 and _same_paragraph(passage, by_position[(c.hit_index, i - 1)], c) else None
     after = i + 1 if i + 1 < n_sentences else None
+    introduces = c.text.rstrip().endswith(":")  # "... three principles:" introduces what follows, even a list
+    if after is not None and not introduces and not _same_paragraph(passage, c, by_position[(c.hit_index, after)]):
+        after = None
     out: list[int] = []
     first = words(c.text)[:1]
     if before is not None and first and first[0] in BACK_REFERENCES:
         out.append(before)
     short = len(words(c.text)) < config.short_words
-    if after is not None and (c.text.rstrip().endswith(":") or short):
+    if after is not None and (introduces or short):
         out.append(after)
     elif short and before is not None and before not in out:
         out.append(before)
@@ -89,6 +95,16 @@ def neighbours(
             out.append(j)
             found |= gained
     return sorted(out)
+
+
+def _same_paragraph(passage: Passage, first: Candidate, second: Candidate) -> bool:
+    """Context comes from the same paragraph: across a break, "This ..." points at something else.
+
+    The gap between two sentences of a passage is whitespace; a newline in it
+    is a paragraph, heading or speech boundary.
+    """
+    gap = passage.text[first.sentence.char_end - passage.char_start : second.sentence.char_start - passage.char_start]
+    return "\n" not in gap
 
 
 def _near_duplicate(a: Candidate, b: Candidate, evidence: Evidence, config: AnswerConfig) -> bool:

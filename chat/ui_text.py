@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote as url_quote
 
-from chat.formatting import format_page, format_time, is_turn, one_line, place
+from chat.formatting import format_page, format_time, is_turn, one_line, place, quoted
 
 ABSTAIN_HEADING = "Closest passages (not an answer)"
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -168,7 +168,7 @@ def answer_markdown(result: Mapping) -> str:
 def _quote_line(citation: Mapping, quote: str) -> str:
     who = where_text(citation) if is_turn(citation) else ""
     intro = f"{md_text(who)}: " if who else ""
-    return f"{intro}“{md_linked(one_line(quote))}” \\[{citation['n']}\\]"
+    return f"{intro}{md_linked(quoted(one_line(quote)))} \\[{citation['n']}\\]"
 
 
 def brief_body(result: Mapping) -> str:

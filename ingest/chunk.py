@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from ingest.records import Block, Document, Marker, Passage, Sentence
 from ingest.sentences import split_sentences
 
+NOTES_SECTION = "Notes"  # the section a prose footnote's passage is cited under
+
 
 @dataclass(frozen=True, slots=True)
 class ChunkConfig:
@@ -71,10 +73,10 @@ def _groups(doc: Document) -> list[tuple[str | None, list[Block]]]:
             # may ask about ("what are the three principles?") and quote.
             current = [block]
             section = doc.text[block.char_start : block.char_end].strip()
-        elif kind == "turn":
+        elif kind in ("turn", "note"):
             if current:
                 groups.append((section, current))
-            groups.append((section, [block]))
+            groups.append((NOTES_SECTION if kind == "note" else section, [block]))
             current = []
         else:
             current.append(block)

@@ -246,27 +246,20 @@ def clean_pages(pages: Sequence[Page]) -> Cleaned:
     return Cleaned("\n\n".join(parts), tuple(blocks), footnotes, tuple(markers))
 
 
-NOTES_HEADING = "Notes"
-
-
 def _append_notes(footnotes: dict[int, str], defined_on: dict[int, Page], parts: list[str], blocks: list[Block],
                   markers: list[Marker], offset: int) -> None:
-    """Prose footnotes become searchable, quotable text: a "Notes" section after the body.
+    """Prose footnotes become searchable, quotable text: "note" blocks after the body.
 
     A footnote that explains (who engineered a ban, why a figure differs) is
     content a reader asks about; a bare URL is a source, kept only as one.
-    Each note's paragraph carries its own number as a marker, so a quote of
-    it cites that footnote.
+    Each note carries its own number as a marker, so a quote of it cites that
+    footnote. Only the document's own words are added, no label of ours.
     """
-    notes = [(n, text) for n, text in sorted(footnotes.items()) if is_prose_note(text)]
-    if not notes:
-        return
-    blocks.append(Block("heading", offset, offset + len(NOTES_HEADING)))
-    parts.append(NOTES_HEADING)
-    offset += len(NOTES_HEADING) + 2
-    for n, text in notes:
+    for n, text in sorted(footnotes.items()):
+        if not is_prose_note(text):
+            continue
         page = defined_on.get(n)
-        blocks.append(Block("para", offset, offset + len(text),
+        blocks.append(Block("note", offset, offset + len(text),
                             page=page.number if page else None, page_label=page.label if page else None))
         markers.append(Marker(offset + len(text), n))
         parts.append(text)

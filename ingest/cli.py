@@ -24,8 +24,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Clean, chunk, embed and index documents (PDF, text, Markdown, HTML, SRT/VTT, speaker-turn "
                     "transcripts). Unchanged files are not re-embedded.",
     )
-    ap.add_argument("paths", nargs="*", type=Path, default=[Path("corpus")],
-                    help="files or folders, searched recursively (default: corpus/)")
+    ap.add_argument("paths", nargs="*", type=Path,
+                    help="files or folders, searched recursively (default: what the index already holds, "
+                         "e.g. corpus/ and uploads/; for a new index, corpus/)")
     ap.add_argument("--index-dir", type=Path, default=Path(default_index_dir()),
                     help="where the index lives (default: .index, or $QUOTABLE_INDEX)")
     ap.add_argument("--model", default=DEFAULT_MODEL,
@@ -37,13 +38,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
+def indexed_paths(index_dir: Path) -> list[Path]:
+    """The paths the index was built from (uploads included), or corpus/ for a new index."""
+    from index.manifest import read_manifest
+    from ingest.errors import IndexProblem
+
+    try:
+        paths = [Path(p) for p in read_manifest(index_dir).paths if Path(p).exists()]
+    except IndexProblem:
+        paths = []
+    return paths or [Path("corpus")]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from index.build import IngestConfig, ingest_paths
 
     config = IngestConfig(model=args.model, rebuild=args.rebuild, max_bytes=int(args.max_mb * 1_000_000))
     try:
-        report = ingest_paths(args.paths, args.index_dir, config, progress=not args.quiet)
+        paths = args.paths or indexed_paths(args.index_dir)
+        report = ingest_paths(paths, args.index_dir, config, progress=not args.quiet)
     except QuotableError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code

@@ -18,9 +18,10 @@ KINDS = ("report", "transcript", "article")
 class Block:
     """One structural unit of a document's clean text.
 
-    ``kind`` is "heading", "para" or "turn" (one speaker's turn, or one
-    subtitle cue). Blocks are in document order and do not overlap; the
-    chunker never lets a passage cross a heading or a change of speaker.
+    ``kind`` is "heading", "para", "turn" (one speaker's turn, or one
+    subtitle cue) or "note" (a prose footnote's text, after the body). Blocks
+    are in document order and do not overlap; the chunker never lets a
+    passage cross a heading, a change of speaker or a note.
     """
 
     kind: str

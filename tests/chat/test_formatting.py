@@ -39,3 +39,11 @@ def test_sources_keep_the_reports_own_numbers():
     assert sources_text([{"n": 12, "text": "https://a"}, {"n": 13, "text": "Prose note."}]) == (
         "[12] https://a; [13] Prose note."
     )
+
+
+def test_quoted_does_not_double_marks_a_quote_already_has():
+    from chat.formatting import quoted
+
+    assert quoted("Plain words.") == "“Plain words.”"
+    assert quoted("“As part of this effort, we act.”") == "“As part of this effort, we act.”"
+    assert quoted("“He said so,” she wrote.") == "““He said so,” she wrote.”"

@@ -83,3 +83,13 @@ def test_a_heading_alone_at_the_end_is_still_a_passage():
     text, blocks = _paragraphs(("para", "Body text here."), ("heading", "Appendix"))
     passages = chunk(_doc(text, blocks), countries=no_countries)
     assert [p.text for p in passages] == ["Body text here.", "Appendix"]
+
+
+def test_a_prose_note_is_its_own_passage_citing_its_footnote():
+    text = "Body sentence one.\n\nThis ban was engineered by two parties."
+    blocks = [Block("para", 0, 18), Block("note", 20, len(text), page=3)]
+    passages = chunk(_doc(text, blocks, [Marker(len(text), 22)]), countries=no_countries)
+    assert [(p.text, p.section, p.footnotes, p.page) for p in passages] == [
+        ("Body sentence one.", None, (), None),
+        ("This ban was engineered by two parties.", "Notes", (22,), 3),
+    ]

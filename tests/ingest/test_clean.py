@@ -111,14 +111,15 @@ def test_report_has_all_63_footnotes_with_their_text(report):
 
 
 def test_report_definitions_leave_the_body(report):
-    body, notes = report.text.split("\n\nNotes\n\n")
+    notes_start = next(b.char_start for b in report.blocks if b.kind == "note")
+    body = report.text[:notes_start]
     assert "https://" not in report.text
     assert "This ban on the export" not in body
 
 
 def test_prose_footnotes_become_a_notes_section_that_cites_itself(report):
-    notes = report.text.split("\n\nNotes\n\n")[1]
-    assert notes.startswith("This ban on the export of Bosnian-made arms and munitions to Ukraine")
+    notes = [report.text[b.char_start : b.char_end] for b in report.blocks if b.kind == "note"]
+    assert len(notes) == 1 and notes[0].startswith("This ban on the export of Bosnian-made arms and munitions to Ukraine")
     note_marker = report.markers[-1]
     assert note_marker.n == 22 and report.text[: note_marker.pos].endswith("SNSD and HDZ blocs.")
 
@@ -139,7 +140,7 @@ def test_report_references_every_footnote_it_has_a_marker_for(report):
     # The source has no markers at all for 18-21: the paragraph they belonged to
     # ("Russia has other partners in BiH too. ...") came out of the PDF without them.
     assert {m.n for m in report.markers} == set(range(1, 64)) - {18, 19, 20, 21}
-    notes_start = report.text.index("\n\nNotes\n\n")
+    notes_start = next(b.char_start for b in report.blocks if b.kind == "note")
     numbers = [m.n for m in report.markers if m.pos < notes_start]
     assert numbers == sorted(numbers)
 
@@ -227,7 +228,7 @@ def test_pdf_pages_with_footnotes_at_page_bottoms():
     }
     assert [(b.kind, b.page, b.page_label) for b in cleaned.blocks] == [
         ("heading", 1, "vii"), ("para", 1, "vii"), ("heading", 2, "viii"), ("para", 2, "viii"),
-        ("heading", None, None), ("para", 2, "viii"),  # the prose note, on the page that defines it
+        ("note", 2, "viii"),  # the prose note, on the page that defines it
     ]
     assert block_texts(cleaned) == [
         "Introduction",
@@ -235,7 +236,6 @@ def test_pdf_pages_with_footnotes_at_page_bottoms():
         "welcomed by governments in the region. This matters a great deal.",
         "A Second Section",
         "More text here cites a prose note.",
-        "Notes",
         "This note explains who engineered the ban on exports.",
     ]
     assert [m.n for m in cleaned.markers] == [1, 2, 3, 4, 4]

@@ -47,9 +47,8 @@ def test_markdown_report_renders_to_plain_text_with_footnotes(tmp_path):
         ("para", "Investment rose in Albania."),
         ("para", "Emigration slowed in Serbia."),
         ("para", "Stability is a shared interest."),
-        # a prose footnote is also quotable text, in a Notes section citing itself
-        ("heading", "Notes"),
-        ("para", "Speech by the minister, 2024."),
+        # a prose footnote is also quotable text, a note citing itself
+        ("note", "Speech by the minister, 2024."),
     ]
     assert dict(doc.footnotes) == {1: "https://example.org/trade", 2: "Speech by the minister, 2024."}
     assert [m.n for m in doc.markers] == [1, 2, 2]

@@ -20,15 +20,29 @@ RETRIEVERS = ("hybrid", "dense", "bm25")
 @dataclass(frozen=True, slots=True)
 class RetrieveConfig:
     candidates: int = 50  # per retriever, before fusion
+    # Dense scores a passage by its own vector and by its closest sentence (a fact
+    # stated in one sentence of a long passage); measured on the development and
+    # bench questions, the mix lifts dense MRR from 0.72 to 0.83 (bench/RESULTS.md).
+    sentence_weight: float = 0.5
+    dense_pool: int = 200  # passages the vector index proposes for that rescoring
     rrf_k: int = 60  # the usual RRF constant: damps the head so both lists count
     bm25_weights: tuple[float, float, float] = (1.0, 0.5, 0.3)  # text, section, title columns
 
 
-def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray | None,
+                     config: RetrieveConfig = RetrieveConfig()) -> list[tuple[int, float]]:
     from index.vectors import search
 
-    scores, rows = search(index.vectors, qvec[None, :].astype(np.float32), n, allowed)
-    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if r >= 0]
+    scores, rows = search(index.vectors, qvec[None, :].astype(np.float32), max(n, config.dense_pool), allowed)
+    found = rows[0] >= 0
+    rows, passage_cos = rows[0][found].astype(np.int64), scores[0][found]
+    if len(rows) == 0:
+        return []
+    sentence_cos = index.best_sentence_cosines(rows, qvec)
+    sentence_cos = np.where(sentence_cos < -0.5, passage_cos, sentence_cos)
+    mixed = (1 - config.sentence_weight) * passage_cos + config.sentence_weight * sentence_cos
+    order = np.argsort(-mixed, kind="stable")[:n]
+    return [(int(rows[i]), float(mixed[i])) for i in order]
 
 
 def bm25_candidates(index: Index, question: str, n: int, allowed: np.ndarray | None,
@@ -69,7 +83,7 @@ def retrieve(
     if retriever not in RETRIEVERS:
         raise ValueError(f"retriever must be one of {RETRIEVERS}")
     n = max(config.candidates, k)
-    dense = dense_candidates(index, qvec, n, allowed) if retriever in ("hybrid", "dense") else []
+    dense = dense_candidates(index, qvec, n, allowed, config) if retriever in ("hybrid", "dense") else []
     lexical = bm25_candidates(index, question, n, allowed, config.bm25_weights) if retriever != "dense" else []
     if retriever == "hybrid":
         ranked = fuse([dense, lexical], config.rrf_k)
@@ -79,7 +93,7 @@ def retrieve(
     rows = [row for row, _ in ranked]
     bm25 = dict(lexical)
     # cosine for every hit, also those only BM25 found: the answer step weighs it
-    cosines = index.passage_vectors[rows] @ qvec if rows else np.zeros(0)
+    cosines = np.asarray(index.passage_vectors[rows], dtype=np.float32) @ qvec if rows else np.zeros(0)
     return [
         Hit(passage=p, rank=i, score=score, dense=float(cos), bm25=bm25.get(row), row=row)
         for i, ((row, score), p, cos) in enumerate(

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,26 @@ class Index:
 
     def close(self) -> None:
         self.con.close()
+
+    @cached_property
+    def sentence_offsets(self) -> np.ndarray:
+        """Passage row i's sentence vectors are rows offsets[i]:offsets[i+1] of sentence_vectors."""
+        starts = [r for (r,) in self.con.execute("SELECT sentence_row FROM passages ORDER BY row")]
+        return np.array([*starts, len(self.sentence_vectors)], dtype=np.int64)
+
+    def best_sentence_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """For each passage row, the cosine of its closest sentence to the question (-1 when it has none)."""
+        offsets = self.sentence_offsets
+        starts, ends = offsets[rows], offsets[rows + 1]
+        out = np.full(len(rows), -1.0, dtype=np.float32)
+        lengths = ends - starts
+        if not lengths.any():
+            return out
+        flat = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        cos = np.asarray(self.sentence_vectors[flat], dtype=np.float32) @ qvec
+        nonempty = lengths > 0
+        out[nonempty] = np.maximum.reduceat(cos, np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty])
+        return out
 
     # --- records -------------------------------------------------------------------------------------
     def document(self, source: str, sha256: str) -> Document | None:

@@ -1,9 +1,11 @@
 """The FAISS vector index: exact inner product while small, IVF past a size threshold.
 
 Rows are passage numbers 0..n-1, so no id map is needed. Vectors are L2-normalised,
-so inner product is cosine similarity. Defaults come from ``python -m bench.scale``
-on the 2-core development machine (d=384, clustered synthetic vectors, one query at a
-time, one thread); see bench/out/scale.json for the full table.
+so inner product is cosine similarity. The defaults come from measurements on the
+2-core development machine with ``python -m bench.scale`` and sweeps around it (d=384,
+clustered synthetic vectors, held-out queries, one query at a time on one thread);
+bench/out/scale.json holds the last full run. Latencies were taken while other jobs
+shared the two cores, so quiet-machine figures are lower (given first where both exist).
 """
 
 from __future__ import annotations
@@ -28,21 +30,22 @@ _MISSING = -np.inf  # score of an empty result slot; its row is -1
 
 @dataclass(frozen=True, slots=True)
 class VectorConfig:
-    # Exact search up to here. Measured single-query p95 of IndexFlatIP, one thread:
-    # 9 ms at 100k, 17 ms at 200k, 34 ms at 500k, 61 ms at 1M; memory 1.5 KB/vector.
-    # Past 100k the IVF index answers in a few ms at recall@10 ~0.99 with half the memory.
+    # Exact search up to here. IndexFlatIP single-query p95: 9-10 ms at 100k, 17 ms at
+    # 200k, 34 ms at 500k, 61 ms (203 ms with the cores shared) at 1M; 1.5 KB per vector.
+    # Past 100k the IVF index below is 4-10x faster at recall@10 >= 0.99 and half the memory.
     flat_max: int = 100_000
-    # nlist = sqrt(n) lists keeps the recall at a fixed nprobe nearly constant across sizes
-    # (measured at 100k, 200k, 500k, 1M: recall@10 0.984-0.987 at nprobe=64, 0.996-0.999 at 128).
+    # sqrt(n) lists keeps recall at a fixed nprobe nearly constant across sizes (100k, 200k,
+    # 500k, 1M: recall@10 0.982-0.987 at nprobe=64, 0.996-0.999 at 128).
     nlist_per_sqrt_n: float = 1.0
-    # 128 probes: recall@10 0.996, p95 7 ms at 1M; 64 probes would give 0.985 at 4 ms. The
-    # margin is kept because real embeddings may cluster less cleanly than the benchmark's.
+    # 128 probes at 1M: recall@10 0.996-0.997, p95 7 ms (18 ms shared); 64 probes give 0.985
+    # at 4 ms. The margin is kept because real embeddings may cluster less cleanly.
     nprobe: int = 128
-    # float16 storage: recall equal to float32 (0.996 vs 0.996 at 1M) and faster to scan
-    # (p95 7 ms vs 13 ms) at half the memory; int8 (SQ8) is smaller but lost 1-2 points of recall.
+    # float16 codes: the recall of float32 (0.996 both, 1M) with half the memory and a faster
+    # scan (p95 7 vs 13 ms); int8 (SQ8) halves it again but lost 1-2 points of recall.
     encoding: Encoding = "float16"
-    train_per_list: int = 64  # k-means sample size per list (faiss asks for at least 39)
-    train_iters: int = 10  # k-means passes: 1M vectors train in ~4 s on 2 cores
+    train_per_list: int = 64  # k-means sample per list (faiss asks for at least 39)
+    # 10 k-means passes match 25 in recall (0.992 vs 0.990 at 300k) in a third of the time
+    train_iters: int = 10
     seed: int = 0
     add_batch: int = 65_536  # rows per add() call, which bounds the assignment scratch memory
 
@@ -213,9 +216,10 @@ def _probes_holding(index: faiss.IndexIVF, queries: np.ndarray, mask: np.ndarray
 def _threads_for(nq: int) -> Iterator[None]:
     """One OpenMP thread for a handful of queries.
 
-    Measured on 2 cores: a single query against a 100k flat index takes 6 ms on one
-    thread and 22-26 ms on two (the split costs more than it saves). The OpenMP thread
-    count is per calling thread, so this does not touch other threads' searches.
+    A single query split over the 2 cores is slower, badly so when the other core is busy
+    (the embedder, the web server): 100k flat, p50 6 ms on one thread vs 22-26 ms on two
+    on a quiet machine, 8.5 vs 40-56 ms on a shared one. The OpenMP thread count is per
+    calling thread, so this does not touch other threads' searches.
     """
     import faiss
 

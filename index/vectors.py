@@ -31,13 +31,13 @@ _MISSING = -np.inf  # score of an empty result slot; its row is -1
 @dataclass(frozen=True, slots=True)
 class VectorConfig:
     # Exact search up to here. IndexFlatIP single-query p95: 9-10 ms at 100k, 17 ms at
-    # 200k, 34 ms at 500k, 61 ms (203 ms with the cores shared) at 1M; 1.5 KB per vector.
+    # 200k, 34 ms at 500k, 61-85 ms (203 ms, cores busy) at 1M; 1.5 KB per vector.
     # Past 100k the IVF index below is 4-10x faster at recall@10 >= 0.99 and half the memory.
     flat_max: int = 100_000
     # sqrt(n) lists keeps recall at a fixed nprobe nearly constant across sizes (100k, 200k,
     # 500k, 1M: recall@10 0.982-0.987 at nprobe=64, 0.996-0.999 at 128).
     nlist_per_sqrt_n: float = 1.0
-    # 128 probes at 1M: recall@10 0.996-0.997, p95 7 ms (18 ms shared); 64 probes give 0.985
+    # 128 probes at 1M: recall@10 0.996-0.997, p95 7-10 ms (18 ms, cores busy); 64 give 0.985
     # at 4 ms. The margin is kept because real embeddings may cluster less cleanly.
     nprobe: int = 128
     # float16 codes: the recall of float32 (0.996 both, 1M) with half the memory and a faster

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chat.answer_type import expected_type, holds
 from chat.evidence import Evidence, Hit
 from chat.terms import asks_for_source, content_words, idf, stem, stems
 from ingest.records import Sentence
@@ -35,13 +36,18 @@ from ingest.records import Sentence
 @dataclass(frozen=True, slots=True)
 class AnswerConfig:
     max_quotes: int = 4  # sentences quoted at most (adjacent context sentences included)
-    # Below this evidence score the answer is "The documents don't say." Set for
-    # all-MiniLM-L6-v2 sentence vectors; the bench recalibrates it on real questions.
-    abstain_below: float = 0.36
+    # Below this evidence score the answer is "The documents don't say." Calibrated with
+    # `python -m bench` (abstention table in bench/RESULTS.md) on the development and the
+    # bench's own questions, all-MiniLM-L6-v2: the highest cut with no answerable question
+    # abstained, between unanswerable 0.295 and answerable 0.311.
+    abstain_below: float = 0.30
     # strength = w_dense*cosine + w_sentence_terms*coverage(sentence) + w_context_terms*coverage(passage)
     w_dense: float = 0.5
     w_sentence_terms: float = 0.3
     w_context_terms: float = 0.2
+    # A sentence without the kind of answer the question asks for (a date for "when", a
+    # number for "how many", a new name for "who") keeps only this share of its strength.
+    type_factor: float = 0.5
     # A question word found only in the sentence's footnotes counts this much of a body match.
     footnote_term_share: float = 0.5
     # score = strength + w_rank/rank + source bonus - fragment penalty (rank 1 vs 2 differs by w_rank/2)
@@ -55,7 +61,7 @@ class AnswerConfig:
     # Two quoted sentences of a passage this many sentences apart become one quote, gap included.
     bridge_gap: int = 1
     # Further quotes: score within this fraction of the best, and strong enough on their own.
-    relative_margin: float = 0.12
+    relative_margin: float = 0.25
     # Near-duplicates (the same sentence in two documents, a restatement) are quoted once.
     duplicate_cosine: float = 0.92
     duplicate_overlap: float = 0.7
@@ -116,6 +122,7 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     """Every sentence of every hit, best first."""
     terms = question_terms(evidence)
     source_question = asks_for_source(evidence.question)
+    wanted = expected_type(evidence.question)
     out: list[Candidate] = []
     for h, hit in enumerate(evidence.hits):
         p = hit.passage
@@ -131,6 +138,8 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
             cov = terms.coverage(body, stems(notes), config.footnote_term_share)
             cos = max(float(cosines[i]), 0.0)
             strength = config.w_dense * cos + config.w_sentence_terms * cov + config.w_context_terms * context_cov
+            if not holds(f"{text} {notes}", wanted, evidence.question):
+                strength *= config.type_factor
             score = strength + config.w_rank / max(hit.rank, 1)
             if source_question and s.footnotes:
                 score += config.source_bonus

@@ -1,0 +1,57 @@
+"""What kind of answer a question expects, and whether a sentence holds one (pure).
+
+"How many ...?" wants a number, "When ...?" a date, "Who ...?" a name. A
+sentence on the topic that holds no such thing does not answer the
+question: "In what year did Croatia join the EU?" is not answered by
+"Croatia and Slovenia have joined the EU." The cues are English question
+words, general to any corpus.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUMBER, PERCENT, DATE, NAME = "number", "percent", "date", "name"
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
+_NUMBER_WORD = (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+                r"|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|"
+                r"double|twice|triple|percent|per cent)\b")
+_HAS = {
+    NUMBER: re.compile(rf"\d|{_NUMBER_WORD}|%", re.IGNORECASE),
+    PERCENT: re.compile(r"%|\bper ?cent\b|\bpercentage points?\b", re.IGNORECASE),
+    DATE: re.compile(rf"\b(?:1[5-9]\d\d|20\d\d)s?\b|\b{_MONTH}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\b\s+{_MONTH}"
+                     r"|\b(?:yesterday|today|tomorrow|last|next|ago|decade|century|since|until|by)\b"),
+}
+# Question openings -> expected answer type, most specific first.
+_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^\s*(?:in |since |by |until )?(?:what|which) (?:year|month|date|day|decade|century)\b", re.I), DATE),
+    (re.compile(r"^\s*(?:since |until )?when\b", re.I), DATE),
+    (re.compile(r"\b(?:rate|percentage|proportion)\b", re.I), PERCENT),
+    (re.compile(r"^\s*how (?:many|much|long|often|old|far|big|large|high|fast)\b", re.I), NUMBER),
+    (re.compile(r"^\s*what (?:is|was|are|were) the (?:[\w-]+ ){0,2}(?:number|share|amount|value|cost|price|size|"
+                r"population|budget|total)\b", re.I), NUMBER),
+    (re.compile(r"^\s*(?:what|which) (?:[\w-]+ )?(?:share|number|amount|figure|sum)\b", re.I), NUMBER),
+    (re.compile(r"^\s*(?:who|whom)\b", re.I), NAME),
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[A-Za-z]")
+
+
+def expected_type(question: str) -> str | None:
+    for pattern, kind in _CUES:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def holds(sentence: str, kind: str | None, question: str = "") -> bool:
+    """Whether ``sentence`` holds an answer of ``kind`` (always, when nothing is expected)."""
+    if kind is None:
+        return True
+    if kind == NAME:
+        # a name the question does not already contain (not the sentence's first word)
+        asked = {w.lower() for w in _CAPITALISED.findall(question)}
+        names = [m.group() for m in _CAPITALISED.finditer(sentence) if m.start() > 0]
+        return any(name.lower() not in asked for name in names)
+    return bool(_HAS[kind].search(sentence))

@@ -1,0 +1,50 @@
+import pytest
+
+from chat.answer_type import DATE, NAME, NUMBER, PERCENT, expected_type, holds
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("In what year did Croatia join the EU?", DATE),
+        ("When will the road be finished?", DATE),
+        ("Since when has Montenegro been a member?", DATE),
+        ("How many troops does Turkey send?", NUMBER),
+        ("How much has the sector grown?", NUMBER),
+        ("What is the unemployment rate in Spain?", PERCENT),
+        ("What percentage of loans went to Serbia?", PERCENT),
+        ("What interest rate does the government pay?", PERCENT),
+        ("What is the population of Albania?", NUMBER),
+        ("Who is the special envoy?", NAME),
+        ("What does the report say about Serbia?", None),
+        ("Why is Kosovo not in NATO?", None),
+    ],
+)
+def test_question_words_set_the_expected_answer(question, kind):
+    assert expected_type(question) == kind
+
+
+def test_a_topical_sentence_without_a_year_does_not_answer_when():
+    assert not holds("Croatia and Slovenia have joined the European Union.", DATE)
+    assert holds("Croatia joined the European Union in 2013.", DATE)
+
+
+def test_numbers_in_digits_words_and_percentages_count():
+    assert holds("It has risen by a whopping 400% over the past decade.", NUMBER)
+    assert holds("Three people died.", NUMBER)
+    assert not holds("The troops provide deterrence.", NUMBER)
+
+
+def test_a_name_must_be_new_to_the_question():
+    q = "Who is the Prime Minister of Albania?"
+    assert not holds("The Prime Minister of Albania spoke.", NAME, q)
+    assert holds("The envoy is currently Dame Karen Pierce.", NAME, "Who is the envoy?")
+
+
+def test_no_expectation_accepts_any_sentence():
+    assert holds("Anything at all.", None)
+
+
+def test_a_rate_needs_a_percentage_not_any_number():
+    assert not holds("The government took a loan of almost $1 billion in 2014.", PERCENT)
+    assert holds("Serbia received around 90 percent of the total loans.", PERCENT)

@@ -19,7 +19,7 @@ from index.manifest import Manifest, read_manifest, write_manifest
 from index.reader import Index
 from index.store import write_store
 from ingest.chunk import ChunkConfig, chunk
-from ingest.errors import IndexProblem, IngestError, QuotableError
+from ingest.errors import REBUILD, IndexProblem, IngestError, QuotableError, StaleIndex
 from ingest.records import Document, Passage
 
 
@@ -104,19 +104,32 @@ def embed_batched(embedder: Embedder, texts: Sequence[str], batch: int, progress
     return out
 
 
-def _load_previous(index_dir: Path, config: IngestConfig, embedder: Embedder) -> Index | None:
+def model_name(config: IngestConfig, embedder: Embedder | None) -> str:
+    from index.embed import canonical_model_name
+
+    return embedder.name if embedder else canonical_model_name(config.model)
+
+
+def _load_previous(index_dir: Path, config: IngestConfig, model: str) -> Index | None:
     if config.rebuild:
         return None
     try:
         manifest = read_manifest(index_dir)
     except IndexProblem:
         return None  # nothing reusable: build from scratch
-    if manifest.model != embedder.name or manifest.dim != embedder.dim:
+    if manifest.model != model:
         return None
     try:
         return Index.open(index_dir, manifest=manifest, with_vectors=False)
     except QuotableError:
         return None
+
+
+def _unchanged(previous: Index | None, docs: list[tuple[Document, str]], fresh: list[int], paths) -> bool:
+    """Same files, same content, same paths: the current generation already is this index."""
+    return (previous is not None and not fresh
+            and {doc.source: sha for doc, sha in docs} == previous.manifest.files
+            and [str(p) for p in paths] == previous.manifest.paths)
 
 
 def ingest_paths(
@@ -128,15 +141,18 @@ def ingest_paths(
     progress: bool = True,
     on_file: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Index every file under ``paths`` into ``index_dir``; bad files are reported, the rest indexed."""
+    """Index every file under ``paths`` into ``index_dir``; bad files are reported, the rest indexed.
+
+    The model is loaded only when something needs embedding, so a re-run with
+    nothing changed costs file hashing and nothing else.
+    """
     from ingest.loaders import load
 
     started = time.perf_counter()
-    embedder = embedder or load_embedder(config.model)
     report = IngestReport()
     files, report.failed = collect_files(paths)
     with index_lock(index_dir):
-        previous = _load_previous(index_dir, config, embedder)
+        previous = _load_previous(index_dir, config, model_name(config, embedder))
         docs: list[tuple[Document, str]] = []
         fresh: list[int] = []  # indexes into docs of documents that need embedding
         seen_ids: dict[str, str] = {}
@@ -162,7 +178,19 @@ def ingest_paths(
             if reused is None:
                 fresh.append(len(docs))
             docs.append((doc, sha))
-        _write_generation(index_dir, paths, docs, set(fresh), previous, embedder, config, progress, report)
+        try:
+            if _unchanged(previous, docs, fresh, paths):
+                report.documents, report.passages = len(docs), previous.manifest.passages
+                report.footnotes, report.reused_files = previous.manifest.footnotes, len(docs)
+            else:
+                embedder = embedder or load_embedder(config.model)
+                if previous is not None and previous.manifest.dim != embedder.dim:
+                    raise StaleIndex(f"index at {index_dir} has {previous.manifest.dim}-dimensional vectors, "
+                                     f"the model gives {embedder.dim}; run `{REBUILD}`")
+                _write_generation(index_dir, paths, docs, set(fresh), previous, embedder, config, progress, report)
+        finally:
+            if previous is not None:
+                previous.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -234,8 +262,6 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
         if path.name.endswith(f"-{generation}{path.suffix}"):
             with open(path, "rb") as fh:
                 os.fsync(fh.fileno())
-    if previous:
-        previous.close()
     write_manifest(index_dir, manifest)
     _remove_other_generations(index_dir, generation)
     report.documents = len(docs)

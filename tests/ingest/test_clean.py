@@ -275,5 +275,5 @@ def test_any_pages_give_well_formed_output(texts):
     pages = [Page(t, number=i + 1, label=str(i + 1)) for i, t in enumerate(texts)]
     cleaned = clean_pages(pages)
     assert_well_formed(cleaned)
-    assert all(b.kind in ("heading", "para") for b in cleaned.blocks)
+    assert all(b.kind in ("heading", "para", "note") for b in cleaned.blocks)
     assert all(n in cleaned.footnotes for n in {m.n for m in cleaned.markers})

@@ -31,9 +31,7 @@ class RetrieveConfig:
 
 def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray | None,
                      config: RetrieveConfig = RetrieveConfig()) -> list[tuple[int, float]]:
-    from index.vectors import search
-
-    scores, rows = search(index.vectors, qvec[None, :].astype(np.float32), max(n, config.dense_pool), allowed)
+    scores, rows = index.vectors.search(qvec[None, :].astype(np.float32), max(n, config.dense_pool), allowed)
     found = rows[0] >= 0
     rows, passage_cos = rows[0][found].astype(np.int64), scores[0][found]
     if len(rows) == 0:

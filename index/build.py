@@ -197,7 +197,7 @@ def ingest_paths(
 
 def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config, progress, report) -> None:
     from index.mentions import footnote_mentions, passage_mentions
-    from index.vectors import build_vector_index, index_kind, save_vector_index
+    from index.vector_store import build_vector_store
 
     passages: list[Passage] = []
     vectors: list[np.ndarray] = []
@@ -235,6 +235,7 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
                      else np.zeros((0, embedder.dim), np.float16))
 
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
+    vector_store = build_vector_store(all_vectors)
     manifest = Manifest(
         model=embedder.name,
         dim=embedder.dim,
@@ -244,10 +245,8 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
         footnotes=sum(len(doc.footnotes) for doc, _ in docs),
         files={doc.source: sha for doc, sha in docs},
         paths=[str(p) for p in paths],
-        vector_index="flat",
+        vector_index=vector_store.kind,
     )
-    vector_index = build_vector_index(all_vectors)
-    manifest = Manifest(**{**manifest.__dict__, "vector_index": index_kind(vector_index)})
     write_store(
         manifest.data_file(index_dir, "store", ".sqlite"),
         docs,
@@ -257,7 +256,7 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
     )
     np.save(manifest.data_file(index_dir, "passages", ".npy"), all_vectors)
     np.save(manifest.data_file(index_dir, "sentences", ".npy"), all_sentences.astype(np.float16))
-    save_vector_index(vector_index, manifest.data_file(index_dir, "vectors", ".faiss"))
+    vector_store.save(manifest.data_file(index_dir, "vectors", ".faiss"))
     for path in index_dir.iterdir():  # make the data durable before the manifest points at it
         if path.name.endswith(f"-{generation}{path.suffix}"):
             with open(path, "rb") as fh:

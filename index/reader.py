@@ -13,6 +13,7 @@ import numpy as np
 
 from index.manifest import Manifest, read_manifest
 from index.store import open_store, passage_from_row
+from index.vector_store import VectorStore
 from ingest.errors import REBUILD, CorruptIndex
 from ingest.records import Document, Passage
 
@@ -24,7 +25,7 @@ class Index:
     con: sqlite3.Connection
     passage_vectors: np.ndarray  # (n, d) float32, memory-mapped
     sentence_vectors: np.ndarray  # (m, d) float16, memory-mapped
-    vectors: object | None  # the FAISS index, None when opened only to reuse records
+    vectors: VectorStore | None  # None when opened only to reuse records
 
     @classmethod
     def open(cls, index_dir: Path, *, manifest: Manifest | None = None, with_vectors: bool = True) -> Index:
@@ -39,11 +40,11 @@ class Index:
                                    f"{passage_vectors.shape}, manifest {manifest.passages}); run `{REBUILD}`")
             vectors = None
             if with_vectors:
-                from index.vectors import load_vector_index
+                from index.vector_store import open_vector_store
 
-                vectors = load_vector_index(manifest.data_file(index_dir, "vectors", ".faiss"))
-                if vectors.ntotal != count:
-                    raise CorruptIndex(f"vector index at {index_dir} holds {vectors.ntotal} vectors for {count} "
+                vectors = open_vector_store(manifest.data_file(index_dir, "vectors", ".faiss"))
+                if len(vectors) != count:
+                    raise CorruptIndex(f"vector index at {index_dir} holds {len(vectors)} vectors for {count} "
                                        f"passages; run `{REBUILD}`")
         except BaseException:
             con.close()

@@ -38,6 +38,13 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = (
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[A-Za-z]")
 
 
+_URL = re.compile(r"\S*(?:https?://|www\.)\S*")
+
+
+def without_urls(text: str) -> str:
+    return _URL.sub(" ", text)
+
+
 def expected_type(question: str) -> str | None:
     for pattern, kind in _CUES:
         if pattern.search(question):

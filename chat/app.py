@@ -40,6 +40,9 @@ EMPTY_STORE = {"messages": [], "result": None, "previous": None}
 
 
 def _answer_json(engine, question: str, country: str | None, doc_id: str | None, previous: str | None = None):
+    # API callers send any JSON: a number or a list here must be an error object, not a server traceback.
+    if not all(value is None or isinstance(value, str) for value in (question, country, doc_id)):
+        return {"question": question, "error": "question, country and doc_id must be strings (or null)"}
     try:
         return engine.answer(question, country=country or None, doc_id=doc_id or None, previous=previous)
     except QuotableError as err:

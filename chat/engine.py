@@ -20,11 +20,14 @@ from ingest.errors import REBUILD, StaleIndex, UnknownDocument, UsageError
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates: what Python makes of invalid UTF-8 in argv or stdin, or a "\ud800" escape in API JSON.
+# Tokenizers and JSON encoders reject them, so each becomes U+FFFD like any undecodable byte.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_question(question: str | None) -> str:
     """The question as asked, minus control characters; empty or oversized questions are usage errors."""
-    text = _CONTROL.sub(" ", question or "").strip()
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", question or "")).strip()
     if not text:
         raise UsageError("empty question: ask something, e.g. \"What does the report say about Serbia?\"")
     if len(text) > MAX_QUESTION_CHARS:

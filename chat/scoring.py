@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chat.answer_type import expected_type, holds
+from chat.answer_type import expected_type, holds, without_urls
 from chat.evidence import Evidence, Hit
-from chat.terms import asks_for_source, content_words, idf, stem, stems
+from chat.terms import asked_kind, asks_for_source, content_words, idf, stem, stems
 from ingest.records import Sentence
 
 
@@ -53,6 +53,7 @@ class AnswerConfig:
     # score = strength + w_rank/rank + source bonus - fragment penalty (rank 1 vs 2 differs by w_rank/2)
     w_rank: float = 0.06
     source_bonus: float = 0.08  # footnoted sentence, when the question asks for a source
+    kind_bonus: float = 0.08  # a sentence of the kind of document the question names ("the report")
     short_words: int = 6  # a sentence with fewer words is quoted with a neighbour
     # A "sentence" without closing punctuation is a heading, title line or caption.
     fragment_penalty: float = 0.08
@@ -123,6 +124,7 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     terms = question_terms(evidence)
     source_question = asks_for_source(evidence.question)
     wanted = expected_type(evidence.question)
+    kind = asked_kind(evidence.question)
     out: list[Candidate] = []
     for h, hit in enumerate(evidence.hits):
         p = hit.passage
@@ -138,11 +140,14 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
             cov = terms.coverage(body, stems(notes), config.footnote_term_share)
             cos = max(float(cosines[i]), 0.0)
             strength = config.w_dense * cos + config.w_sentence_terms * cov + config.w_context_terms * context_cov
-            if not holds(f"{text} {notes}", wanted, evidence.question):
+            # a footnote's prose may hold the answer (who engineered the ban); its URL's digits don't
+            if not holds(f"{text} {without_urls(notes)}", wanted, evidence.question):
                 strength *= config.type_factor
             score = strength + config.w_rank / max(hit.rank, 1)
             if source_question and s.footnotes:
                 score += config.source_bonus
+            if kind and doc and doc.kind == kind:
+                score += config.kind_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
             out.append(Candidate(h, i, s, text, body, cos, strength, score))

@@ -100,6 +100,22 @@ def content_words(text: str) -> list[str]:
     return out
 
 
+# Words by which a question names the kind of document it asks about ("according to the
+# report", "in the debate"); they match Document.kind, not any one corpus.
+KIND_CUES = {
+    "report": "report", "reports": "report", "paper": "report", "study": "report",
+    "article": "article", "news": "article", "story": "article", "press": "article",
+    "debate": "transcript", "transcript": "transcript", "hearing": "transcript", "speech": "transcript",
+    "interview": "transcript", "podcast": "transcript", "video": "transcript",
+}
+
+
+def asked_kind(question: str) -> str | None:
+    """The document kind a question names, when it names exactly one."""
+    kinds = {KIND_CUES[w] for w in words(question) if w in KIND_CUES}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 def asks_for_source(question: str) -> bool:
     lowered = question.lower()
     return any(w in SOURCE_CUES for w in words(lowered)) or any(p.search(lowered) for p in _SOURCE_PHRASES)

@@ -48,3 +48,10 @@ def test_no_expectation_accepts_any_sentence():
 def test_a_rate_needs_a_percentage_not_any_number():
     assert not holds("The government took a loan of almost $1 billion in 2014.", PERCENT)
     assert holds("Serbia received around 90 percent of the total loans.", PERCENT)
+
+
+def test_digits_of_a_url_are_not_an_answer():
+    from chat.answer_type import without_urls
+
+    note = "https://www.example.org/2024/05/29/report-00160479"
+    assert not holds(without_urls(f"Albania proposed measures. {note}"), NUMBER)

@@ -42,3 +42,12 @@ def test_idf_is_highest_for_a_word_no_passage_has():
 
 def test_without_statistics_every_word_weighs_the_same():
     assert idf("serbia", {}, 0) == idf("population", {}, 0) == 1.0
+
+
+def test_a_question_can_name_the_kind_of_document():
+    from chat.terms import asked_kind
+
+    assert asked_kind("Who is the envoy according to the report?") == "report"
+    assert asked_kind("What did Lord X say in the debate?") == "transcript"
+    assert asked_kind("Who is the envoy?") is None
+    assert asked_kind("Does the article agree with the report?") is None

@@ -116,9 +116,12 @@ class TransformerEmbedder:
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         torch = self._torch
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Batches of similar length waste no work on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with torch.inference_mode():
             for start in range(0, len(texts), self._batch_size):
-                batch = self._tokenizer(list(texts[start : start + self._batch_size]), padding=True,
+                rows = order[start : start + self._batch_size]
+                batch = self._tokenizer([texts[i] for i in rows], padding=True,
                                         truncation=True, max_length=self._max_length, return_tensors="pt")
                 hidden = self._model(**batch).last_hidden_state
                 if self._cls:
@@ -126,7 +129,7 @@ class TransformerEmbedder:
                 else:
                     mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                     pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                out[start : start + len(pooled)] = pooled.numpy()
+                out[rows] = pooled.numpy()
         return normalise(out)
 
 

@@ -16,6 +16,8 @@ from ingest.errors import REBUILD, CorruptIndex, IndexMissing, StaleIndex
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+_TYPES = {"model": str, "dim": int, "generation": int, "passages": int, "documents": int, "footnotes": int,
+          "files": dict, "paths": list, "vector_index": str, "quotable": str}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ def read_manifest(index_dir: Path) -> Manifest:
         what = "a newer Quotable" if newer else "another version of Quotable"
         raise StaleIndex(f"index at {index_dir} has format {fmt!r}, built by {what} (this one reads {FORMAT}); "
                          f"run `{REBUILD}`")
+    # A hand-edited or damaged value must not reach a file name or the model loader.
+    wrong = [k for k, kind in _TYPES.items() if k in raw and (type(raw[k]) is bool or not isinstance(raw[k], kind))]
+    if wrong:
+        raise CorruptIndex(f"index manifest {path} has malformed {', '.join(wrong)}; run `{REBUILD}`")
     try:
         return Manifest(**{k: raw[k] for k in Manifest.__dataclass_fields__ if k in raw})
     except TypeError as err:

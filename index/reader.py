@@ -118,5 +118,5 @@ class Index:
 def _load_array(path: Path) -> np.ndarray:
     try:
         return np.load(path, mmap_mode="r", allow_pickle=False)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, EOFError) as err:  # EOFError: an empty or cut-off header
         raise CorruptIndex(f"index file {path} is missing or corrupt ({err}); run `{REBUILD}`") from err

@@ -36,3 +36,6 @@ def test_fast_embedder_matches_sentence_transformers():
     reference = SentenceTransformerEmbedder("m", default_model_path()).embed(texts)
     assert fast.shape == (3, 384)
     assert np.all(np.sum(fast * reference, axis=1) > 0.9999)
+    # batches are formed by length; rows must still come back in the order asked
+    small_batches = TransformerEmbedder("m", default_model_path(), batch_size=1).embed(texts)
+    assert np.all(np.sum(small_batches * reference, axis=1) > 0.9999)

@@ -61,45 +61,42 @@ class HashingEmbedder:
 
 
 class TransformerEmbedder:
-    """A sentence-transformers model folder run with plain ``transformers``.
+    """A sentence-transformers model folder without the sentence-transformers library.
 
-    Importing sentence-transformers costs seconds (it pulls in scikit-learn);
-    for the common layout (Transformer -> mean or CLS pooling -> Normalize)
-    this computes the same vectors with a fraction of the start-up.
+    Importing sentence-transformers (scikit-learn, transformers) costs seconds
+    at every start. For the common layout (Transformer -> mean or CLS pooling
+    -> Normalize) of a BERT model this computes the same vectors with a plain
+    torch encoder (index/bert.py); the tests compare it with the library.
     """
 
     def __init__(self, name: str, path: str, batch_size: int = 64) -> None:
         import json
 
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from index.bert import BertEncoder
+
         folder = Path(path)
         pooling = json.loads((folder / "1_Pooling" / "config.json").read_text())
         config = json.loads((folder / "sentence_bert_config.json").read_text())
         self._cls = bool(pooling.get("pooling_mode_cls_token"))
-        self._max_length = int(config.get("max_seq_length", 256))
         try:
             import torch
-            from transformers import AutoModel, AutoTokenizer
-            from transformers.utils import logging as hf_logging
 
-            hf_logging.set_verbosity_error()
-            hf_logging.disable_progress_bar()
-            self._tokenizer = AutoTokenizer.from_pretrained(path)
-            self._model = AutoModel.from_pretrained(path).eval()
+            self._torch = torch
+            self._encoder = BertEncoder(folder, int(config.get("max_seq_length", 256)))
         except Exception as err:  # any loader failure means the same thing to the user
             raise ModelUnavailable(
                 f"cannot load embedding model {name!r} from {path}: {err}. "
                 "Pass --model with a local sentence-transformers model folder."
             ) from err
-        self._torch = torch
         self.name = name
-        self.dim = int(self._model.config.hidden_size)
+        self.dim = self._encoder.dim
         self._batch_size = batch_size
 
     @staticmethod
     def supports(path: str) -> bool:
         import json
+
+        from index.bert import supported
 
         folder = Path(path)
         try:
@@ -111,25 +108,19 @@ class TransformerEmbedder:
         modes = {k for k, v in pooling.items() if k.startswith("pooling_mode") and v}
         return (kinds in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"])
                 and modes in ({"pooling_mode_mean_tokens"}, {"pooling_mode_cls_token"})
-                and (folder / "sentence_bert_config.json").exists())
+                and (folder / "sentence_bert_config.json").exists() and supported(folder))
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        torch = self._torch
+        from index.bert import pooled
+
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Batches of similar length waste no work on padding.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with torch.inference_mode():
+        with self._torch.inference_mode():
             for start in range(0, len(texts), self._batch_size):
                 rows = order[start : start + self._batch_size]
-                batch = self._tokenizer([texts[i] for i in rows], padding=True,
-                                        truncation=True, max_length=self._max_length, return_tensors="pt")
-                hidden = self._model(**batch).last_hidden_state
-                if self._cls:
-                    pooled = hidden[:, 0]
-                else:
-                    mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                    pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                out[rows] = pooled.numpy()
+                hidden, mask = self._encoder.encode([texts[i] for i in rows])
+                out[rows] = pooled(hidden, mask, self._cls)
         return normalise(out)
 
 

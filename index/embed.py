@@ -60,6 +60,11 @@ class HashingEmbedder:
         return normalise(out)
 
 
+def _unavailable(name: str, path: str, err: Exception) -> ModelUnavailable:
+    return ModelUnavailable(f"cannot load embedding model {name!r} from {path}: {err}. "
+                            "Pass --model with a local sentence-transformers model folder.")
+
+
 class TransformerEmbedder:
     """A sentence-transformers model folder without the sentence-transformers library.
 
@@ -84,10 +89,7 @@ class TransformerEmbedder:
             self._torch = torch
             self._encoder = BertEncoder(folder, int(config.get("max_seq_length", 256)))
         except Exception as err:  # any loader failure means the same thing to the user
-            raise ModelUnavailable(
-                f"cannot load embedding model {name!r} from {path}: {err}. "
-                "Pass --model with a local sentence-transformers model folder."
-            ) from err
+            raise _unavailable(name, path, err) from err
         self.name = name
         self.dim = self._encoder.dim
         self._batch_size = batch_size
@@ -135,10 +137,7 @@ class SentenceTransformerEmbedder:
 
             self._model = SentenceTransformer(path, device="cpu")
         except Exception as err:  # any loader failure means the same thing to the user
-            raise ModelUnavailable(
-                f"cannot load embedding model {name!r} from {path}: {err}. "
-                "Pass --model with a local sentence-transformers model folder."
-            ) from err
+            raise _unavailable(name, path, err) from err
         self.name = name
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())

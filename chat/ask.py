@@ -7,6 +7,7 @@ line in, one JSON object per line out (model loaded once).
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
@@ -45,6 +46,9 @@ def _emit(result: dict, as_json: bool) -> None:
 
 
 def _batch(engine, args: argparse.Namespace) -> int:
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # Under a UTF-8 locale stdin is strict: one line of invalid UTF-8 would end the batch with a traceback.
+        sys.stdin.reconfigure(errors="replace")
     previous: str | None = None
     for line in sys.stdin:
         question = line.rstrip("\n")

@@ -13,10 +13,10 @@ import numpy as np
 
 from chat.evidence import DocInfo, Evidence
 from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve
-from index.embed import Embedder, load_embedder
+from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.manifest import read_manifest
 from index.reader import Index
-from ingest.errors import REBUILD, StaleIndex, UnknownDocument, UsageError
+from ingest.errors import REBUILD, ModelUnavailable, StaleIndex, UnknownDocument, UsageError
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -47,10 +47,16 @@ class Engine:
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
         if embedder is None:
-            embedder = load_embedder(manifest.model)
+            try:
+                embedder = load_embedder(manifest.model)
+            except ModelUnavailable as err:
+                if manifest.model == DEFAULT_MODEL:
+                    raise  # the shipped model itself is missing: rebuilding would not help
+                raise StaleIndex(f"index at {index_dir} was built with model {manifest.model!r}, which is not "
+                                 f"available here; run `{REBUILD}` to rebuild it with the default model") from err
         if embedder.name != manifest.model or embedder.dim != manifest.dim:
-            raise StaleIndex(f"index at {index_dir} was built with model {manifest.model!r} "
-                             f"(dim {manifest.dim}), not {embedder.name!r}; run `{REBUILD}`")
+            raise StaleIndex(f"index at {index_dir} was built with model {manifest.model!r} (dim {manifest.dim}), "
+                             f"not {embedder.name!r} (dim {embedder.dim}); run `{REBUILD}`")
         return cls(Index.open(index_dir, manifest=manifest), embedder)
 
     def reload(self) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 
 from chat.answer_type import expected_type, holds, without_urls
 from chat.evidence import Evidence, Hit
-from chat.terms import asked_kind, asks_for_source, content_words, idf, stem, stems
+from chat.terms import asked_kind, asks_for_source, content_words, idf, names_speaker, stem, stems
 from ingest.records import Sentence
 
 
@@ -54,6 +54,7 @@ class AnswerConfig:
     w_rank: float = 0.06
     source_bonus: float = 0.08  # footnoted sentence, when the question asks for a source
     kind_bonus: float = 0.08  # a sentence of the kind of document the question names ("the report")
+    speaker_bonus: float = 0.1  # a sentence spoken by the person the question names ("what did Lord X say")
     short_words: int = 6  # a sentence with fewer words is quoted with a neighbour
     # A "sentence" without closing punctuation is a heading, title line or caption.
     fragment_penalty: float = 0.08
@@ -148,6 +149,8 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 score += config.source_bonus
             if kind and doc and doc.kind == kind:
                 score += config.kind_bonus
+            if p.speaker and names_speaker(evidence.question, p.speaker):
+                score += config.speaker_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
             out.append(Candidate(h, i, s, text, body, cos, strength, score))

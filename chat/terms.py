@@ -116,6 +116,15 @@ def asked_kind(question: str) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+def names_speaker(question: str, speaker: str) -> bool:
+    """Whether the question names this speaker ("Lord Cormack", "Baroness Helic", "Ahmad")."""
+    # The surname-like words of the speaker's name, without titles and particles.
+    particles = {"lord", "lady", "baroness", "baron", "earl", "the", "of", "sir", "dame", "mr", "mrs", "ms", "dr"}
+    names = [w for w in words(speaker) if w not in particles and len(w) > 2]
+    asked = set(words(question))
+    return bool(names) and names[0] in asked
+
+
 def asks_for_source(question: str) -> bool:
     lowered = question.lower()
     return any(w in SOURCE_CUES for w in words(lowered)) or any(p.search(lowered) for p in _SOURCE_PHRASES)

@@ -51,3 +51,12 @@ def test_a_question_can_name_the_kind_of_document():
     assert asked_kind("What did Lord X say in the debate?") == "transcript"
     assert asked_kind("Who is the envoy?") is None
     assert asked_kind("Does the article agree with the report?") is None
+
+
+def test_a_question_names_a_speaker_by_surname():
+    from chat.terms import names_speaker
+
+    assert names_speaker("What did Lord Cormack say about Dayton?", "Lord Cormack")
+    assert names_speaker("What did Ahmad promise?", "Lord Ahmad of Wimbledon")
+    assert not names_speaker("What did the minister say?", "Lord Ahmad of Wimbledon")
+    assert not names_speaker("What did Lord Cormack say?", "The Earl of Sandwich")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import statistics
+import time
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -219,19 +221,21 @@ def _evidence_score(engine, question: str, k: int) -> float:
     return evidence_score(evidence)
 
 
-def answer_rows(engine, questions: list[dict], corpus_dir: Path, k: int = 5) -> list[dict]:
-    """Each question through engine.answer, judged: quoted evidence, sources, speaker, fidelity, score."""
+def answer_rows(engine, questions: list[dict], corpus_dir: Path, k: int = 5, retriever: str = "hybrid") -> list[dict]:
+    """Each question through engine.answer, judged: quoted evidence, sources, speaker, fidelity, score, time."""
     raw = {p.stem: word_index(p.read_text(encoding="utf-8", errors="replace"))
            for p in Path(corpus_dir).rglob("*") if p.is_file()}
     clean = {d: t for d, t in engine.index.con.execute("SELECT doc_id, text FROM documents")}
     out = []
     for q in questions:
-        result = engine.answer(q["question"], k=k)
+        started = time.perf_counter()
+        result = engine.answer(q["question"], k=k, retriever=retriever)
+        seconds = time.perf_counter() - started
         cites = result.get("citations", [])
         quotes = " ".join(c.get("quote", "") for c in cites)
         kind, ev = q["kind"], q["evidence"]
         row = {"id": q["id"], "kind": kind, "question": q["question"], "abstained": bool(result.get("abstained")),
-               "brief": kind == "country", "score": result.get("evidence_score")}
+               "brief": kind == "country", "score": result.get("evidence_score"), "seconds": seconds}
         if row["score"] is None and kind != "country":
             row["score"] = _evidence_score(engine, q["question"], k)
         if kind in RETRIEVAL_KINDS:
@@ -274,6 +278,7 @@ def answer_summary(rows: list[dict]) -> dict:
         "quote_fidelity": (cited - sum(len(r["unfaithful"]) for r in rows)) / cited if cited else None,
         "citations": cited,
         "abstention": abstention_stats([(r["abstained"], r["kind"] == "none") for r in rows]),
+        "p50_ms": 1000 * statistics.median([r["seconds"] for r in rows]) if rows else None,
     }
 
 
@@ -289,6 +294,9 @@ def run(engine, sets: dict[str, list[dict]], corpus_dir: Path, naive, current_th
             "questions": len(questions),
             "retrieval": {r: ranking_summary([row[r] for row in ret]) for r in RETRIEVERS},
             "answers": answer_summary(ans),
+            # the same answer step over each ranking alone, for comparison with the fused one
+            "answers_by_retriever": {"hybrid": answer_summary(ans), **{
+                r: answer_summary(answer_rows(engine, questions, corpus_dir, retriever=r)) for r in ("dense", "bm25")}},
             "retrieval_rows": ret,
             "answer_rows": ans,
         }

@@ -77,6 +77,18 @@ def _answers(sets: dict) -> str:
     return table(["", *sets], rows)
 
 
+def _by_retriever(name: str, s: dict) -> str:
+    by = s.get("answers_by_retriever")
+    if not by:
+        return ""
+    rows = [["quoted evidence", *[a["quoted_evidence"] for a in by.values()]],
+            ["abstention precision", *[a["abstention"]["precision"] for a in by.values()]],
+            ["abstention recall", *[a["abstention"]["recall"] for a in by.values()]],
+            ["wrong abstentions", *[a["abstention"]["wrong_abstentions"] for a in by.values()]],
+            ["warm p50 ms", *[_f(a.get("p50_ms"), 1) for a in by.values()]]]
+    return f"**{name}**: the answer step over each ranking\n\n" + table(["", *by], rows)
+
+
 def _calibration(c: dict, sets: dict) -> str:
     if not c.get("n"):
         return "No scores."
@@ -187,6 +199,7 @@ def render_markdown(results: dict) -> str:
         parts += [_retrieval(name, s), ""]
     parts += ["### Retrieval misses (hybrid, top 5)", "", _misses(q["sets"]), "",
               "## Answers", "", _answers(q["sets"]), "",
+              *[x for name, st in q["sets"].items() for x in (_by_retriever(name, st), "")],
               "## Abstention calibration", "", _calibration(q["calibration"], q["sets"]), "",
               "## Speed", "", _speed(results["speed"]), "",
               "## Load (web API, concurrent clients)", "", _load(results["load"]), "",

@@ -54,7 +54,7 @@ bench: install-test
 
 audit: install
 	$(BIN)/pip install -q -e '.[audit]'
-	$(BIN)/pip-audit --skip-editable
+	$(BIN)/pip-audit --skip-editable --strict  # --strict: a package it could not check is a failure
 
 clean:
 	rm -rf $(VENV) $(INDEX)

@@ -58,7 +58,9 @@ def _batch(engine, args: argparse.Namespace) -> int:
             if args.session:
                 previous = result.get("resolved_question", result["question"])
         except UsageError as err:
-            result = {"question": question, "error": str(err)}
+            # echo enough of the line to match it up, not all of a 100k-character one
+            shown = question if len(question) <= 300 else question[:300] + "…"
+            result = {"question": shown, "error": str(err)}
         print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 

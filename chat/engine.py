@@ -16,7 +16,7 @@ from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.manifest import read_manifest
 from index.reader import Index
-from ingest.errors import REBUILD, ModelUnavailable, StaleIndex, UnknownDocument, UsageError
+from ingest.errors import ModelUnavailable, StaleIndex, UnknownDocument, UsageError, rebuild_command
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -53,10 +53,11 @@ class Engine:
                 if manifest.model == DEFAULT_MODEL:
                     raise  # the shipped model itself is missing: rebuilding would not help
                 raise StaleIndex(f"index at {index_dir} was built with model {manifest.model!r}, which is not "
-                                 f"available here; run `{REBUILD}` to rebuild it with the default model") from err
+                                 f"available here; run `{rebuild_command(index_dir)}` to rebuild it with the "
+                                 "default model") from err
         if embedder.name != manifest.model or embedder.dim != manifest.dim:
             raise StaleIndex(f"index at {index_dir} was built with model {manifest.model!r} (dim {manifest.dim}), "
-                             f"not {embedder.name!r} (dim {embedder.dim}); run `{REBUILD}`")
+                             f"not {embedder.name!r} (dim {embedder.dim}); run `{rebuild_command(index_dir)}`")
         return cls(Index.open(index_dir, manifest=manifest), embedder)
 
     def reload(self) -> None:

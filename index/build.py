@@ -19,7 +19,7 @@ from index.manifest import Manifest, read_manifest, write_manifest
 from index.reader import Index
 from index.store import write_store
 from ingest.chunk import ChunkConfig, chunk
-from ingest.errors import REBUILD, IndexProblem, IngestError, QuotableError, StaleIndex
+from ingest.errors import IndexProblem, IngestError, QuotableError, StaleIndex, rebuild_command
 from ingest.records import Document, Passage
 
 
@@ -41,6 +41,7 @@ class IngestReport:
     reused_files: int = 0
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    kept_previous: bool = False  # nothing readable: the index was left as it was
 
 
 def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -182,11 +183,16 @@ def ingest_paths(
             if _unchanged(previous, docs, fresh, paths):
                 report.documents, report.passages = len(docs), previous.manifest.passages
                 report.footnotes, report.reused_files = previous.manifest.footnotes, len(docs)
+                _remove_other_generations(index_dir, previous.manifest.generation)  # a killed run's leftovers
+            elif not docs and (report.failed or not files):
+                # Nothing could be read (a typo'd path, only bad files): an empty index would throw
+                # away a good one. The CLI reports the failures; the current index stays.
+                report.kept_previous = True
             else:
                 embedder = embedder or load_embedder(config.model)
                 if previous is not None and previous.manifest.dim != embedder.dim:
                     raise StaleIndex(f"index at {index_dir} has {previous.manifest.dim}-dimensional vectors, "
-                                     f"the model gives {embedder.dim}; run `{REBUILD}`")
+                                     f"the model gives {embedder.dim}; run `{rebuild_command(index_dir)}`")
                 _write_generation(index_dir, paths, docs, set(fresh), previous, embedder, config, progress, report)
         finally:
             if previous is not None:

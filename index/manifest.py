@@ -12,7 +12,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ingest.errors import REBUILD, CorruptIndex, IndexMissing, StaleIndex
+from ingest.errors import CorruptIndex, IndexMissing, StaleIndex, rebuild_command
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -40,28 +40,29 @@ class Manifest:
 
 def read_manifest(index_dir: Path) -> Manifest:
     path = index_dir / MANIFEST
+    fix = rebuild_command(index_dir)
     if not path.exists():
         raise IndexMissing(f"no index at {index_dir}: build it with `python -m ingest --index-dir {index_dir}`")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CorruptIndex(f"index manifest {path} is unreadable ({err}); run `{REBUILD}`") from err
+        raise CorruptIndex(f"index manifest {path} is unreadable ({err}); run `{fix}`") from err
     if not isinstance(raw, dict):
-        raise CorruptIndex(f"index manifest {path} is not a JSON object; run `{REBUILD}`")
+        raise CorruptIndex(f"index manifest {path} is not a JSON object; run `{fix}`")
     fmt = raw.get("format")
     if fmt != FORMAT:
         newer = isinstance(fmt, int) and fmt > FORMAT
         what = "a newer Quotable" if newer else "another version of Quotable"
         raise StaleIndex(f"index at {index_dir} has format {fmt!r}, built by {what} (this one reads {FORMAT}); "
-                         f"run `{REBUILD}`")
+                         f"run `{fix}`")
     # A hand-edited or damaged value must not reach a file name or the model loader.
     wrong = [k for k, kind in _TYPES.items() if k in raw and (type(raw[k]) is bool or not isinstance(raw[k], kind))]
     if wrong:
-        raise CorruptIndex(f"index manifest {path} has malformed {', '.join(wrong)}; run `{REBUILD}`")
+        raise CorruptIndex(f"index manifest {path} has malformed {', '.join(wrong)}; run `{fix}`")
     try:
         return Manifest(**{k: raw[k] for k in Manifest.__dataclass_fields__ if k in raw})
     except TypeError as err:
-        raise CorruptIndex(f"index manifest {path} is incomplete ({err}); run `{REBUILD}`") from err
+        raise CorruptIndex(f"index manifest {path} is incomplete ({err}); run `{fix}`") from err
 
 
 def write_manifest(index_dir: Path, manifest: Manifest) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 from index.manifest import Manifest, read_manifest
 from index.store import open_store, passage_from_row
 from index.vector_store import VectorStore
-from ingest.errors import REBUILD, CorruptIndex
+from ingest.errors import CorruptIndex, rebuild_command
 from ingest.records import Document, Passage
 
 
@@ -37,7 +37,8 @@ class Index:
             count = con.execute("SELECT count(*) FROM passages").fetchone()[0]
             if count != manifest.passages or passage_vectors.shape != (count, manifest.dim):
                 raise CorruptIndex(f"index at {index_dir} is inconsistent ({count} passages, vectors "
-                                   f"{passage_vectors.shape}, manifest {manifest.passages}); run `{REBUILD}`")
+                                   f"{passage_vectors.shape}, manifest {manifest.passages}); "
+                                   f"run `{rebuild_command(index_dir)}`")
             vectors = None
             if with_vectors:
                 from index.vector_store import open_vector_store
@@ -45,7 +46,7 @@ class Index:
                 vectors = open_vector_store(manifest.data_file(index_dir, "vectors", ".faiss"))
                 if len(vectors) != count:
                     raise CorruptIndex(f"vector index at {index_dir} holds {len(vectors)} vectors for {count} "
-                                       f"passages; run `{REBUILD}`")
+                                       f"passages; run `{rebuild_command(index_dir)}`")
         except BaseException:
             con.close()
             raise
@@ -119,4 +120,5 @@ def _load_array(path: Path) -> np.ndarray:
     try:
         return np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, EOFError) as err:  # EOFError: an empty or cut-off header
-        raise CorruptIndex(f"index file {path} is missing or corrupt ({err}); run `{REBUILD}`") from err
+        fix = rebuild_command(path.parent)
+        raise CorruptIndex(f"index file {path} is missing or corrupt ({err}); run `{fix}`") from err

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ingest.errors import REBUILD, CorruptIndex
+from ingest.errors import CorruptIndex, rebuild_command
 from ingest.records import Document, Passage, Sentence
 
 SCHEMA = """
@@ -97,13 +97,13 @@ def write_store(
 def open_store(path: Path) -> sqlite3.Connection:
     """Read-only connection; usable from the web server's worker threads."""
     if not path.exists():
-        raise CorruptIndex(f"index file {path} is missing; run `{REBUILD}`")
+        raise CorruptIndex(f"index file {path} is missing; run `{rebuild_command(path.parent)}`")
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         con.row_factory = sqlite3.Row
         con.execute("SELECT count(*) FROM passages").fetchone()
     except sqlite3.DatabaseError as err:
-        raise CorruptIndex(f"index file {path} is corrupt ({err}); run `{REBUILD}`") from err
+        raise CorruptIndex(f"index file {path} is corrupt ({err}); run `{rebuild_command(path.parent)}`") from err
     return con
 
 

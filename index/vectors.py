@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from ingest.errors import REBUILD, CorruptIndex, IndexMissing
+from ingest.errors import CorruptIndex, IndexMissing, rebuild_command
 
 if TYPE_CHECKING:
     import faiss
@@ -103,12 +103,12 @@ def load_vector_index(path: Path) -> faiss.Index:
     import faiss
 
     if not Path(path).is_file():
-        raise IndexMissing(f"vector index {path} is missing; run `{REBUILD}`")
+        raise IndexMissing(f"vector index {path} is missing; run `{rebuild_command(path.parent)}`")
     try:
         return faiss.read_index(str(path))
     except RuntimeError as err:  # faiss reports every unreadable file this way
         reason = str(err).strip().splitlines()[0] if str(err).strip() else "unreadable"
-        raise CorruptIndex(f"vector index {path} is corrupt ({reason}); run `{REBUILD}`") from err
+        raise CorruptIndex(f"vector index {path} is corrupt ({reason}); run `{rebuild_command(path.parent)}`") from err
 
 
 def index_kind(index: faiss.Index) -> str:

@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     for path, reason in report.failed:
         print(f"error: {path}: {reason}", file=sys.stderr)
+    if report.kept_previous:
+        print(f"error: no document could be read; the index at {args.index_dir} is unchanged", file=sys.stderr)
+        return 1
     print(
         f"indexed {report.documents} documents, {report.passages} passages, {report.footnotes} footnotes "
         f"in {report.seconds:.1f} s ({report.embedded_files} embedded, {report.reused_files} unchanged)"

@@ -10,6 +10,11 @@ from __future__ import annotations
 REBUILD = "python -m ingest --rebuild"
 
 
+def rebuild_command(index_dir) -> str:
+    """The command that rebuilds this index: the folder named, so a custom --index-dir is rebuilt, not .index/."""
+    return f"{REBUILD} --index-dir {index_dir}"
+
+
 class QuotableError(Exception):
     exit_code = 1
 

@@ -125,8 +125,6 @@ def test_the_rebuild_command_repairs_a_damaged_index(small_index, small_corpus, 
 
 # --- an ingest that reads nothing -----------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="index/build.py commits an empty generation when no file could be read; "
-                                       "the previous index should be kept (needs a change in build.py)")
 @pytest.mark.parametrize("what", ["missing-path", "only-bad-files"])
 def test_an_ingest_that_reads_no_file_keeps_the_previous_index(small_index, tmp_path, what):
     if what == "missing-path":
@@ -212,8 +210,6 @@ def test_ingest_killed_at_any_point_leaves_the_previous_index_answering(small_in
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="an unchanged rerun returns before index/build.py removes other generations, "
-                                       "so a crashed run's files stay until the next change")
 def test_the_next_ingest_removes_what_a_killed_one_left(small_index, small_corpus, big_corpus):
     cmd = ingest_cmd(str(small_corpus), str(big_corpus), "--index-dir", str(small_index))
     assert subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, timeout=300).returncode == 0

@@ -83,9 +83,7 @@ def write_store(
         con.executemany(f"INSERT INTO passages VALUES ({','.join('?' * 16)})", rows)
         con.executemany(
             "INSERT INTO passages_fts (rowid, text, section, title) VALUES (?,?,?,?)",
-            # the speaker is searchable with the section: "what did Lord X say" matches X's turns
-            [(row, p.text, " ".join(filter(None, (p.section, p.speaker))), titles.get(p.doc_id, ""))
-             for row, p in enumerate(passages)],
+            [(row, p.text, p.section or "", titles.get(p.doc_id, "")) for row, p in enumerate(passages)],
         )
         con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?)", mentions)
         con.executemany("INSERT INTO footnote_mentions VALUES (?,?,?)", footnote_mentions)

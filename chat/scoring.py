@@ -38,8 +38,9 @@ class AnswerConfig:
     max_quotes: int = 4  # sentences quoted at most (adjacent context sentences included)
     # Below this evidence score the answer is "The documents don't say." Calibrated with
     # `python -m bench` (abstention table in bench/RESULTS.md) on the development and the
-    # bench's own questions, all-MiniLM-L6-v2: the highest cut with no answerable question
-    # abstained, between unanswerable 0.295 and answerable 0.311.
+    # bench's own questions, all-MiniLM-L6-v2: the highest cut that abstains on no answerable
+    # question. Higher cuts catch more near misses but refuse answerable paraphrases, and a
+    # refused answer the documents do give is lost to the user entirely.
     abstain_below: float = 0.30
     # strength = w_dense*cosine + w_sentence_terms*coverage(sentence) + w_context_terms*coverage(passage)
     w_dense: float = 0.5

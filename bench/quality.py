@@ -152,9 +152,13 @@ def candidate_thresholds(scores: list[tuple[float, bool]]) -> list[float]:
 
 
 def recommend(scores: list[tuple[float, bool]]) -> Cut | None:
-    """The cut of highest accuracy; ties go to fewer wrong abstentions, then to the lower threshold."""
+    """The cut with the fewest wrong abstentions, then the highest accuracy, then the lower threshold.
+
+    A refused answer that the documents do give is lost to the user, so no answerable
+    question abstaining comes first; within that, catch as many unanswerable ones as possible.
+    """
     cuts = [cut_at(scores, t) for t in candidate_thresholds(scores)]
-    return min(cuts, key=lambda c: (-c.accuracy, c.wrong_abstentions, c.threshold), default=None)
+    return min(cuts, key=lambda c: (c.wrong_abstentions, -c.accuracy, c.threshold), default=None)
 
 
 def calibration(scores: list[tuple[float, bool]], current: float, step: float = 0.02) -> dict:

@@ -119,3 +119,11 @@ def test_percentile_interpolates_between_ranks():
     assert percentile(values, 50) == 2.5
     assert percentile(values, 100) == 4.0
     assert percentile(values, 0) == 1.0
+
+
+def test_calibration_never_trades_answerable_questions_for_accuracy():
+    # the most accurate cut (0.55: 5/6) refuses the answerable 0.45; the recommended one refuses none
+    scores = [(0.20, True), (0.48, True), (0.50, True), (0.45, False), (0.60, False), (0.70, False)]
+    best = recommend(scores)
+    assert best.wrong_abstentions == 0
+    assert best.threshold < 0.45

@@ -71,8 +71,35 @@ def resolve_followup(question: str, previous: str | None) -> str:
         rest = rest[:start] + rest[end:]
     rest = " ".join(rest.split())
     if content_words(rest) or not used:
-        rewritten = f"{rewritten.rstrip('?.! ')} {rest or new}?"
+        swapped = _swap_noun_phrase(rewritten, rest or new)
+        rewritten = swapped or f"{rewritten.rstrip('?.! ')} {rest or new}?"
     return rewritten
+
+
+_DETERMINERS = frozenset("the a an this that these those its their his her our".split())
+
+
+def _swap_noun_phrase(previous: str, phrase: str) -> str | None:
+    """ "the middle bridge" after "Who built the oldest bridge in Eastford?" takes the place of
+    "the oldest bridge": a noun phrase replaces the previous one with the same head noun."""
+    words = phrase.split()
+    if not words or len(words) > 4:
+        return None
+    head = words[-1].lower()
+    tokens = list(re.finditer(r"[\w’'-]+", previous))
+    at = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].group().lower() == head), None)
+    if at is None:
+        return None
+    start = at
+    while start > 0 and at - start < 3:
+        word = tokens[start - 1].group()
+        if word.lower() in _DETERMINERS:
+            start -= 1
+            break
+        if word[0].isupper() or word.lower() in STOPWORDS:
+            break
+        start -= 1
+    return previous[: tokens[start].start()] + phrase + previous[tokens[at].end() :]
 
 
 def is_followup(question: str) -> bool:

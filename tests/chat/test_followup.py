@@ -67,3 +67,10 @@ def test_self_contained_question_is_unchanged(question):
 def test_without_a_previous_question_nothing_changes():
     assert resolve_followup("and what about Kosovo?", None) == "and what about Kosovo?"
     assert resolve_followup("why?", "  ") == "why?"
+
+
+def test_a_noun_phrase_replaces_the_one_with_the_same_head():
+    previous = "Who built the oldest bridge in Eastford?"
+    assert resolve_followup("and what about the middle bridge?", previous) == "Who built the middle bridge in Eastford?"
+    # no shared head noun: the phrase is added instead
+    assert resolve_followup("and what about the tunnels?", previous).startswith("Who built the oldest bridge in Eastford")

@@ -68,6 +68,27 @@ def fuse(lists: list[list[tuple[int, float]]], rrf_k: int) -> list[tuple[int, fl
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
 
 
+def _with_continuations(index: Index, ranked: list[tuple[int, float]], k: int,
+                        allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    """A passage that ends on a colon ("... three core principles:") introduces the next one
+    (the list it announces): the next passage of the same document follows it in the ranking."""
+    if not ranked:
+        return ranked
+    seen = {row for row, _ in ranked}
+    permitted = None if allowed is None else set(allowed.tolist())
+    out: list[tuple[int, float]] = []
+    for (row, score), passage in zip(ranked, index.passages_at([row for row, _ in ranked]), strict=True):
+        out.append((row, score))
+        after = row + 1
+        if (passage.text.rstrip().endswith(":") and after not in seen
+                and (permitted is None or after in permitted)):
+            follower = index.passages_at([after])
+            if follower and follower[0].doc_id == passage.doc_id:
+                out.append((after, score))
+                seen.add(after)
+    return out[:k]
+
+
 def retrieve(
     index: Index,
     question: str,
@@ -87,7 +108,7 @@ def retrieve(
         ranked = fuse([dense, lexical], config.rrf_k)
     else:
         ranked = dense or lexical
-    ranked = ranked[:k]
+    ranked = _with_continuations(index, ranked[:k], k, allowed)
     rows = [row for row, _ in ranked]
     bm25 = dict(lexical)
     # cosine for every hit, also those only BM25 found: the answer step weighs it

@@ -56,3 +56,22 @@ def test_unknown_filters_fail_closed(engine):
 def test_query_syntax_in_questions_is_plain_text(engine, question):
     _hits(engine, question, k=3, retriever="bm25")
     assert engine.index.con.execute("SELECT count(*) FROM passages").fetchone()[0] > 0
+
+
+def test_a_passage_ending_on_a_colon_brings_the_passage_it_introduces(tmp_path, hashing_embedder):
+    from index.build import IngestConfig, ingest_paths
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "plan.txt").write_text(
+        "A Plan\n\nIntroduction\n\nOur new approach rests on three core principles:\n\n"
+        "1. Fund The Harbour Repairs\n\nMoney should go to the quay walls first.\n\n"
+        "Weather\n\nRain is frequent here in the spring and the autumn.\n"
+    )
+    index_dir = tmp_path / "idx"
+    ingest_paths([folder], index_dir, IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
+                 progress=False)
+    engine = Engine.open(index_dir, embedder=hashing_embedder)
+    hits = _hits(engine, "what are the three core principles of the approach", k=2, retriever="bm25")
+    assert hits[0].passage.text.endswith("principles:")
+    assert hits[1].passage.text.startswith("1. Fund The Harbour Repairs")

@@ -71,22 +71,24 @@ def fuse(lists: list[list[tuple[int, float]]], rrf_k: int) -> list[tuple[int, fl
 def _with_continuations(index: Index, ranked: list[tuple[int, float]], k: int,
                         allowed: np.ndarray | None) -> list[tuple[int, float]]:
     """A passage that ends on a colon ("... three core principles:") introduces the next one
-    (the list it announces): the next passage of the same document follows it in the ranking."""
+    (the list it announces): the next passage of the same document follows it in the ranking,
+    moved up if it was ranked lower."""
     if not ranked:
         return ranked
-    seen = {row for row, _ in ranked}
+    scores = dict(ranked)
     permitted = None if allowed is None else set(allowed.tolist())
-    out: list[tuple[int, float]] = []
+    placed: dict[int, float] = {}
     for (row, score), passage in zip(ranked, index.passages_at([row for row, _ in ranked]), strict=True):
-        out.append((row, score))
+        if row in placed:
+            continue
+        placed[row] = score
         after = row + 1
-        if (passage.text.rstrip().endswith(":") and after not in seen
+        if (passage.text.rstrip().endswith(":") and after not in placed
                 and (permitted is None or after in permitted)):
             follower = index.passages_at([after])
             if follower and follower[0].doc_id == passage.doc_id:
-                out.append((after, score))
-                seen.add(after)
-    return out[:k]
+                placed[after] = scores.get(after, score)
+    return list(placed.items())[:k]
 
 
 def retrieve(

@@ -66,7 +66,8 @@ def test_a_passage_ending_on_a_colon_brings_the_passage_it_introduces(tmp_path, 
     (folder / "plan.txt").write_text(
         "A Plan\n\nIntroduction\n\nOur new approach rests on three core principles:\n\n"
         "1. Fund The Harbour Repairs\n\nMoney should go to the quay walls first.\n\n"
-        "Weather\n\nRain is frequent here in the spring and the autumn.\n"
+        "Weather\n\nRain is frequent here in the spring and the autumn, and storms cost money.\n\n"
+        "Guidance\n\nThe principles of the plan are reviewed by the core team every year.\n"
     )
     index_dir = tmp_path / "idx"
     ingest_paths([folder], index_dir, IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
@@ -75,3 +76,7 @@ def test_a_passage_ending_on_a_colon_brings_the_passage_it_introduces(tmp_path, 
     hits = _hits(engine, "what are the three core principles of the approach", k=2, retriever="bm25")
     assert hits[0].passage.text.endswith("principles:")
     assert hits[1].passage.text.startswith("1. Fund The Harbour Repairs")
+    # ranked last on its own (BM25: Introduction, Guidance, Weather, then it), the introduced
+    # passage moves up behind its introducer
+    hits = _hits(engine, "three core principles money", k=3, retriever="bm25")
+    assert [h.passage.text.split("\n")[0] for h in hits] == ["Introduction", "1. Fund The Harbour Repairs", "Guidance"]

@@ -43,7 +43,7 @@ def select_sentences(
             for i in neighbours(c, evidence.hits[c.hit_index].passage, by_position, n, terms, config)
             if (c.hit_index, i) not in taken
         ]
-        group = [c, *context]
+        group = [c, *context, *_introduced(evidence, c, by_position, taken)]
         room = config.max_quotes - len(chosen)
         if len(group) > room:
             if chosen:
@@ -95,6 +95,21 @@ def neighbours(
             out.append(j)
             found |= gained
     return sorted(out)
+
+
+def _introduced(evidence: Evidence, c: Candidate, by_position: dict[tuple[int, int], Candidate],
+                taken: set[tuple[int, int]]) -> list[Candidate]:
+    """ "... based on three core principles:" ends its passage: the opening sentence of the next
+    passage (retrieval brings it along) is what it announces, so it is quoted too."""
+    passage = evidence.hits[c.hit_index].passage
+    if not c.text.rstrip().endswith(":") or c.index != len(sentences_of(evidence.hits[c.hit_index])) - 1:
+        return []
+    doc, ordinal = passage.passage_id.rsplit(":", 1)
+    following = f"{doc}:{int(ordinal) + 1}" if ordinal.isdigit() else None
+    for h, hit in enumerate(evidence.hits):
+        if hit.passage.passage_id == following and (h, 0) in by_position and (h, 0) not in taken:
+            return [by_position[(h, 0)]]
+    return []
 
 
 def _same_paragraph(passage: Passage, first: Candidate, second: Candidate) -> bool:

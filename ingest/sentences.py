@@ -16,6 +16,7 @@ ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u d.d""".split()
 )
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
+_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,5})[.)]")
 _NEXT_START = re.compile(r"""\s+(["'“‘(\[]?[A-Z0-9¡¿])""")
 
 
@@ -54,6 +55,8 @@ def _split_paragraph(text: str, p0: int, p1: int, spans: list[tuple[int, int]]) 
         nxt = _NEXT_START.match(text, stop, p1)
         if stop < p1 and nxt is None:
             continue  # "... 3.5 million" or a lower-case continuation: not a boundary
+        if _ENUMERATOR.fullmatch(text[cursor:stop].strip()):
+            continue  # "1. Britain Must ...", "b. concrete guarantees": a list item's number opens it
         _add(text, cursor, stop, spans)
         cursor = stop
     _add(text, cursor, p1, spans)

@@ -230,3 +230,16 @@ def test_missing_sentence_vectors_fall_back_to_the_passage_score():
     bare = Evidence(full.question, full.question_vector, full.hits, {}, full.documents, full.doc_freq, full.n_passages)
     result = compose_answer(bare)
     assert result["citations"][0]["quote"] == "Serbia bought six Chinese FK-3 air defence batteries in 2022."
+
+
+def test_a_quote_ending_on_a_colon_brings_what_it_announces_from_the_next_passage():
+    doc = document(
+        "plan",
+        "The harbour plan must rest on three core principles:\n\n"
+        "1. Fund The Quay Walls First\n\n"
+        "Rain is frequent in the spring.",
+    )
+    result = compose_answer(evidence("What are the three core principles of the harbour plan?", [doc]))
+    quotes = [c["quote"] for c in result["citations"]]
+    assert quotes[:2] == ["The harbour plan must rest on three core principles:", "1. Fund The Quay Walls First"]
+    assert [c["passage_id"] for c in result["citations"]][:2] == ["plan:0", "plan:1"]

@@ -30,3 +30,10 @@ def test_spans_are_absolute_and_trimmed():
     spans = split_sentences(text, 2)
     assert [text[s:e] for s, e in spans] == ["First one.", "Second one."]
     assert spans[0][0] == 4
+
+
+def test_a_list_number_opens_its_item_instead_of_ending_a_sentence():
+    assert texts("1. Britain Must Champion Burden-Sharing") == ["1. Britain Must Champion Burden-Sharing"]
+    assert texts("The plan has two parts. 2. The Second Part Begins here.") == [
+        "The plan has two parts.", "2. The Second Part Begins here."]
+    assert texts("iv. Fourth item. Next one.") == ["iv. Fourth item.", "Next one."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import Counter
@@ -66,7 +67,7 @@ class Engine:
         # The old index is not closed here: a request on another thread may still be reading it;
         # its connection closes when the last reference goes.
         self.index = fresh
-        for name in ("documents", "doc_freq"):
+        for name in ("documents", "doc_freq", "country_counts"):
             self.__dict__.pop(name, None)
 
     # --- corpus facts, cached per index generation -------------------------------------------------
@@ -76,8 +77,6 @@ class Engine:
         notes: dict[str, dict[int, str]] = {}
         for doc_id, n, text in con.execute("SELECT doc_id, n, text FROM footnotes"):
             notes.setdefault(doc_id, {})[n] = text
-        import json
-
         return {
             r["doc_id"]: DocInfo(r["doc_id"], r["title"], r["kind"], notes.get(r["doc_id"], {}), json.loads(r["meta"]))
             for r in con.execute("SELECT doc_id, title, kind, meta FROM documents ORDER BY doc_id")
@@ -92,12 +91,17 @@ class Engine:
             counts.update(set(words(text)))
         return counts
 
-    def countries(self) -> list[tuple[str, int]]:
-        """Countries the corpus mentions, with passage counts, most mentioned first."""
+    @cached_property
+    def country_counts(self) -> tuple[tuple[str, int], ...]:
+        # every filtered question resolves its country against this list: count once per generation
         rows = self.index.con.execute(
             "SELECT country, count(DISTINCT row) AS n FROM mentions GROUP BY country ORDER BY n DESC, country"
         )
-        return [(country, n) for country, n in rows]
+        return tuple((country, n) for country, n in rows)
+
+    def countries(self) -> list[tuple[str, int]]:
+        """Countries the corpus mentions, with passage counts, most mentioned first."""
+        return list(self.country_counts)
 
     def embed_question(self, question: str) -> np.ndarray:
         with self._lock:  # one model call at a time: torch on 2 cores gains nothing from more

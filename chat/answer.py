@@ -56,6 +56,7 @@ def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) ->
     """The contract's JSON object for ``evidence``."""
     candidates = score_sentences(evidence, config)
     strength = round(max((c.strength for c in candidates), default=0.0), 4)
+    missing = round(candidates[0].missing, 4) if candidates else 1.0
     result = {
         "question": evidence.question,
         "answer": ABSTAIN,
@@ -63,8 +64,9 @@ def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) ->
         "citations": [],
         "passages": [passage_row(hit) for hit in evidence.hits],
         "evidence_score": strength,
+        "evidence_missing": missing,
     }
-    if not candidates or strength < config.abstain_below:
+    if not candidates or strength < config.abstain_below or missing >= config.refuse_missing:
         return result
     groups = select_sentences(evidence, candidates, config)
     anchor: dict[int, int] = {}  # hit position -> its best quoted sentence, in order of first use

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chat.answer_type import expected_type, holds, without_urls
+from chat.constraints import Constraint, missing_constraints, question_constraints
 from chat.evidence import Evidence, Hit
 from chat.terms import asked_kind, asks_for_source, content_words, idf, names_speaker, stem, stems
 from ingest.records import Sentence
@@ -56,6 +57,15 @@ class AnswerConfig:
     source_bonus: float = 0.08  # footnoted sentence, when the question asks for a source
     kind_bonus: float = 0.08  # a sentence of the kind of document the question names ("the report")
     speaker_bonus: float = 0.1  # a sentence spoken by the person the question names ("what did Lord X say")
+    # The question's constraints (countries, names, numbers: chat.constraints) missing from a
+    # sentence and the words that frame it count against it: ``missing`` is their share, a
+    # constraint found elsewhere in the passage counting a quarter (the passage has already
+    # said who or where; a sentence need not repeat it). It lowers the sentence's
+    # score by ``w_missing * missing`` (quote what keeps to the question), and an answer whose
+    # best sentence misses ``refuse_missing`` or more is refused: it is about something else.
+    # Both calibrated in `python -m bench` on the shipped corpus, hearings and PDFs together.
+    w_missing: float = 0.2
+    refuse_missing: float = 0.75
     short_words: int = 6  # a sentence with fewer words is quoted with a neighbour
     # A "sentence" without closing punctuation is a heading, title line or caption.
     fragment_penalty: float = 0.08
@@ -84,6 +94,7 @@ class Candidate:
     cosine: float
     strength: float
     score: float
+    missing: float = 0.0  # share of the question's constraints this sentence does not keep to
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +132,22 @@ def _cosines(evidence: Evidence, hit: Hit, n: int) -> np.ndarray:
     return np.full(n, hit.dense if hit.dense is not None else 0.0, dtype=np.float32)
 
 
+def missing_share(constraints: tuple[Constraint, ...], sentence_frame: str, passage_frame: str) -> float:
+    """Share of ``constraints`` a sentence does not keep to: 1 for each one missing from the whole
+    passage (with its section, speaker and title), 1/4 for one the passage holds outside the sentence."""
+    if not constraints:
+        return 0.0
+    off_sentence = missing_constraints(constraints, sentence_frame)
+    if not off_sentence:
+        return 0.0
+    off_passage = len(missing_constraints(off_sentence, passage_frame))
+    return (0.25 * (len(off_sentence) - off_passage) + off_passage) / len(constraints)
+
+
 def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -> list[Candidate]:
     """Every sentence of every hit, best first."""
     terms = question_terms(evidence)
+    constraints = question_constraints(evidence.question)
     source_question = asks_for_source(evidence.question)
     wanted = expected_type(evidence.question)
     kind = asked_kind(evidence.question)
@@ -131,7 +155,8 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     for h, hit in enumerate(evidence.hits):
         p = hit.passage
         doc = evidence.documents.get(p.doc_id)
-        context = stems(" ".join(filter(None, (p.text, p.section, p.speaker, doc.title if doc else None))))
+        frame = " ".join(filter(None, (p.section, p.speaker, doc.title if doc else None)))
+        context = stems(f"{p.text} {frame}")
         context_cov = terms.coverage(context)
         sentences = sentences_of(hit)
         cosines = _cosines(evidence, hit, len(sentences))
@@ -154,7 +179,9 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 score += config.speaker_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
-            out.append(Candidate(h, i, s, text, body, cos, strength, score))
+            missing = missing_share(constraints, f"{text} {frame}", f"{p.text} {frame}")
+            score -= config.w_missing * missing
+            out.append(Candidate(h, i, s, text, body, cos, strength, score, missing))
     out.sort(key=lambda c: (-c.score, c.hit_index, c.index))
     return out
 

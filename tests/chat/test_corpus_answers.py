@@ -19,7 +19,8 @@ import pytest
 from chat.answer import ABSTAIN
 from chat.engine import Engine
 
-DEV_QUESTIONS = Path("/work/shared/eval/questions.jsonl")
+# ../shared beside the repository (as CI lays it out), never an absolute path
+DEV_QUESTIONS = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "questions.jsonl"
 REPORT = "restoring-british-leadership-in-the-western-balkans"
 DEBATE = "lords-debate-western-balkans-dayton-2023-10-17"
 ORAL_QUESTION = "lords-question-kosovo-2023-06-06"

@@ -1,0 +1,200 @@
+"""Refusals on three kinds of corpus: when to say "The documents don't say."
+
+``python -m bench.refusal [--out bench/refusal.json]`` indexes the shipped
+corpus, the committee meetings of ``../shared/eval/qmsum-dev`` and the real
+PDFs of ``../shared/eval/pdf-dev`` with the default model, asks every
+answerable and unanswerable question of each set, and records for each answer
+the two numbers the refusal decision reads: the evidence score (strength of
+the best sentence) and the share of the question's constraints (countries,
+names, numbers) that the best sentence misses (``evidence_missing``).
+
+The decision refuses when ``score < abstain_below`` or ``missing >=
+refuse_missing``. The grid over both cuts is scored on the *dev* split of all
+sets together; the recommended pair is the one with the best recall that
+refuses at most 3 % of the answerable dev questions. The *holdout* split of
+each set is never used to choose anything: its figures are reported beside.
+
+A question's split is its ``split`` field, else a stable hash of its id
+(qmsum: of its meeting, so a meeting is dev or holdout whole).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+HERE = REPO / "bench"
+SHARED = REPO.parent / "shared" / "eval"
+MAX_FALSE_REFUSALS = 0.03
+
+
+def split_of(key: str) -> str:
+    """"dev" or "holdout", half and half, stable across runs and machines."""
+    return "holdout" if zlib.crc32(key.encode("utf-8")) % 2 else "dev"
+
+
+def _jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def question_sets() -> dict[str, dict]:
+    """Each set: the documents to index and its questions, answerable or not (``kind == "none"``)."""
+    shipped = [q for q in _jsonl(SHARED / "questions.jsonl") + _jsonl(HERE / "questions.jsonl")
+               + _jsonl(HERE / "questions-none-extra.jsonl") if q.get("kind") != "country"]
+    qmsum = [{"id": q["id"], "kind": "fact", "question": q["question"], "doc": q["doc"], "split": split_of(q["doc"])}
+             for q in _jsonl(SHARED / "qmsum-dev" / "queries.jsonl")]
+    qmsum += [{**q, "split": split_of(q["doc"])} for q in _jsonl(HERE / "questions-qmsum-none.jsonl")]
+    pdf = _jsonl(HERE / "questions-pdf.jsonl")
+    return {
+        "shipped": {"paths": [REPO / "corpus"], "questions": shipped, "filter_doc": False},
+        "qmsum": {"paths": [SHARED / "qmsum-dev" / "docs"], "questions": qmsum, "filter_doc": True},
+        "pdf": {"paths": sorted(p for p in (SHARED / "pdf-dev").glob("*.pdf") if "password" not in p.name),
+                "questions": pdf, "filter_doc": True},
+    }
+
+
+def collect(engine, questions: list[dict], filter_doc: bool) -> list[dict]:
+    rows = []
+    for q in questions:
+        doc = q.get("doc") if filter_doc else None
+        if doc and doc not in engine.documents:
+            doc = None
+        started = time.perf_counter()
+        r = engine.answer(q["question"], doc_id=doc)
+        rows.append({
+            "id": q["id"],
+            "split": q.get("split") or split_of(q["id"]),
+            "answerable": q.get("kind") != "none",
+            "score": r.get("evidence_score", 0.0),
+            "missing": r.get("evidence_missing", 0.0),
+            "abstained": r["abstained"],
+            "ms": (time.perf_counter() - started) * 1000,
+        })
+    return rows
+
+
+def outcome(rows: list[dict], abstain_below: float, refuse_missing: float) -> dict:
+    refused = [r["score"] < abstain_below or r["missing"] >= refuse_missing for r in rows]
+    unanswerable = [not r["answerable"] for r in rows]
+    tp = sum(a and u for a, u in zip(refused, unanswerable, strict=True))
+    n_refused, n_none = sum(refused), sum(unanswerable)
+    n_answerable = len(rows) - n_none
+    false = n_refused - tp
+    return {
+        "questions": len(rows), "unanswerable": n_none, "refused_unanswerable": tp, "false_refusals": false,
+        "precision": tp / n_refused if n_refused else None,
+        "recall": tp / n_none if n_none else None,
+        "false_refusal_rate": false / n_answerable if n_answerable else None,
+    }
+
+
+def recommend(rows: list[dict]) -> dict:
+    """The pair of cuts with the best recall on ``rows`` at a false-refusal rate within the cap."""
+    scores = sorted({round(r["score"], 2) for r in rows} | {0.3})
+    cuts = [s + 0.005 for s in scores if s < 0.6]
+    best = None
+    for a in cuts:
+        for b in (0.5, 0.75, 1.0, 1.01):
+            o = outcome(rows, a, b)
+            if (o["false_refusal_rate"] or 0) > MAX_FALSE_REFUSALS:
+                continue
+            key = (o["recall"] or 0, -(o["false_refusals"]), -a, b)
+            if best is None or key > best[0]:
+                best = (key, {"abstain_below": round(a, 3), "refuse_missing": b, **o})
+    return best[1] if best else {}
+
+
+def run(out: Path) -> dict:
+    from chat.engine import Engine
+    from chat.scoring import DEFAULT_CONFIG
+    from index.build import IngestConfig, ingest_paths
+    from index.embed import DEFAULT_MODEL, load_embedder
+
+    embedder = load_embedder(DEFAULT_MODEL)
+    rows: dict[str, list[dict]] = {}
+    with tempfile.TemporaryDirectory(prefix="quotable-refusal-") as tmp:
+        for name, spec in question_sets().items():
+            if not spec["questions"]:
+                print(f"[refusal] {name}: no questions, skipped", file=sys.stderr)
+                continue
+            index_dir = Path(tmp) / name
+            print(f"[refusal] {name}: indexing {len(spec['paths'])} path(s)", file=sys.stderr, flush=True)
+            ingest_paths(spec["paths"], index_dir, IngestConfig(model=DEFAULT_MODEL), embedder=embedder,
+                         progress=False)
+            engine = Engine.open(index_dir, embedder=embedder)
+            rows[name] = collect(engine, spec["questions"], spec["filter_doc"])
+            engine.index.close()
+    current = (DEFAULT_CONFIG.abstain_below, DEFAULT_CONFIG.refuse_missing)
+    dev = [r for rs in rows.values() for r in rs if r["split"] == "dev"]
+    result = {
+        "current": {"abstain_below": current[0], "refuse_missing": current[1]},
+        "recommended_on_dev": recommend(dev),
+        "sets": {
+            name: {split: outcome([r for r in rs if r["split"] == split], *current) for split in ("dev", "holdout")}
+            for name, rs in rows.items()
+        },
+        "score_only": {  # the old decision, one threshold, for comparison
+            name: {split: outcome([r for r in rs if r["split"] == split], current[0], 9.0)
+                   for split in ("dev", "holdout")}
+            for name, rs in rows.items()
+        },
+        "warm_ms_p50": _median([r["ms"] for rs in rows.values() for r in rs]),
+        "rows": rows,
+    }
+    out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    print(markdown(result))
+    return result
+
+
+def _median(values: list[float]) -> float | None:
+    values = sorted(values)
+    return round(values[len(values) // 2], 1) if values else None
+
+
+def _fmt(x) -> str:
+    return "–" if x is None else f"{x:.2f}" if isinstance(x, float) else str(x)
+
+
+def markdown(result: dict) -> str:
+    cur = result["current"]
+    lines = [
+        f"Refuse when evidence score < {cur['abstain_below']} or the best sentence misses "
+        f"≥ {cur['refuse_missing']} of the question's constraints (countries, names, numbers).",
+        "",
+        "| set | split | questions | unanswerable | refused of them | precision | recall | false refusals "
+        "| score-only recall | score-only false |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, splits in result["sets"].items():
+        for split, o in splits.items():
+            old = result["score_only"][name][split]
+            lines.append(
+                f"| {name} | {split} | {o['questions']} | {o['unanswerable']} | {o['refused_unanswerable']} | "
+                f"{_fmt(o['precision'])} | {_fmt(o['recall'])} | {o['false_refusals']} "
+                f"({_fmt(o['false_refusal_rate'])}) | {_fmt(old['recall'])} | {old['false_refusals']} |")
+    rec = result.get("recommended_on_dev") or {}
+    if rec:
+        lines += ["", f"Best cuts on the dev splits together (≤ {MAX_FALSE_REFUSALS:.0%} false refusals): "
+                      f"abstain_below {rec['abstain_below']}, refuse_missing {rec['refuse_missing']} "
+                      f"(recall {_fmt(rec['recall'])}, {rec['false_refusals']} false refusals)."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.refusal", description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=HERE / "refusal.json")
+    args = ap.parse_args(argv)
+    run(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

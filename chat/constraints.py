@@ -1,0 +1,104 @@
+"""The specific things a question pins its answer to, and whether a quote keeps to them (pure).
+
+A question such as "How many troops does Turkey contribute to KFOR?" is
+answered only by words about Turkey; a sentence about Hungary's troops in
+KFOR is on the topic, similar in meaning, and no answer. The constraints are
+what a question names rather than what it asks about in general:
+
+* countries, by any name, demonym or capital (``ingest.countries``), so
+  "American" keeps to "the United States";
+* other names: words capitalised inside the question ("Bayraktar",
+  "Prime Minister", "KFOR", "Mr Chong"), the question's first word excepted;
+* numbers and years ("in 2024", "the 1990s", "400%").
+
+A constraint is kept when the text around a quote holds it: the quoted
+sentences, their passage's section, speaker and document title. The rules
+are English orthography, general to any corpus; which share of missing
+constraints makes an answer a refusal is calibrated in ``bench`` on several
+corpora (``AnswerConfig``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from chat.terms import STOPWORDS, stem, words
+
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:s\b)?")
+# A capitalised word at these positions is capitalised by grammar, not because it names something.
+_CLAUSE_START = re.compile(r"(?:^|[.?!:;]\s+|[\"“(]\s*)$")
+# Honorifics and the pronoun "I" are capitalised without narrowing anything on their own.
+_UNSPECIFIC = frozenset({"i", "mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "hon"})
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    kind: str  # "country", "name" or "number"
+    text: str  # as the question writes it
+    key: str  # canonical country, stemmed lower-case word, or the digits
+
+    def held_by(self, text_stems: set[str], countries: Iterable[str], numbers: set[str]) -> bool:
+        if self.kind == "country":
+            return self.key in countries
+        if self.kind == "number":
+            if self.key.endswith("s") and len(self.key) == 5:  # "1990s": any year of the decade
+                return any(n[:3] == self.key[:3] and len(n) == 4 for n in numbers) or self.key in numbers
+            return self.key in numbers
+        return self.key in text_stems
+
+
+def _digits(token: str) -> str:
+    token = token.rstrip(".,")
+    if re.fullmatch(r"\d{4}s", token):
+        return token
+    return re.sub(r"[,.]", "", token.split(".")[0]) if "," in token else token.rstrip("s")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers written in ``text``, normalised as constraint keys ("2,000" -> "2000", "1990s")."""
+    out = set()
+    for m in _NUMBER.finditer(text):
+        key = _digits(m.group())
+        out.add(key)
+        out.add(key.rstrip("s"))
+    return out
+
+
+def question_constraints(question: str) -> tuple[Constraint, ...]:
+    """The countries, names and numbers ``question`` names, in order, without repeats."""
+    from ingest.countries import find_mentions
+
+    mentions = find_mentions(question)
+    found: list[Constraint] = [Constraint("country", m.surface, m.country) for m in mentions]
+    spans = [(m.start, m.end) for m in mentions]
+    for m in _CAPITALISED.finditer(question):
+        start = m.start()
+        if any(s <= start < e for s, e in spans) or _CLAUSE_START.search(question[:start]):
+            continue
+        word = m.group().rstrip(".'’-")
+        for token in words(word):
+            if token in STOPWORDS or token in _UNSPECIFIC or token.isdigit() or len(token) < 2:
+                continue
+            found.append(Constraint("name", word, stem(token)))
+    for m in _NUMBER.finditer(question):
+        found.append(Constraint("number", m.group(), _digits(m.group())))
+    unique: dict[tuple[str, str], Constraint] = {}
+    for c in found:
+        unique.setdefault((c.kind, c.key), c)
+    return tuple(unique.values())
+
+
+def missing_constraints(constraints: Iterable[Constraint], text: str) -> list[Constraint]:
+    """The constraints that ``text`` (a quote and the words that frame it) does not hold."""
+    from ingest.countries import countries_in
+
+    constraints = list(constraints)
+    if not constraints:
+        return []
+    text_stems = {stem(w) for w in words(text)}
+    countries = set(countries_in(text))
+    numbers = numbers_in(text)
+    return [c for c in constraints if not c.held_by(text_stems, countries, numbers)]

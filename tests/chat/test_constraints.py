@@ -1,0 +1,54 @@
+"""What a question pins its answer to, checked on plain strings."""
+
+from __future__ import annotations
+
+from chat.constraints import missing_constraints, numbers_in, question_constraints
+from chat.scoring import missing_share
+
+
+def keys(question: str) -> list[tuple[str, str]]:
+    return [(c.kind, c.key) for c in question_constraints(question)]
+
+
+def test_countries_by_any_name_and_names_and_numbers():
+    assert keys("How many troops does Turkey contribute to KFOR?") == [("country", "Turkey"), ("name", "kfor")]
+    assert keys("What weapons has Kosovo bought from the United States?") == [
+        ("country", "Kosovo"), ("country", "United States")]
+    assert keys("What was Serbia's GDP growth rate in 2024?") == [
+        ("country", "Serbia"), ("name", "gdp"), ("number", "2024")]
+
+
+def test_grammar_capitals_are_not_constraints():
+    # the first word, the pronoun I and a capital after a colon are capitalised by grammar
+    assert keys("What did the committee decide?") == []
+    assert keys("Can I see what was agreed? Where was it signed?") == []
+    assert keys("One question: When was the bridge built?") == []
+
+
+def test_a_demonym_keeps_to_its_country():
+    (c,) = question_constraints("Which American company offered help?")
+    assert not missing_constraints([c], "The United States firm made an offer.")
+    assert missing_constraints([c], "A French firm made an offer.") == [c]
+
+
+def test_numbers_and_decades():
+    assert numbers_in("It cost 2,000 pounds in 1994 and 3.5 more") >= {"2000", "1994", "3.5"}
+    decade = [c for c in question_constraints("Who fled in the 1990s?") if c.kind == "number"]
+    assert not missing_constraints(decade, "Thousands fled in 1992.")
+    assert missing_constraints(decade, "Thousands fled in 2002.") == decade
+
+
+def test_names_match_by_stem():
+    cons = question_constraints("What did Lord Robertson say about the Western Balkans?")
+    assert [c.key for c in cons] == ["robertson", "western", "balkan"]
+    assert not missing_constraints(cons, "Robertson warned that trouble in the western Balkans spreads.")
+    assert [c.key for c in missing_constraints(cons, "He warned that trouble spreads.")] == [
+        "robertson", "western", "balkan"]
+
+
+def test_missing_share_counts_the_passage_at_a_quarter():
+    cons = question_constraints("How many troops does Turkey send?")
+    assert missing_share(cons, "Turkey sends 300 troops.", "Turkey sends 300 troops.") == 0.0
+    assert missing_share(cons, "It sends 300 troops.", "Turkey is an ally. It sends 300 troops.") == 0.25
+    assert missing_share(cons, "Hungary sends 365 troops.", "Hungary sends 365 troops.") == 1.0
+    assert missing_share((), "anything", "anything") == 0.0

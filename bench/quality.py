@@ -30,7 +30,8 @@ DEV_QUESTIONS = HERE.parents[1] / "shared" / "eval" / "questions.jsonl"
 # --- matching -------------------------------------------------------------------------------------------
 def loose(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.translate({ord(c): None for c in SUPERSCRIPTS}))
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    # letters of every script count (Korean, Arabic evidence), not only a-z
+    return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
 def words(text: str) -> list[str]:

@@ -112,7 +112,7 @@ def recommend(rows: list[dict]) -> dict:
     return best[1] if best else {}
 
 
-def run(out: Path) -> dict:
+def run(out: Path, prebuilt: dict[str, Path] | None = None, only: list[str] | None = None) -> dict:
     from chat.engine import Engine
     from chat.scoring import DEFAULT_CONFIG
     from index.build import IngestConfig, ingest_paths
@@ -122,13 +122,16 @@ def run(out: Path) -> dict:
     rows: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="quotable-refusal-") as tmp:
         for name, spec in question_sets().items():
+            if only and name not in only:
+                continue
             if not spec["questions"]:
                 print(f"[refusal] {name}: no questions, skipped", file=sys.stderr)
                 continue
-            index_dir = Path(tmp) / name
-            print(f"[refusal] {name}: indexing {len(spec['paths'])} path(s)", file=sys.stderr, flush=True)
-            ingest_paths(spec["paths"], index_dir, IngestConfig(model=DEFAULT_MODEL), embedder=embedder,
-                         progress=False)
+            index_dir = (prebuilt or {}).get(name) or Path(tmp) / name
+            if index_dir.parent == Path(tmp):
+                print(f"[refusal] {name}: indexing {len(spec['paths'])} path(s)", file=sys.stderr, flush=True)
+                ingest_paths(spec["paths"], index_dir, IngestConfig(model=DEFAULT_MODEL), embedder=embedder,
+                             progress=False)
             engine = Engine.open(index_dir, embedder=embedder)
             rows[name] = collect(engine, spec["questions"], spec["filter_doc"])
             engine.index.close()
@@ -191,8 +194,11 @@ def markdown(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.refusal", description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=HERE / "refusal.json")
+    ap.add_argument("--index", action="append", default=[], metavar="SET=DIR",
+                    help="reuse an index already built of that set's documents (shipped, qmsum, pdf)")
+    ap.add_argument("--sets", nargs="*", help="only these sets (default: all)")
     args = ap.parse_args(argv)
-    run(args.out)
+    run(args.out, only=args.sets, prebuilt={k: Path(v) for k, v in (item.split("=", 1) for item in args.index)})
     return 0
 
 

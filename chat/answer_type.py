@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-NUMBER, PERCENT, DATE, NAME = "number", "percent", "date", "name"
+NUMBER, PERCENT, DATE, DAY, MONEY, NAME = "number", "percent", "date", "day", "money", "name"
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
@@ -21,12 +21,27 @@ _NUMBER_WORD = (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
 _HAS = {
     NUMBER: re.compile(rf"\d|{_NUMBER_WORD}|%", re.IGNORECASE),
     PERCENT: re.compile(r"%|\bper ?cent\b|\bpercentage points?\b", re.IGNORECASE),
+    # a year, a month, or a time relative to now ("last year", "two weeks ago"); not "by" or "since" alone
     DATE: re.compile(rf"\b(?:1[5-9]\d\d|20\d\d)s?\b|\b{_MONTH}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\b\s+{_MONTH}"
-                     r"|\b(?:yesterday|today|tomorrow|last|next|ago|decade|century|since|until|by)\b"),
+                     r"|\b(?:yesterday|today|tomorrow|ago|decade|century)\b"
+                     r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
+                     r"|\b(?:last|next|this|previous|coming|same)\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b",
+                     re.IGNORECASE),
+    # "on what date": a day of a month or a written-out date, not a year or a weekday alone
+    DAY: re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+\d{{1,2}}\b"
+                    r"|\b\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b"
+                    r"|\b(?:yesterday|today|tomorrow)\b", re.IGNORECASE),
+    # "how much did it cost": an amount of money
+    MONEY: re.compile(r"[$£€¥₩]|\b(?:USD|EUR|GBP|dollars?|euros?|pounds?|yuan|yen|francs?|rupees?|won|"
+                      r"million|billion|trillion|bn|m)\b", re.IGNORECASE),
 }
 # Question openings -> expected answer type, most specific first.
 _CUES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^\s*(?:in |since |by |until )?(?:what|which) (?:year|month|date|day|decade|century)\b", re.I), DATE),
+    (re.compile(r"^\s*(?:on |by |until )?(?:what|which) date\b", re.I), DAY),
+    (re.compile(r"^\s*(?:in |on |since |by |until )?(?:what|which) (?:year|month|day|decade|century)\b", re.I), DATE),
+    (re.compile(r"^\s*how much (?:money\b|\w+ )?(?:did|does|do|has|have|had|will|would|is|was|are|were)\b"
+                r".*\b(?:pay|paid|cost|costs|spend|spent|lend|lent|loan|invest|invested|fund|funded|raise|raised|worth|charge|"
+                r"charged|earn|earned|give|gave|commit|committed|receive|received|budget)\b", re.I), MONEY),
     (re.compile(r"^\s*(?:since |until )?when\b", re.I), DATE),
     (re.compile(r"\b(?:rate|percentage|proportion)\b", re.I), PERCENT),
     (re.compile(r"^\s*how (?:many|much|long|often|old|far|big|large|high|fast)\b", re.I), NUMBER),

@@ -55,3 +55,29 @@ def test_digits_of_a_url_are_not_an_answer():
 
     note = "https://www.example.org/2024/05/29/report-00160479"
     assert not holds(without_urls(f"Albania proposed measures. {note}"), NUMBER)
+
+
+def test_a_date_is_a_date_not_any_preposition():
+    assert not holds("The country is ruled by decree since the war ended.", DATE)
+    assert holds("They met last week.", DATE)
+    assert holds("The talks were held on Monday.", DATE)
+
+
+def test_on_what_date_wants_a_day_of_a_month():
+    from chat.answer_type import DAY
+
+    assert expected_type("On what date did the ministers meet?") == DAY
+    assert not holds("The ministers met on Monday in London.", DAY)
+    assert not holds("The ministers met in 2022.", DAY)
+    assert holds("The ministers met on 5 December 2022.", DAY)
+    assert holds("The ministers met on December 5.", DAY)
+
+
+def test_how_much_did_it_cost_wants_money():
+    from chat.answer_type import MONEY
+
+    assert expected_type("How much did Kosovo pay for its drones?") == MONEY
+    assert expected_type("How much has the sector grown?") == NUMBER
+    assert not holds("Kosovo bought three drones.", MONEY)
+    assert holds("Kosovo paid $72 million for the rockets.", MONEY)
+    assert holds("The loan was worth almost 1 billion euros.", MONEY)

@@ -91,14 +91,29 @@ def question_constraints(question: str) -> tuple[Constraint, ...]:
     return tuple(unique.values())
 
 
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a stretch of text holds that constraints are checked against."""
+
+    stems: frozenset[str]
+    countries: frozenset[str]
+    numbers: frozenset[str]
+
+    def missing(self, constraints: Iterable[Constraint]) -> list[Constraint]:
+        return [c for c in constraints if not c.held_by(self.stems, self.countries, self.numbers)]
+
+
+def facts_of(text: str, *, countries: Iterable[str] | None = None, stems: Iterable[str] | None = None) -> Facts:
+    """The facts of ``text``; ``countries`` and ``stems`` when the caller has them already."""
+    if countries is None:
+        from ingest.countries import countries_in
+
+        countries = countries_in(text)
+    return Facts(frozenset(stems if stems is not None else (stem(w) for w in words(text))),
+                 frozenset(countries), frozenset(numbers_in(text)))
+
+
 def missing_constraints(constraints: Iterable[Constraint], text: str) -> list[Constraint]:
     """The constraints that ``text`` (a quote and the words that frame it) does not hold."""
-    from ingest.countries import countries_in
-
     constraints = list(constraints)
-    if not constraints:
-        return []
-    text_stems = {stem(w) for w in words(text)}
-    countries = set(countries_in(text))
-    numbers = numbers_in(text)
-    return [c for c in constraints if not c.held_by(text_stems, countries, numbers)]
+    return facts_of(text).missing(constraints) if constraints else []

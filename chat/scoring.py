@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chat.answer_type import expected_type, holds, without_urls
-from chat.constraints import Constraint, missing_constraints, question_constraints
+from chat.constraints import Constraint, Facts, facts_of, question_constraints
 from chat.evidence import Evidence, Hit
 from chat.terms import asked_kind, asks_for_source, content_words, idf, names_speaker, stem, stems
 from ingest.records import Sentence
@@ -132,15 +132,15 @@ def _cosines(evidence: Evidence, hit: Hit, n: int) -> np.ndarray:
     return np.full(n, hit.dense if hit.dense is not None else 0.0, dtype=np.float32)
 
 
-def missing_share(constraints: tuple[Constraint, ...], sentence_frame: str, passage_frame: str) -> float:
+def missing_share(constraints: tuple[Constraint, ...], sentence: Facts, passage: Facts) -> float:
     """Share of ``constraints`` a sentence does not keep to: 1 for each one missing from the whole
     passage (with its section, speaker and title), 1/4 for one the passage holds outside the sentence."""
     if not constraints:
         return 0.0
-    off_sentence = missing_constraints(constraints, sentence_frame)
+    off_sentence = sentence.missing(constraints)
     if not off_sentence:
         return 0.0
-    off_passage = len(missing_constraints(off_sentence, passage_frame))
+    off_passage = len(passage.missing(off_sentence))
     return (0.25 * (len(off_sentence) - off_passage) + off_passage) / len(constraints)
 
 
@@ -157,6 +157,10 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
         doc = evidence.documents.get(p.doc_id)
         frame = " ".join(filter(None, (p.section, p.speaker, doc.title if doc else None)))
         context = stems(f"{p.text} {frame}")
+        if constraints:
+            frame_facts = facts_of(frame)
+            passage_facts = facts_of(f"{p.text} {frame}", stems=context,
+                                     countries=frame_facts.countries | set(p.countries))
         context_cov = terms.coverage(context)
         sentences = sentences_of(hit)
         cosines = _cosines(evidence, hit, len(sentences))
@@ -179,7 +183,12 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 score += config.speaker_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
-            missing = missing_share(constraints, f"{text} {frame}", f"{p.text} {frame}")
+            missing = 0.0
+            if constraints:
+                own = facts_of(text, stems=body)
+                sentence_facts = Facts(own.stems | frame_facts.stems, own.countries | frame_facts.countries,
+                                       own.numbers | frame_facts.numbers)
+                missing = missing_share(constraints, sentence_facts, passage_facts)
             score -= config.w_missing * missing
             out.append(Candidate(h, i, s, text, body, cos, strength, score, missing))
     out.sort(key=lambda c: (-c.score, c.hit_index, c.index))

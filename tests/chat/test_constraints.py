@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chat.constraints import missing_constraints, numbers_in, question_constraints
+from chat.constraints import facts_of, missing_constraints, numbers_in, question_constraints
 from chat.scoring import missing_share
 
 
@@ -48,7 +48,10 @@ def test_names_match_by_stem():
 
 def test_missing_share_counts_the_passage_at_a_quarter():
     cons = question_constraints("How many troops does Turkey send?")
-    assert missing_share(cons, "Turkey sends 300 troops.", "Turkey sends 300 troops.") == 0.0
-    assert missing_share(cons, "It sends 300 troops.", "Turkey is an ally. It sends 300 troops.") == 0.25
-    assert missing_share(cons, "Hungary sends 365 troops.", "Hungary sends 365 troops.") == 1.0
-    assert missing_share((), "anything", "anything") == 0.0
+    def share(sentence: str, passage: str) -> float:
+        return missing_share(cons, facts_of(sentence), facts_of(passage))
+
+    assert share("Turkey sends 300 troops.", "Turkey sends 300 troops.") == 0.0
+    assert share("It sends 300 troops.", "Turkey is an ally. It sends 300 troops.") == 0.25
+    assert share("Hungary sends 365 troops.", "Hungary sends 365 troops.") == 1.0
+    assert missing_share((), facts_of("anything"), facts_of("anything")) == 0.0

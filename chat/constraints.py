@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from chat.terms import STOPWORDS, stem, words
 
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*")
+_RUN_TOGETHER = re.compile(r"[a-z]{2}[A-Z][a-z]{2}")
+_CAMEL_PART = re.compile(r"[A-Z][a-z]+")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:s\b)?")
 # A capitalised word at these positions is capitalised by grammar, not because it names something.
 _CLAUSE_START = re.compile(r"(?:^|[.?!:;]\s+|[\"“(]\s*)$")
@@ -39,6 +41,8 @@ class Constraint:
     kind: str  # "country", "name" or "number"
     text: str  # as the question writes it
     key: str  # canonical country, stemmed lower-case word, or the digits
+    # a name run together where a source lost its space ("JustinTrudeau") is held by its parts too
+    parts: tuple[str, ...] = ()
 
     def held_by(self, text_stems: set[str], countries: Iterable[str], numbers: set[str]) -> bool:
         if self.kind == "country":
@@ -47,7 +51,7 @@ class Constraint:
             if self.key.endswith("s") and len(self.key) == 5:  # "1990s": any year of the decade
                 return any(n[:3] == self.key[:3] and len(n) == 4 for n in numbers) or self.key in numbers
             return self.key in numbers
-        return self.key in text_stems
+        return self.key in text_stems or bool(self.parts) and all(p in text_stems for p in self.parts)
 
 
 def _digits(token: str) -> str:
@@ -82,7 +86,8 @@ def question_constraints(question: str) -> tuple[Constraint, ...]:
         for token in words(word):
             if token in STOPWORDS or token in _UNSPECIFIC or token.isdigit() or len(token) < 2:
                 continue
-            found.append(Constraint("name", word, stem(token)))
+            parts = tuple(stem(p.lower()) for p in _CAMEL_PART.findall(word)) if _RUN_TOGETHER.search(word) else ()
+            found.append(Constraint("name", word, stem(token), parts if len(parts) > 1 else ()))
     for m in _NUMBER.finditer(question):
         found.append(Constraint("number", m.group(), _digits(m.group())))
     unique: dict[tuple[str, str], Constraint] = {}

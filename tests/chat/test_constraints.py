@@ -55,3 +55,10 @@ def test_missing_share_counts_the_passage_at_a_quarter():
     assert share("It sends 300 troops.", "Turkey is an ally. It sends 300 troops.") == 0.25
     assert share("Hungary sends 365 troops.", "Hungary sends 365 troops.") == 1.0
     assert missing_share((), facts_of("anything"), facts_of("anything")) == 0.0
+
+
+def test_a_name_run_together_is_held_by_its_parts():
+    (c,) = question_constraints("What did JustinTrudeau say?")
+    assert not missing_constraints([c], "Right Hon. Justin Trudeau: We will help.")
+    assert not missing_constraints([c], "JustinTrudeau: We will help.")
+    assert missing_constraints([c], "Justin Bieber: We will help.") == [c]

@@ -67,6 +67,7 @@ def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) ->
         "evidence_missing": missing,
     }
     if not candidates or strength < config.abstain_below or missing >= config.refuse_missing:
+        result["refusal"] = refusal_reason(candidates, config)
         return result
     groups = select_sentences(evidence, candidates, config)
     anchor: dict[int, int] = {}  # hit position -> its best quoted sentence, in order of first use
@@ -87,6 +88,17 @@ def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) ->
             paragraphs.append(quote_paragraph(citation, span["quote"], shown if span is citation["spans"][-1] else []))
     result.update(answer="\n\n".join(paragraphs), abstained=False, citations=citations)
     return result
+
+
+def refusal_reason(candidates: list[Candidate], config: AnswerConfig = DEFAULT_CONFIG) -> str:
+    """Why the answer is a refusal, in words a reader can act on."""
+    if not candidates:
+        return "Nothing in the documents matches the question."
+    absent = candidates[0].absent
+    if candidates[0].missing >= config.refuse_missing and absent:
+        names = ", ".join(f"“{a}”" for a in dict.fromkeys(absent))
+        return f"The closest passages do not mention {names}."
+    return "No passage answers the question closely enough to quote."
 
 
 def passage_row(hit: Hit) -> dict:

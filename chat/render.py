@@ -31,6 +31,8 @@ def render_text(result: Mapping) -> str:
         return f"error: {result['error']}"
     lines = [result.get("answer", "")]
     if result.get("abstained"):
+        if result.get("refusal"):
+            lines.append(result["refusal"])
         if result.get("passages"):
             lines += ["", "Closest passages:"]
             lines += [f"({p['rank']}) {_passage_place(p)}: {_snippet(p['text'])}" for p in result["passages"]]

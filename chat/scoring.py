@@ -95,6 +95,7 @@ class Candidate:
     strength: float
     score: float
     missing: float = 0.0  # share of the question's constraints this sentence does not keep to
+    absent: tuple[str, ...] = ()  # the constraints its whole passage lacks, as the question writes them
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,16 +133,18 @@ def _cosines(evidence: Evidence, hit: Hit, n: int) -> np.ndarray:
     return np.full(n, hit.dense if hit.dense is not None else 0.0, dtype=np.float32)
 
 
-def missing_share(constraints: tuple[Constraint, ...], sentence: Facts, passage: Facts) -> float:
-    """Share of ``constraints`` a sentence does not keep to: 1 for each one missing from the whole
-    passage (with its section, speaker and title), 1/4 for one the passage holds outside the sentence."""
+def missing_share(constraints: tuple[Constraint, ...], sentence: Facts,
+                  passage: Facts) -> tuple[float, list[Constraint]]:
+    """Share of ``constraints`` a sentence does not keep to (1 for each one missing from the whole
+    passage with its section, speaker and title; 1/4 for one the passage holds outside the
+    sentence), and the constraints the passage lacks."""
     if not constraints:
-        return 0.0
+        return 0.0, []
     off_sentence = sentence.missing(constraints)
     if not off_sentence:
-        return 0.0
-    off_passage = len(passage.missing(off_sentence))
-    return (0.25 * (len(off_sentence) - off_passage) + off_passage) / len(constraints)
+        return 0.0, []
+    off_passage = passage.missing(off_sentence)
+    return (0.25 * (len(off_sentence) - len(off_passage)) + len(off_passage)) / len(constraints), off_passage
 
 
 def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -> list[Candidate]:
@@ -183,14 +186,14 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 score += config.speaker_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
-            missing = 0.0
+            missing, absent = 0.0, []
             if constraints:
                 own = facts_of(text, stems=body)
                 sentence_facts = Facts(own.stems | frame_facts.stems, own.countries | frame_facts.countries,
                                        own.numbers | frame_facts.numbers)
-                missing = missing_share(constraints, sentence_facts, passage_facts)
+                missing, absent = missing_share(constraints, sentence_facts, passage_facts)
             score -= config.w_missing * missing
-            out.append(Candidate(h, i, s, text, body, cos, strength, score, missing))
+            out.append(Candidate(h, i, s, text, body, cos, strength, score, missing, tuple(c.text for c in absent)))
     out.sort(key=lambda c: (-c.score, c.hit_index, c.index))
     return out
 

@@ -153,6 +153,8 @@ def answer_markdown(result: Mapping) -> str:
     else:
         parts.append("\n\n".join(_md_lines(p) for p in (result.get("answer") or "").split("\n\n") if p.strip()))
     if result.get("abstained"):
+        if result.get("refusal"):
+            parts.append(f"*{md_text(result['refusal'])}*")
         passages = result.get("passages") or []
         if passages:
             rows = [f"({p.get('rank', i)}) **{md_text(passage_place(p))}**: “{md_text(snippet(p.get('text', '')))}”"

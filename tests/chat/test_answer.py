@@ -243,3 +243,19 @@ def test_a_quote_ending_on_a_colon_brings_what_it_announces_from_the_next_passag
     quotes = [c["quote"] for c in result["citations"]]
     assert quotes[:2] == ["The harbour plan must rest on three core principles:", "1. Fund The Quay Walls First"]
     assert [c["passage_id"] for c in result["citations"]][:2] == ["plan:0", "plan:1"]
+
+
+def test_a_question_about_a_country_no_passage_names_is_refused_and_says_why():
+    docs = [review(), debate()]
+    asked = compose_answer(evidence("Which air defence batteries did Serbia buy?", docs))
+    other = compose_answer(evidence("Which air defence batteries did Croatia buy?", docs))
+    assert not asked["abstained"]
+    assert other["abstained"] and other["citations"] == []
+    assert other["evidence_missing"] >= AnswerConfig().refuse_missing
+    assert "Croatia" in other["refusal"]
+    assert other["passages"]  # the closest passages are still shown, marked as not an answer
+
+
+def test_the_quote_keeps_to_the_country_the_question_names():
+    result = compose_answer(evidence("What did Montenegro join in 2017?", [review()]))
+    assert "Montenegro joined NATO in 2017" in result["citations"][0]["quote"]

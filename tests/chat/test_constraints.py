@@ -49,12 +49,14 @@ def test_names_match_by_stem():
 def test_missing_share_counts_the_passage_at_a_quarter():
     cons = question_constraints("How many troops does Turkey send?")
     def share(sentence: str, passage: str) -> float:
-        return missing_share(cons, facts_of(sentence), facts_of(passage))
+        return missing_share(cons, facts_of(sentence), facts_of(passage))[0]
 
     assert share("Turkey sends 300 troops.", "Turkey sends 300 troops.") == 0.0
     assert share("It sends 300 troops.", "Turkey is an ally. It sends 300 troops.") == 0.25
     assert share("Hungary sends 365 troops.", "Hungary sends 365 troops.") == 1.0
-    assert missing_share((), facts_of("anything"), facts_of("anything")) == 0.0
+    assert missing_share((), facts_of("anything"), facts_of("anything")) == (0.0, [])
+    assert [c.text for c in missing_share(cons, facts_of("Hungary sends 365."), facts_of("Hungary sends 365."))[1]] \
+        == ["Turkey"]
 
 
 def test_a_name_run_together_is_held_by_its_parts():

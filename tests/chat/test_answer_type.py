@@ -81,3 +81,10 @@ def test_how_much_did_it_cost_wants_money():
     assert not holds("Kosovo bought three drones.", MONEY)
     assert holds("Kosovo paid $72 million for the rockets.", MONEY)
     assert holds("The loan was worth almost 1 billion euros.", MONEY)
+
+
+def test_the_questions_own_numbers_are_not_the_answer():
+    q = "How many refugees fled Bosnia during the war in the 1990s?"
+    assert not holds("Since the late 1990s the accords have held back democracy.", NUMBER, q)
+    assert holds("In the 1990s two million people fled Bosnia.", NUMBER, q)
+    assert not holds("The summit of 2018 was a success.", DATE, "When was the 2018 summit's plan adopted?")

@@ -14,8 +14,8 @@ sets together; the recommended pair is the one with the best recall that
 refuses at most 3 % of the answerable dev questions. The *holdout* split of
 each set is never used to choose anything: its figures are reported beside.
 
-A question's split is its ``split`` field, else a stable hash of its id
-(qmsum: of its meeting, so a meeting is dev or holdout whole).
+A question's split is its ``split`` field, else a stable hash of its id;
+a qmsum meeting is dev or holdout whole, split as ``bench.qmsum`` splits them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ def split_of(key: str) -> str:
     return "holdout" if zlib.crc32(key.encode("utf-8")) % 2 else "dev"
 
 
+def meeting_splits(folder: Path) -> dict[str, str]:
+    """A meeting is dev or holdout whole: sorted by name, every other one (as bench.qmsum splits them)."""
+    names = sorted(p.stem for p in folder.glob("*.txt"))
+    return {m: "dev" if i % 2 == 0 else "holdout" for i, m in enumerate(names)}
+
+
 def _jsonl(path: Path) -> list[dict]:
     if not path.is_file():
         return []
@@ -49,9 +55,10 @@ def question_sets() -> dict[str, dict]:
     """Each set: the documents to index and its questions, answerable or not (``kind == "none"``)."""
     shipped = [q for q in _jsonl(SHARED / "questions.jsonl") + _jsonl(HERE / "questions.jsonl")
                + _jsonl(HERE / "questions-none-extra.jsonl") if q.get("kind") != "country"]
-    qmsum = [{"id": q["id"], "kind": "fact", "question": q["question"], "doc": q["doc"], "split": split_of(q["doc"])}
+    meetings = meeting_splits(SHARED / "qmsum-dev" / "docs")
+    qmsum = [{"id": q["id"], "kind": "fact", "question": q["question"], "doc": q["doc"], "split": meetings[q["doc"]]}
              for q in _jsonl(SHARED / "qmsum-dev" / "queries.jsonl")]
-    qmsum += [{**q, "split": split_of(q["doc"])} for q in _jsonl(HERE / "questions-qmsum-none.jsonl")]
+    qmsum += [{**q, "split": meetings[q["doc"]]} for q in _jsonl(HERE / "questions-qmsum-none.jsonl")]
     pdf = _jsonl(HERE / "questions-pdf.jsonl")
     return {
         "shipped": {"paths": [REPO / "corpus"], "questions": shipped, "filter_doc": False},

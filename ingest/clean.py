@@ -13,7 +13,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.footnotes import ends_sentence, is_prose_note, split_footnotes, split_footnotes_after
+from ingest.footnotes import (
+    ends_sentence,
+    is_prose_note,
+    split_footnotes,
+    split_footnotes_after,
+    split_note_lines,
+)
 from ingest.markers import link_markers, link_markers_from
 from ingest.records import Block, Marker
 
@@ -46,6 +52,11 @@ class Page:
     text: str
     number: int | None = None  # 1-based physical page number
     label: str | None = None  # printed page label (pypdf reader.page_labels), e.g. "vii" or "7"
+    # From a PDF's layout (ingest.loaders.pdf_layout): the page's paragraphs in reading order as
+    # (kind, text) with kind "heading", "para", "table" (rows on lines) or "auto" (the shape of
+    # the text decides), and the lines of its page-bottom footnotes. None: ``text`` is all there is.
+    blocks: tuple[tuple[str, str], ...] | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,30 +195,70 @@ def _trim(text: str, markers: list[Marker], start: int = 0) -> tuple[str, list[M
     return text, [Marker(min(max(0, m.pos - lead), len(text)), m.n) for m in markers]
 
 
+def _layout_body(page: Page, last: int) -> tuple[list[tuple[str, str]], dict[int, str], int]:
+    """A laid-out page's blocks without their footnote definitions, the definitions, the last number."""
+    blocks = [(kind, fix_noise(text).strip()) for kind, text in page.blocks or ()]
+    if page.notes:
+        defs, last = split_note_lines([fix_noise(line).strip() for line in page.notes], last)
+        return blocks, defs, last
+    if not blocks:
+        return blocks, {}, last
+    # No note zone on the page: endnotes and notes in body-sized type, told by their numbering.
+    flat: list[str] = []
+    owner: list[int] = []
+    for i, (_, text) in enumerate(blocks):
+        for line in text.split("\n") + [""]:
+            flat.append(line)
+            owner.append(i)
+    body, defs, last = split_footnotes_after("\n".join(flat), last)
+    kept: list[list[str]] = [[] for _ in blocks]
+    for line, i in zip(body.split("\n"), owner, strict=True):
+        if line.strip():
+            kept[i].append(line)
+    return [(kind, "\n".join(lines)) for (kind, _), lines in zip(blocks, kept, strict=True)], defs, last
+
+
+def _pieces(kind: str, text: str) -> list[tuple[str | None, str]]:
+    """A block of a page -> (kind, paragraph text); kind None: decided by the line's shape."""
+    if kind == "table":
+        return [("table", text)]
+    if kind == "heading":
+        return [("heading", " ".join(text.split("\n")))]
+    paras = [p for chunk in re.split(r"\n\s*\n", text) for p in _paragraphs(chunk)]
+    return [(None if kind == "auto" else "para", p) for p in paras]
+
+
 def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int, Page]]:
     footnotes: dict[int, str] = {}
     defined_on: dict[int, Page] = {}
-    bodies: list[tuple[Page, str]] = []
+    bodies: list[tuple[Page, list[tuple[str, str]]]] = []
     last = 0
     for page in pages:
-        raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page))
-        body, defs, last = split_footnotes_after(raw, last)
+        if page.blocks is not None:
+            blocks, defs, last = _layout_body(page, last)
+        else:
+            raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page))
+            body, defs, last = split_footnotes_after(raw, last)
+            blocks = [("auto", body)]
         for n, definition in defs.items():
             footnotes.setdefault(n, fix_noise(definition).strip())
             defined_on.setdefault(n, page)
-        bodies.append((page, body))
+        bodies.append((page, blocks))
     known = set(footnotes)
     expect = min(known) if known else 1
     units: list[_Unit] = []
-    for page, body in bodies:
-        for chunk in re.split(r"\n\s*\n", body):
-            for para in _paragraphs(chunk):
-                text, markers, expect = link_markers_from(para, known, expect)
-                text, markers = _trim(text, markers)
+    for page, blocks in bodies:
+        for block_kind, block_text in blocks:
+            for kind, para in _pieces(block_kind, block_text):
+                if kind == "table":  # cells hold numbers, not markers
+                    text, markers = para.strip(), []
+                else:
+                    text, markers, expect = link_markers_from(para, known, expect)
+                    text, markers = _trim(text, markers)
                 if not text:
                     continue
-                kind = "heading" if is_heading(text) else "para"
-                bullet = _BULLET.match(text)
+                kind = kind or ("heading" if is_heading(text) else "para")
+                bullet = _BULLET.match(text) if kind != "table" else None
                 # A "#" or a bullet glyph is layout; the words after it are what a quote holds.
                 prefix = _MD_HEADING.match(text) if kind == "heading" else bullet
                 if prefix:

@@ -15,7 +15,8 @@ def test_clock_times_keep_the_precision_of_the_source():
 
 def test_page_shows_the_printed_label_only_when_it_differs():
     assert format_page(7, "7") == "p. 7"
-    assert format_page(7, "vii") == "p. 7 (vii)"
+    assert format_page(7, "vii") == "p. vii (PDF p. 7)"
+    assert format_page(6, "3") == "p. 3 (PDF p. 6)"
     assert format_page(None, "xii") == "p. xii"
     assert format_page(None, None) is None
 

@@ -61,7 +61,10 @@ def _segment(spans: list[Span], limit: float | None = None) -> Line:
         spans = sorted(spans, key=lambda s: -s.x1)
     for span in spans:
         text = span.text
-        raised = span.y > main.y + 0.2 * size and span.size < 0.85 * size
+        # A footnote marker: digits set smaller than the line and raised (pypdf does not report a
+        # text rise, so a much smaller size right after a word is enough).
+        small = span.size < 0.85 * size and (span.y > main.y + 0.2 * size or span.size < 0.75 * size)
+        raised = small and prev is not None and span.x0 - prev.x1 < 0.15 * size
         if raised and re.fullmatch(r"\s*\d{1,3}(?:[,–-]\d{1,3})*\s*", text):
             text = text.strip().translate(SUPERSCRIPT_DIGITS)  # a footnote marker set as a superscript
         if prev is not None and parts and not parts[-1][-1:].isspace() and not text[:1].isspace():
@@ -140,6 +143,11 @@ def is_dot_leader(text: str) -> bool:
     return _DOT_LEADER.search(text) is not None
 
 
+def _slack(line: Line, size: float) -> float:
+    """How far a line's estimated right end may run past a column edge: widths are estimates."""
+    return max(size, 0.15 * (line.x1 - line.x0))
+
+
 def column_starts(lines: Sequence[Line], size: float) -> list[float]:
     """Left edges of the second and later columns of a page; [] for a single column.
 
@@ -156,14 +164,15 @@ def column_starts(lines: Sequence[Line], size: float) -> list[float]:
     for x, count in sorted(counts.items()):
         if count < 4 or x - left < 10 * size or (starts and x - starts[-1] < 10 * size):
             continue
-        crossing = sum(1 for line in lines if line.x0 < x - size and line.x1 > x + size)
+        crossing = sum(1 for line in lines if line.x0 < x - size and line.x1 > x + _slack(line, size))
         if crossing <= limit:
             starts.append(float(x))
     if not starts:
         return []
     edges = [left - 1, *starts, math.inf]
     for lo, hi in zip(edges, edges[1:], strict=False):
-        inside = [line for line in lines if lo - 2 <= line.x0 and line.x1 <= hi + size and line.x0 < hi - 2]
+        inside = [line for line in lines
+                  if lo - 2 <= line.x0 < hi - 2 and line.x1 <= hi + _slack(line, size)]
         if len(inside) < 4 or statistics.mean(len(line.text) for line in inside) < 15:
             return []
     return starts
@@ -175,7 +184,7 @@ def _column(line: Line, starts: Sequence[float], size: float) -> int | None:
     for x in starts:
         if line.x0 >= x - 2:
             k += 1
-        elif line.x1 > x + size:
+        elif line.x1 > x + _slack(line, size):
             return None
         else:
             break
@@ -231,7 +240,8 @@ def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> lis
     ``size`` is the document's body font size; ``styled`` says whether its
     text varies in size or weight at all. Without such cues a paragraph is
     "auto" and the cleaner judges headings by the shape of the line.
-    Dot-leader rows (a table of contents) are dropped.
+    Dot-leader rows (a table of contents) are dropped, and with them the
+    heading just before one (the contents' own title, or a part title in it).
     """
     paras: list[Para] = []
     for run in runs:
@@ -248,6 +258,8 @@ def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> lis
             row = rows[i]
             if any(is_dot_leader(cell.text) for cell in row):
                 close()
+                if paras and paras[-1].kind == "heading":
+                    paras.pop()  # the contents' title, or a part title inside it
                 i += 1
                 continue
             j = i

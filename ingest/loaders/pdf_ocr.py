@@ -10,8 +10,10 @@ nothing is read and the caller says how to get it.
 
 from __future__ import annotations
 
+import statistics
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from ingest.loaders.pdf_layout import Line
 
@@ -37,8 +39,13 @@ def lines_from_boxes(results: Sequence, image_w: int, image_h: int, page_w: floa
             continue
         xs = [float(p[0]) for p in box]
         ys = [float(p[1]) for p in box]
-        height = (max(ys) - min(ys)) * sy
-        lines.append(Line(text, min(xs) * sx, max(xs) * sx, page_h - max(ys) * sy, max(1.0, 0.8 * height)))
+        size = (max(ys) - min(ys)) * sy / 1.1  # a text box is about 1.1 em high
+        lines.append(Line(text, min(xs) * sx, max(xs) * sx, page_h - max(ys) * sy, max(1.0, size)))
+    # Box heights vary with ascenders and descenders: lines near the page's usual height are set
+    # to it, so only real changes of size (headings) tell paragraphs apart.
+    if lines:
+        usual = statistics.median(line.size for line in lines)
+        lines = [replace(line, size=usual) if abs(line.size - usual) <= 0.2 * usual else line for line in lines]
     return sorted(lines, key=lambda line: (-line.y, line.x0))
 
 

@@ -263,8 +263,16 @@ def _pieces(kind: str, text: str) -> list[tuple[str | None, str]]:
         return [("table", text)]
     if kind == "heading":
         return [("heading", " ".join(text.split("\n")))]
-    paras = [p for chunk in re.split(r"\n\s*\n", text) for p in _paragraphs(chunk)]
-    return [(None if kind == "auto" else "para", p) for p in paras]
+    if kind == "auto":
+        return [(None, p) for chunk in re.split(r"\n\s*\n", text) for p in _paragraphs(chunk)]
+    # The layout found the paragraph; only a bullet inside it opens another.
+    paras: list[list[str]] = []
+    for line in (x.strip() for x in text.split("\n")):
+        if line and (not paras or _BULLET.match(line)):
+            paras.append([line])
+        elif line:
+            paras[-1].append(line)
+    return [("para", _join_lines(p)) for p in paras]
 
 
 def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int, Page]]:

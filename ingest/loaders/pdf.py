@@ -97,6 +97,19 @@ def _bold(font) -> bool:
     return bool(re.search(r"bold|black|heavy|semibold|demi", name)) or bool(flags & (1 << 18))
 
 
+def _text_width(font, text: str) -> float:
+    """Width of ``text`` in the font's units (1000 an em); a space the font's own space width.
+
+    Composite (CID) fonts key their widths by glyph, not character, so most
+    characters fall to the default width; a space at that width would make
+    lines look far longer than they are.
+    """
+    widths = font.character_widths
+    default = widths.get("default", 500)
+    space = font.space_width or 250
+    return sum(widths.get(ch, space if ch == " " else default) for ch in text)
+
+
 class _SpanReader:
     """Collects a page's spans from pypdf's text visitor: text, x range, baseline, size, weight."""
 
@@ -134,7 +147,7 @@ class _SpanReader:
             stripped = text.strip("\n")
             measured = stripped.rstrip()
             if font is not None:
-                width = font.get_text_width(measured) / 1000 * float(font_size) * scale_x
+                width = _text_width(font, measured) / 1000 * float(font_size) * scale_x
             else:
                 width = 0.5 * size * len(measured)
             out.append(Span(stripped, x, x + width, y, size, bold))

@@ -244,8 +244,10 @@ def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> lis
     heading just before one (the contents' own title, or a part title in it).
     """
     paras: list[Para] = []
+    pitch = line_pitch(runs, size)
     for run in runs:
         rows = _rows(run)
+        right = max(line.x1 for line in run)
         i = 0
         current: list[Line] = []
 
@@ -271,7 +273,7 @@ def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> lis
                 i = j
                 continue
             for line in row:
-                if current and _breaks(current[-1], line):
+                if current and _breaks(current[-1], line, pitch, right):
                     close()
                 current.append(line)
             i += 1
@@ -279,12 +281,30 @@ def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> lis
     return paras
 
 
-def _breaks(prev: Line, line: Line) -> bool:
-    """Whether ``line`` starts a new paragraph after ``prev`` (same column)."""
+def line_pitch(runs: Sequence[Sequence[Line]], size: float) -> float:
+    """The usual distance from one body line's baseline to the next (leading differs: 1.2 em, 1.5 em, double)."""
+    steps: Counter[float] = Counter()
+    for run in runs:
+        for prev, line in zip(run, run[1:], strict=False):
+            step = prev.y - line.y
+            body = abs(prev.size - size) <= 0.1 * size and abs(line.size - size) <= 0.1 * size
+            if body and 0.9 * size < step < 3 * size:
+                steps[round(step * 2) / 2] += 1
+    return steps.most_common(1)[0][0] if steps else 1.2 * size
+
+
+def _breaks(prev: Line, line: Line, pitch: float = 0.0, right: float = math.inf) -> bool:
+    """Whether ``line`` starts a new paragraph after ``prev`` (same column).
+
+    A change of font, a wider gap than the usual leading, or a sentence that
+    ends well short of the column's right edge (a paragraph's last line).
+    """
     if abs(prev.size - line.size) > 0.1 * max(prev.size, line.size) or prev.bold != line.bold:
         return True
     gap = prev.y - line.y
-    return gap > 1.45 * max(prev.size, line.size) or gap < -0.5 * line.size
+    if gap > max(1.45 * max(prev.size, line.size), 1.3 * pitch) or gap < -0.5 * line.size:
+        return True
+    return prev.text.rstrip("\"'”’)")[-1:] in ".!?:" and prev.x1 < right - 4 * prev.size
 
 
 def _para(lines: Sequence[Line], size: float, styled: bool) -> Para:
@@ -294,8 +314,10 @@ def _para(lines: Sequence[Line], size: float, styled: bool) -> Para:
     big = statistics.mean(line.size for line in lines) >= 1.12 * size
     bold = all(line.bold for line in lines)
     words = sum(len(t.split()) for t in texts)
+    last = re.sub(r"\W", "", texts[-1].split()[-1]) if texts[-1].split() else ""
     shaped = (len(lines) <= 3 and words <= 25 and texts[-1].rstrip()[-1:] not in ",;"
-              and re.search(r"[^\W\d_]", texts[0]))
+              and re.search(r"[^\W\d_]", texts[0]) and not texts[0][:1].islower()
+              and not (words > 1 and last.islower() and len(last) <= 3))  # "Implement roles and": cut off
     if (big or bold) and shaped:
         return Para("heading", texts)
     return Para("para", texts)

@@ -177,3 +177,12 @@ def test_rows_of_cells_are_a_table_and_dot_leaders_are_dropped():
     ]
     assert is_dot_leader("Preface . . . . . . . xi") and is_dot_leader("Notes………… 4")
     assert not is_dot_leader("The cost rose to $3.5 million. See p. 4.")
+
+
+def test_paragraphs_follow_the_page_leading_and_end_on_a_short_last_line():
+    # 1.6 em leading throughout (as CJK and double-spaced reports set): one paragraph, not one per line
+    wide = [line(f"a line of the first paragraph, number {i},", 700 - 16 * i, x1=540) for i in range(4)]
+    last = line("and the last line stops short.", 700 - 16 * 4, x1=300)
+    nxt = line("A new paragraph starts right under it and runs on", 700 - 16 * 5, x1=540)
+    paras = paragraphs([[*wide, last, nxt]], 10.0, styled=True)
+    assert [len(p.lines) for p in paras] == [5, 1]

@@ -29,13 +29,30 @@ def _shape(text: str) -> str:
     return " ".join(re.sub(r"\d+", "#", text.lower()).split())
 
 
+def _edge_block(lines: Sequence[Line]) -> int:
+    """How many lines from the edge stand apart from the body: a block ended by a clear gap.
+
+    ``lines`` run from the edge inwards. Headers and footers are set off by
+    white space; a line that flows on into body text at its usual leading is
+    the body's, however often it repeats.
+    """
+    for k in range(min(EDGE_LINES, len(lines))):
+        if k + 1 == len(lines):  # the whole page is these few lines: a lone line may be a number
+            return 1 if k == 0 else 0
+        gap = abs(lines[k].y - lines[k + 1].y)
+        if gap > 1.6 * max(lines[k].size, lines[k + 1].size):
+            return k + 1
+    return 0
+
+
 def _edges(lines: Sequence[Line], height: float) -> list[tuple[str, int]]:
     """(band, index) of the lines standing at the top or bottom edge of a page (``lines`` top to bottom)."""
     out: list[tuple[str, int]] = []
-    for k, line in enumerate(lines[:EDGE_LINES]):
-        if line.y >= (1 - BAND) * height:
+    for k in range(_edge_block(lines)):
+        if lines[k].y >= (1 - BAND) * height:
             out.append(("top", k))
-    for k in range(max(0, len(lines) - EDGE_LINES), len(lines)):
+    bottom = _edge_block(lines[::-1])
+    for k in range(len(lines) - bottom, len(lines)):
         if lines[k].y <= BAND * height and ("top", k) not in out:
             out.append(("bottom", k))
     return out

@@ -222,3 +222,34 @@ def test_page_labels_from_the_file_win_over_the_furniture(tmp_path):
     path.write_bytes(out.getvalue())
     doc = load(path)
     assert block_with(doc, "Introduction").page_label == "iii"
+
+
+def endnotes_pdf():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    for p in range(2):
+        pdf.add_page()
+        pdf.set_xy(20, 20)
+        _marked(pdf, f"Exports of grain rose sharply in year {p}.", p + 1,
+                " The ministry expects more growth next year, officials said in a statement to the press.")
+    pdf.add_page()
+    _heading(pdf, "Notes", 20)
+    _body(pdf, "1 Ministry of Agriculture, Grain exports 2020, table 3.", 35)
+    _body(pdf, "2 Interview with the deputy minister, May 2021.", 42)
+    return bytes(pdf.output())
+
+
+def test_endnotes_in_body_type_are_cut_out_and_linked(tmp_path):
+    path = tmp_path / "grain.pdf"
+    path.write_bytes(endnotes_pdf())
+    doc = load(path)
+    assert dict(doc.footnotes) == {1: "Ministry of Agriculture, Grain exports 2020, table 3.",
+                                   2: "Interview with the deputy minister, May 2021."}
+    body_end = max(b.char_end for b in doc.blocks if b.kind != "note")
+    assert "Ministry of Agriculture" not in doc.text[:body_end]
+    assert [m.n for m in doc.markers if m.pos <= body_end] == [1, 2]
+    # the second line of each page's paragraph repeats at the same place on both pages, yet flows
+    # on from the line above it: body text, not a running header
+    assert doc.text.count("officials said in a statement to the press.") == 2

@@ -1,10 +1,16 @@
 """PDF -> a report Document, with physical page numbers and printed page labels per block.
 
-pypdf reads the file; ``ingest.clean`` does what text extraction leaves to
-do (footnotes at page bottoms, paragraphs split by page breaks). Hostile or
-broken files are refused with a reason a user can act on: encrypted,
-truncated, no text layer, too many pages, a stream that decompresses past
-pypdf's safety limits. Other parser errors reach ``load``, which wraps them.
+pypdf reads each page's text with its positions and font sizes (its text
+visitor, widths from the font's metrics). The pure modules beside this one
+do the reading a person does: ``pdf_furniture`` finds running headers,
+footers and page numbers across pages (and the number each page prints);
+``pdf_layout`` groups lines, finds the footnote block, columns, headings,
+tables and table-of-contents rows; ``pdf_ocr`` reads pages with no text
+layer when the ``ocr`` extra is installed. ``ingest.clean`` then links
+footnote markers and rejoins paragraphs cut by page breaks. Hostile or broken
+files are refused with a reason a user can act on: encrypted, truncated, no
+text layer, too many pages, a stream that decompresses past pypdf's safety
+limits. Other parser errors reach ``load``, which wraps them.
 """
 
 from __future__ import annotations
@@ -186,11 +192,14 @@ def _page_lines(reader, source: str, max_chars: int) -> tuple[list[list[Line]], 
     return pages, heights, plain
 
 
-def layout_pages(pages: list[list[Line]], heights: list[float], labels: list[str | None]) -> list:
-    """Positioned lines of every page -> ``ingest.clean.Page`` records: furniture out, notes apart, in reading order."""
+def layout_pages(pages: list[list[Line]], heights: list[float], labels: list[str | None],
+                 drops: list[set[int]]) -> list:
+    """Positioned lines of every page -> ``ingest.clean.Page`` records: furniture out, notes apart, in reading order.
+
+    ``drops``: per page, the indices of its furniture lines (``pdf_furniture.furniture``).
+    """
     from ingest.clean import Page
 
-    drops = furniture(pages, heights)
     kept = [[line for k, line in enumerate(lines) if k not in drop] for lines, drop in zip(pages, drops, strict=True)]
     everything = [line for lines in kept for line in lines]
     size = body_size(everything)
@@ -206,7 +215,7 @@ def layout_pages(pages: list[list[Line]], heights: list[float], labels: list[str
     return out
 
 
-def page_labels(reader, pages: list[list[Line]], heights: list[float]) -> list[str | None]:
+def page_labels(reader, pages: list[list[Line]], drops: list[set[int]]) -> list[str | None]:
     """The number printed on each page: /PageLabels where the file has them, else read off the page furniture."""
     count = len(pages)
     try:
@@ -217,7 +226,6 @@ def page_labels(reader, pages: list[list[Line]], heights: list[float]) -> list[s
         labels = _labels(reader, count)
         if any(labels):
             return labels
-    drops = furniture(pages, heights)
     printed = printed_numbers([[lines[k].text for k in sorted(drop)] for lines, drop in zip(pages, drops, strict=True)])
     return [label or str(number) for number, label in enumerate(printed, start=1)]
 
@@ -261,10 +269,11 @@ def pdf_document(path: Path, data: bytes, *, max_pages: int = MAX_PAGES, max_cha
             meta["ocr_pages"] = ",".join(str(n) for n in sorted(ocr_done))
     if not any(pages):
         raise IngestError(source, f"no extractable text on any page: a scan or images of text ({OCR_HINT})")
-    labels = page_labels(reader, pages, heights)
+    drops = furniture(pages, heights)
+    labels = page_labels(reader, pages, drops)
     from ingest.clean import clean_pages, guess_title
 
-    cleaned = clean_pages(layout_pages(pages, heights, labels))
+    cleaned = clean_pages(layout_pages(pages, heights, labels, drops))
     if not cleaned.text.strip():
         raise IngestError(source, "no text left in this PDF after cleaning")
     return document_from_cleaned(path, cleaned, kind="report", title=title or guess_title(cleaned), meta=meta)

@@ -60,7 +60,9 @@ def place(citation: Mapping) -> str:
         who = ", ".join(x for x in (citation.get("speaker"), format_time(citation.get("start_s"))) if x)
         return f"{title} — {who}" if who else title
     page = format_page(citation.get("page"), citation.get("page_label"))
-    return ", ".join(x for x in (title, citation.get("section"), page) if x)
+    # A quote read by OCR off a page image can only be checked against that image.
+    ocr = "read by OCR from the page image" if citation.get("ocr") else None
+    return ", ".join(x for x in (title, citation.get("section"), page, ocr) if x)
 
 
 def sources_text(sources: Sequence[Mapping]) -> str:

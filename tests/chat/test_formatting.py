@@ -30,6 +30,7 @@ def test_iso_dates_read_as_day_month_year():
 def test_place_of_a_page_and_of_a_turn():
     page = {"title": "Review", "section": "Kosovo", "page": 4, "page_label": "iv", "speaker": None, "start_s": None}
     assert place(page) == "Review, Kosovo, p. iv (PDF p. 4)"
+    assert place({**page, "ocr": True}) == "Review, Kosovo, p. iv (PDF p. 4), read by OCR from the page image"
     turn = {"title": "Debate", "section": None, "page": None, "speaker": "Lord Smith", "start_s": 67620.0}
     assert place(turn) == "Debate — Lord Smith, 18:47"
     untimed = {"doc_id": "debate", "speaker": "Lord Smith", "start_s": None}

@@ -123,3 +123,15 @@ def test_load_of_a_scan_raises_an_ingest_error_in_process_without_an_engine(tmp_
     monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)
     with pytest.raises(IngestError, match="no extractable text on any page: a scan"):
         load(make_pdf(tmp_path / "scan.pdf", [SCANNED]))
+
+
+@needs_ocr
+def test_citations_of_an_ocr_page_are_marked_ocr(tmp_path):
+    from chat.answer import citation_for
+    from chat.evidence import DocInfo, Hit
+    from ingest.chunk import chunk
+
+    doc = load(make_pdf(tmp_path / "mixed.pdf", [TEXT_PAGE, SCANNED]))
+    info = DocInfo(doc.doc_id, doc.title, doc.kind, doc.footnotes, doc.meta)
+    flags = {p.page: citation_for(1, Hit(p, 1, 1.0), info, [0])["ocr"] for p in chunk(doc)}
+    assert flags == {1: False, 2: True}

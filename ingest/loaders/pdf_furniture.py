@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from ingest.loaders.pdf_layout import Line
 
-BAND = 0.12  # of the page height: where headers and footers stand
+BAND = 0.15  # of the page height: where headers and footers stand
 EDGE_LINES = 3  # at most this many lines at each edge are furniture
 _PAGE_NUMBER = re.compile(
     r"(?:page|p\.)?\s*[-–|]?\s*(?:\d{1,3}[-–.])?(?:\d{1,4}|[ivxlcdm]{1,7})\s*(?:(?:of|/)\s*\d{1,4})?\s*[-–|]?",

@@ -278,7 +278,9 @@ def _pieces(kind: str, text: str) -> list[tuple[str | None, str]]:
 def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int, Page]]:
     footnotes: dict[int, str] = {}
     defined_on: dict[int, Page] = {}
-    bodies: list[tuple[Page, list[tuple[str, str]]]] = []
+    # Per page: its blocks, and for a page with its own footnote block, its printed note
+    # numbers -> the document's footnote numbers (they differ once numbering restarts).
+    bodies: list[tuple[Page, list[tuple[str, str]], dict[int, int] | None]] = []
     last = 0
     vocabulary = vocabulary_of(page.text for page in pages)
     for page in pages:
@@ -288,18 +290,31 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
             raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page), vocabulary)
             body, defs, last = split_footnotes_after(raw, last)
             blocks = [("auto", body)]
+        local: dict[int, int] | None = {} if page.notes and defs else None
         for n, definition in defs.items():
-            footnotes.setdefault(n, fix_noise(definition).strip())
-            defined_on.setdefault(n, page)
-        bodies.append((page, blocks))
+            key = n
+            if local is not None:
+                # Notes numbered per chapter or per page start again at 1: a number already
+                # taken gets the next free one, and this page's markers are linked to it.
+                key = n if n not in footnotes else max(footnotes) + 1
+                local[n] = key
+            footnotes.setdefault(key, fix_noise(definition).strip())
+            defined_on.setdefault(key, page)
+        bodies.append((page, blocks, local))
     known = set(footnotes)
     expect = min(known) if known else 1
     units: list[_Unit] = []
-    for page, blocks in bodies:
+    for page, blocks, local in bodies:
+        page_expect = min(local) if local else 1
         for block_kind, block_text in blocks:
             for kind, para in _pieces(block_kind, block_text):
                 if kind == "table":  # cells hold numbers, not markers
                     text, markers = para.strip(), []
+                elif local:
+                    text, markers, page_expect = link_markers_from(para, set(local), page_expect)
+                    markers = [Marker(m.pos, local[m.n]) for m in markers]
+                    text, markers = _trim(text, markers)
+                    expect = max([expect, *(m.n + 1 for m in markers)])
                 else:
                     text, markers, expect = link_markers_from(para, known, expect)
                     text, markers = _trim(text, markers)

@@ -41,7 +41,8 @@ def _edge_block(lines: Sequence[Line]) -> int:
             return 1 if k == 0 else 0
         gap = abs(lines[k].y - lines[k + 1].y)
         if gap > 1.6 * max(lines[k].size, lines[k + 1].size):
-            return k + 1
+            # more than one line apart needs a page of text beside it to be set apart from
+            return k + 1 if k == 0 or len(lines) - (k + 1) >= 2 * EDGE_LINES else 0
     return 0
 
 

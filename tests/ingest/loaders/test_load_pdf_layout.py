@@ -253,3 +253,28 @@ def test_endnotes_in_body_type_are_cut_out_and_linked(tmp_path):
     # the second line of each page's paragraph repeats at the same place on both pages, yet flows
     # on from the line above it: body text, not a running header
     assert doc.text.count("officials said in a statement to the press.") == 2
+
+
+def test_notes_numbered_again_from_one_link_each_marker_to_its_own_page(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    for chapter in ("rivers", "lakes"):
+        pdf.add_page()
+        pdf.set_xy(20, 20)
+        _marked(pdf, f"The {chapter} chapter makes its first claim here.", 1,
+                f" It then makes a second claim about {chapter}.")
+        _marked(pdf, "", 2, " A closing sentence follows.")
+        _note(pdf, 1, f"First source on {chapter}.", 262)
+        _note(pdf, 2, f"Second source on {chapter}.", 268)
+    path = tmp_path / "chapters.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    doc = load(path)
+    assert sorted(doc.footnotes.values()) == sorted(
+        f"{k} source on {c}." for k in ("First", "Second") for c in ("rivers", "lakes"))
+    passages = chunk(doc)
+    for chapter in ("rivers", "lakes"):
+        passage = next(p for p in passages if f"The {chapter} chapter" in p.text)
+        claim = next(s for s in passage.sentences if f"The {chapter} chapter" in passage.sentence_text(s))
+        assert [doc.footnotes[n] for n in claim.footnotes] == [f"First source on {chapter}."]

@@ -52,13 +52,14 @@ class Para:
     lines: tuple[str, ...]
 
 
-def _segment(spans: list[Span], limit: float | None = None) -> Line:
+def _segment(spans: list[Span], limit: float | None = None, order: dict[int, int] | None = None) -> Line:
     main = max(spans, key=lambda s: len(s.text.strip()))
     size = max(spans, key=lambda s: len(s.text.strip()) * s.size).size
     parts: list[str] = []
     prev: Span | None = None
-    if _right_to_left("".join(s.text for s in spans)):  # Arabic, Hebrew: read from the right
-        spans = sorted(spans, key=lambda s: -s.x1)
+    if order and _right_to_left("".join(s.text for s in spans)):
+        # Arabic, Hebrew: pypdf gives the spans of a line in reading order; x order would be visual.
+        spans = sorted(spans, key=lambda s: order.get(id(s), 0))
     for span in spans:
         text = span.text
         # A footnote marker: digits set smaller than the line and raised (pypdf does not report a
@@ -81,7 +82,12 @@ def _segment(spans: list[Span], limit: float | None = None) -> Line:
 
 
 def lines_from_spans(spans: Sequence[Span]) -> list[Line]:
-    """Spans grouped into lines, top to bottom and left to right; a wide gap starts a new line (a cell, a column)."""
+    """Spans grouped into lines, top to bottom and left to right; a wide gap starts a new line (a cell, a column).
+
+    ``spans`` come in the order the page's content draws them, which for
+    right-to-left text is its reading order.
+    """
+    order = {id(s): i for i, s in enumerate(spans)}
     spans = sorted((s for s in spans if s.text.strip() and not _GLYPH_NAMES.fullmatch(s.text.strip())),
                    key=lambda s: (-s.y, s.x0))
     rows: list[list[Span]] = []
@@ -106,11 +112,11 @@ def lines_from_spans(spans: Sequence[Span]) -> list[Line]:
             size = max(span.size, current[-1].size)
             at_edge = edges[round(span.x0 / 2)] >= 3 and span.x0 - current[-1].x0 > 2 * size
             if gap > CELL_GAP * size or at_edge:
-                lines.append(_segment(current, limit=span.x0 - 1))
+                lines.append(_segment(current, limit=span.x0 - 1, order=order))
                 current = [span]
             else:
                 current.append(span)
-        lines.append(_segment(current))
+        lines.append(_segment(current, order=order))
     return lines
 
 

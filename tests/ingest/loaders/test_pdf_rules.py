@@ -48,8 +48,9 @@ def test_text_drawn_twice_in_place_is_read_once():
     assert [x.text for x in lines_from_spans(spans)] == ["ENABLE"]
 
 
-def test_right_to_left_text_is_read_from_the_right():
-    spans = [Span("عالم", 300, 330, 700, 10), Span("مرحبا", 340, 380, 700, 10)]
+def test_right_to_left_text_keeps_the_order_the_page_draws_it_in():
+    # drawn in reading order, right to left: sorting by x would reverse the words
+    spans = [Span("مرحبا", 340, 380, 700, 10), Span("عالم", 300, 330, 700, 10)]
     assert lines_from_spans(spans)[0].text == "مرحبا عالم"
 
 

@@ -8,7 +8,7 @@ PORT ?= 7860
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install install-test chat index test lint bench audit browser clean
+.PHONY: install install-test install-ocr chat index test lint bench audit browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,7 +24,14 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+# The optional OCR engine for PDF pages without a text layer (RapidOCR; its models ship in the wheel).
+$(VENV)/.installed-ocr: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install -q -e '.[ocr]'
+	touch $@
+
 install: $(VENV)/.installed
+
+install-ocr: $(VENV)/.installed-ocr
 
 install-test: $(VENV)/.installed-test
 
@@ -47,7 +54,7 @@ browser:
 lint: install-test
 	$(BIN)/ruff check .
 
-test: install-test browser
+test: install-test install-ocr browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -174,6 +174,7 @@ def citation_for(
         "start_s": p.start_s,
         "end_s": p.end_s,
         "speaker": p.speaker,
+        "ocr": p.page is not None and str(p.page) in (doc.meta.get("ocr_pages") or "").split(","),
         "quote": quote,
         "passage_id": p.passage_id,
         "char_start": start,

@@ -31,11 +31,11 @@ def format_time(start_s: float | None) -> str | None:
 
 
 def format_page(page: int | None, page_label: str | None) -> str | None:
-    """ "p. 7", or "p. 7 (vii)" when the printed label differs from the page number."""
+    """ "p. 7", or "p. 3 (PDF p. 6)" when the page prints another number than its place in the file."""
     if page is None:
         return f"p. {page_label}" if page_label else None
     if page_label and page_label != str(page):
-        return f"p. {page} ({page_label})"
+        return f"p. {page_label} (PDF p. {page})"
     return f"p. {page}"
 
 
@@ -60,7 +60,9 @@ def place(citation: Mapping) -> str:
         who = ", ".join(x for x in (citation.get("speaker"), format_time(citation.get("start_s"))) if x)
         return f"{title} — {who}" if who else title
     page = format_page(citation.get("page"), citation.get("page_label"))
-    return ", ".join(x for x in (title, citation.get("section"), page) if x)
+    # A quote read by OCR off a page image can only be checked against that image.
+    ocr = "read by OCR from the page image" if citation.get("ocr") else None
+    return ", ".join(x for x in (title, citation.get("section"), page, ocr) if x)
 
 
 def sources_text(sources: Sequence[Mapping]) -> str:

@@ -23,7 +23,7 @@ _SNIPPET = 240
 def render_text(result: Mapping) -> str:
     """The answer, a blank line, then one line per citation.
 
-    ``[1] Title, Section, p. 7 (vii) — sources: [12] https://...`` or, for a
+    ``[1] Title, Section, p. vii (PDF p. 7) — sources: [12] https://...`` or, for a
     transcript, ``[2] Title — Lord X, 18:47``. An abstention lists the
     closest passages instead.
     """

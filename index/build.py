@@ -42,6 +42,7 @@ class IngestReport:
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)
     kept_previous: bool = False  # nothing readable: the index was left as it was
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # read, with a caveat (PDF pages without text)
 
 
 def collect_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -148,6 +149,7 @@ def ingest_paths(
     nothing changed costs file hashing and nothing else.
     """
     from ingest.loaders import load
+    from ingest.loaders.pdf import no_text_warning
 
     started = time.perf_counter()
     report = IngestReport()
@@ -176,6 +178,8 @@ def ingest_paths(
                 report.failed.append((key, f"cannot read file: {err.strerror or err}"))
                 continue
             seen_ids[doc_id] = key
+            if warning := no_text_warning(doc):
+                report.warnings.append((key, warning))
             if reused is None:
                 fresh.append(len(docs))
             docs.append((doc, sha))

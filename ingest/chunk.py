@@ -73,7 +73,7 @@ def _groups(doc: Document) -> list[tuple[str | None, list[Block]]]:
             # may ask about ("what are the three principles?") and quote.
             current = [block]
             section = doc.text[block.char_start : block.char_end].strip()
-        elif kind in ("turn", "note"):
+        elif kind in ("turn", "note", "table"):
             if current:
                 groups.append((section, current))
             groups.append((NOTES_SECTION if kind == "note" else section, [block]))

@@ -10,10 +10,16 @@ and the citations never go back to the raw pages.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from ingest.footnotes import ends_sentence, is_prose_note, split_footnotes, split_footnotes_after
+from ingest.footnotes import (
+    ends_sentence,
+    is_prose_note,
+    split_footnotes,
+    split_footnotes_after,
+    split_note_lines,
+)
 from ingest.markers import link_markers, link_markers_from
 from ingest.records import Block, Marker
 
@@ -29,6 +35,9 @@ _ESCAPED = re.compile(r"\\([$%&_#*\[\]])")
 # A Greek letter standing alone before "." or ")" in Latin text is a misread list letter.
 _GREEK_ITEM = re.compile(r"(?<![^\s(\[])([αβγδεζ])( ?)([.)])(?=\s+(\S)|$)")
 _GREEK_TO_LATIN = str.maketrans("αβγδεζ", "abcdef")
+_LIST_REACH = 400  # characters either side where the rest of a list stands
+_SYMBOL_IN_WORD = re.compile(r"[®©]")
+_GLYPH_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]+[®©][^\W\d_]+(?![^\W\d_])")
 _BULLET = re.compile(r"[-•▪◦●*·]\s+(?=[\"“'‘(]?[A-Z0-9])")
 _ENUMERATOR = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5}|[A-Za-z])[.)]\s+")
 _MD_HEADING = re.compile(r"#{1,6}\s+")
@@ -46,6 +55,11 @@ class Page:
     text: str
     number: int | None = None  # 1-based physical page number
     label: str | None = None  # printed page label (pypdf reader.page_labels), e.g. "vii" or "7"
+    # From a PDF's layout (ingest.loaders.pdf_layout): the page's paragraphs in reading order as
+    # (kind, text) with kind "heading", "para", "table" (rows on lines) or "auto" (the shape of
+    # the text decides), and the lines of its page-bottom footnotes. None: ``text`` is all there is.
+    blocks: tuple[tuple[str, str], ...] | None = None
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,20 +71,54 @@ class Cleaned:
 
 
 def _greek_item(m: re.Match[str]) -> str:
+    """A Greek list letter in a list of Latin ones ("α . offer ... and b. concrete") is the Latin letter.
+
+    Only where the list itself says so: the Latin letter just before or
+    after it in the alphabet stands nearby as a list letter too.
+    """
     letter, space, punct, following = m.groups()
-    if space or (following or "").islower():  # "α . offer" / "α. offer"; "the angle α. Then" stays
+    if not (space or (following or "").islower()):  # "the angle α. Then" is not a list item
+        return m.group(0)
+    k = "αβγδεζ".index(letter)
+    near = m.string[max(0, m.start() - _LIST_REACH):m.end() + _LIST_REACH]
+    neighbours = [c for c in ("abcdefg"[k - 1] if k else "", "abcdefg"[k + 1]) if c]
+    if any(re.search(rf"(?<![^\s(\[]){c} ?[.)]\s", near) for c in neighbours):
         return letter.translate(_GREEK_TO_LATIN) + punct
     return m.group(0)
 
 
-def fix_noise(text: str) -> str:
+def repair_glyphs(text: str, vocabulary: Collection[str]) -> str:
+    """A symbol read in place of a letter inside a word ("DIPL®MACY"), mended where the document spells the word.
+
+    The symbol is replaced by the one letter that makes a word found
+    elsewhere in the same document (``vocabulary``: its words, lower-cased);
+    with no such letter, or several, the text stays as it is.
+    """
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(0)
+        fits = {c for c in "abcdefghijklmnopqrstuvwxyz" if _SYMBOL_IN_WORD.sub(c, word).lower() in vocabulary}
+        if len(fits) != 1:
+            return word
+        letter = fits.pop()
+        return _SYMBOL_IN_WORD.sub(letter.upper() if word.isupper() or word[0].isupper() and word[1:2].isupper()
+                                   else letter, word)
+
+    return _GLYPH_WORD.sub(mend, text) if vocabulary else text
+
+
+def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
+    """The lower-cased words of a document (letters only), for ``repair_glyphs``."""
+    return frozenset(w.lower() for text in texts for w in re.findall(r"[^\W\d_]{3,}", text))
+
+
+def fix_noise(text: str, vocabulary: Collection[str] = ()) -> str:
     """Undo extraction noise that is not structure: odd spaces, soft hyphens, escapes, misread letters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00ad\n", "").replace("\u00ad", "")  # a soft hyphen only marks a break point
     text = _INVISIBLE.sub("", _ODD_SPACE.sub(" ", text))
     text = _EMPHASIS.sub(r"\2", text)  # Markdown emphasis left by a converter: "*Financial Times*"
     text = _ESCAPED.sub(r"\1", text)  # "\$72 million"
-    text = re.sub(r"(?<=[A-Z])[®©](?=[A-Z])", "O", text)  # "DIPL®MACY": a ring logo read as a symbol
+    text = repair_glyphs(text, vocabulary)
     if len(re.findall(r"[α-ω]", text)) <= 3:  # Greek text keeps its letters
         text = _GREEK_ITEM.sub(_greek_item, text)
     text = re.sub(r" {2,}", " ", text)
@@ -184,30 +232,96 @@ def _trim(text: str, markers: list[Marker], start: int = 0) -> tuple[str, list[M
     return text, [Marker(min(max(0, m.pos - lead), len(text)), m.n) for m in markers]
 
 
+def _layout_body(
+    page: Page, last: int, vocabulary: Collection[str]
+) -> tuple[list[tuple[str, str]], dict[int, str], int]:
+    """A laid-out page's blocks without their footnote definitions, the definitions, the last number."""
+    blocks = [(kind, fix_noise(text, vocabulary).strip()) for kind, text in page.blocks or ()]
+    if page.notes:
+        defs, last = split_note_lines([fix_noise(line, vocabulary).strip() for line in page.notes], last)
+        return blocks, defs, last
+    if not blocks:
+        return blocks, {}, last
+    # No note zone on the page: endnotes and notes in body-sized type, told by their numbering.
+    flat: list[str] = []
+    owner: list[int] = []
+    for i, (_, text) in enumerate(blocks):
+        for line in text.split("\n") + [""]:
+            flat.append(line)
+            owner.append(i)
+    body, defs, last = split_footnotes_after("\n".join(flat), last)
+    kept: list[list[str]] = [[] for _ in blocks]
+    for line, i in zip(body.split("\n"), owner, strict=True):
+        if line.strip():
+            kept[i].append(line)
+    return [(kind, "\n".join(lines)) for (kind, _), lines in zip(blocks, kept, strict=True)], defs, last
+
+
+def _pieces(kind: str, text: str) -> list[tuple[str | None, str]]:
+    """A block of a page -> (kind, paragraph text); kind None: decided by the line's shape."""
+    if kind == "table":
+        return [("table", text)]
+    if kind == "heading":
+        return [("heading", " ".join(text.split("\n")))]
+    if kind == "auto":
+        return [(None, p) for chunk in re.split(r"\n\s*\n", text) for p in _paragraphs(chunk)]
+    # The layout found the paragraph; only a bullet inside it opens another.
+    paras: list[list[str]] = []
+    for line in (x.strip() for x in text.split("\n")):
+        if line and (not paras or _BULLET.match(line)):
+            paras.append([line])
+        elif line:
+            paras[-1].append(line)
+    return [("para", _join_lines(p)) for p in paras]
+
+
 def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int, Page]]:
     footnotes: dict[int, str] = {}
     defined_on: dict[int, Page] = {}
-    bodies: list[tuple[Page, str]] = []
+    # Per page: its blocks, and for a page with its own footnote block, its printed note
+    # numbers -> the document's footnote numbers (they differ once numbering restarts).
+    bodies: list[tuple[Page, list[tuple[str, str]], dict[int, int] | None]] = []
     last = 0
+    vocabulary = vocabulary_of(page.text for page in pages)
     for page in pages:
-        raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page))
-        body, defs, last = split_footnotes_after(raw, last)
+        if page.blocks is not None:
+            blocks, defs, last = _layout_body(page, last, vocabulary)
+        else:
+            raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page), vocabulary)
+            body, defs, last = split_footnotes_after(raw, last)
+            blocks = [("auto", body)]
+        local: dict[int, int] | None = {} if page.notes and defs else None
         for n, definition in defs.items():
-            footnotes.setdefault(n, fix_noise(definition).strip())
-            defined_on.setdefault(n, page)
-        bodies.append((page, body))
+            key = n
+            if local is not None:
+                # Notes numbered per chapter or per page start again at 1: a number already
+                # taken gets the next free one, and this page's markers are linked to it.
+                key = n if n not in footnotes else max(footnotes) + 1
+                local[n] = key
+            footnotes.setdefault(key, fix_noise(definition).strip())
+            defined_on.setdefault(key, page)
+        bodies.append((page, blocks, local))
     known = set(footnotes)
     expect = min(known) if known else 1
     units: list[_Unit] = []
-    for page, body in bodies:
-        for chunk in re.split(r"\n\s*\n", body):
-            for para in _paragraphs(chunk):
-                text, markers, expect = link_markers_from(para, known, expect)
-                text, markers = _trim(text, markers)
+    for page, blocks, local in bodies:
+        page_expect = min(local) if local else 1
+        for block_kind, block_text in blocks:
+            for kind, para in _pieces(block_kind, block_text):
+                if kind == "table":  # cells hold numbers, not markers
+                    text, markers = para.strip(), []
+                elif local:
+                    text, markers, page_expect = link_markers_from(para, set(local), page_expect)
+                    markers = [Marker(m.pos, local[m.n]) for m in markers]
+                    text, markers = _trim(text, markers)
+                    expect = max([expect, *(m.n + 1 for m in markers)])
+                else:
+                    text, markers, expect = link_markers_from(para, known, expect)
+                    text, markers = _trim(text, markers)
                 if not text:
                     continue
-                kind = "heading" if is_heading(text) else "para"
-                bullet = _BULLET.match(text)
+                kind = kind or ("heading" if is_heading(text) else "para")
+                bullet = _BULLET.match(text) if kind != "table" else None
                 # A "#" or a bullet glyph is layout; the words after it are what a quote holds.
                 prefix = _MD_HEADING.match(text) if kind == "heading" else bullet
                 if prefix:

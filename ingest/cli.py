@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: the previous index is unchanged", file=sys.stderr)
         return 130
+    for path, warning in report.warnings:
+        print(f"warning: {path}: {warning}", file=sys.stderr)
     for path, reason in report.failed:
         print(f"error: {path}: {reason}", file=sys.stderr)
     if report.kept_previous:

@@ -201,3 +201,26 @@ def split_footnotes(text: str) -> tuple[str, dict[int, str]]:
 def is_prose_note(text: str) -> bool:
     """A footnote that says something (who, why) rather than only pointing at a URL."""
     return len(re.findall(r"[^\W\d_]{2,}", _URL.sub(" ", text))) >= 4
+
+
+def split_note_lines(lines: list[str], last: int) -> tuple[dict[int, str], int]:
+    """Definitions in the lines of a page's footnote block (its layout says they are notes).
+
+    A line that opens with a number starts a note when the number comes
+    after ``last`` (a few may be skipped) or restarts at 1 (notes numbered per
+    chapter or page); any other line carries on the note above it.
+    """
+    defs: dict[int, str] = {}
+    current: int | None = None
+    for line in lines:
+        if not line.strip():
+            continue
+        cand = _parse(line)
+        fresh = cand is not None and cand.text and cand.n not in defs and cand.n != 0
+        if fresh and (current is None or last < cand.n <= last + 2 * _MAX_SKIP or cand.n == 1):
+            defs[cand.n] = cand.text
+            current = cand.n
+            last = 1 if cand.n == 1 else max(last, cand.n)
+        elif current is not None:
+            defs[current] = _join_wrapped(defs[current], line.strip())
+    return defs, last

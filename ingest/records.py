@@ -19,9 +19,10 @@ class Block:
     """One structural unit of a document's clean text.
 
     ``kind`` is "heading", "para", "turn" (one speaker's turn, or one
-    subtitle cue) or "note" (a prose footnote's text, after the body). Blocks
+    subtitle cue), "note" (a prose footnote's text, after the body) or
+    "table" (a PDF table, one row per line, cells joined by " | "). Blocks
     are in document order and do not overlap; the chunker never lets a
-    passage cross a heading, a change of speaker or a note.
+    passage cross a heading, a change of speaker, a note or a table.
     """
 
     kind: str

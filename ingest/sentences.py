@@ -13,7 +13,7 @@ import re
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st rt hon gen col lt sgt capt cmdr adm gov sen rep pres
     vs etc e.g i.e cf al approx no nos vol fig figs p pp ed eds dept univ inc ltd co corp
-    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u d.d""".split()
+    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u""".split()
 )
 _END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,5})[.)]")

@@ -1,20 +1,39 @@
 """PDF -> a report Document, with physical page numbers and printed page labels per block.
 
-pypdf reads the file; ``ingest.clean`` does what text extraction leaves to
-do (footnotes at page bottoms, paragraphs split by page breaks). Hostile or
-broken files are refused with a reason a user can act on: encrypted,
-truncated, no text layer, too many pages, a stream that decompresses past
-pypdf's safety limits. Other parser errors reach ``load``, which wraps them.
+pypdf reads each page's text with its positions and font sizes (its text
+visitor, widths from the font's metrics). The pure modules beside this one
+do the reading a person does: ``pdf_furniture`` finds running headers,
+footers and page numbers across pages (and the number each page prints);
+``pdf_layout`` groups lines, finds the footnote block, columns, headings,
+tables and table-of-contents rows; ``pdf_ocr`` reads pages with no text
+layer when the ``ocr`` extra is installed. ``ingest.clean`` then links
+footnote markers and rejoins paragraphs cut by page breaks. Hostile or broken
+files are refused with a reason a user can act on: encrypted, truncated, no
+text layer, too many pages, a stream that decompresses past pypdf's safety
+limits. Other parser errors reach ``load``, which wraps them.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.loaders.common import document_from_cleaned, find_date
+from ingest.loaders.pdf_furniture import furniture, printed_numbers
+from ingest.loaders.pdf_layout import (
+    Line,
+    Span,
+    body_size,
+    footnote_zone,
+    is_styled,
+    lines_from_spans,
+    paragraphs,
+    reading_order,
+)
+from ingest.loaders.pdf_ocr import OCR_HINT
 from ingest.records import Document
 
 MAX_PAGES = 2000
@@ -76,39 +95,185 @@ def _open(path: Path, data: bytes):
     return reader
 
 
-def pdf_document(path: Path, data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CHARS) -> Document:
+def _bold(font) -> bool:
+    descriptor = font.font_descriptor
+    weight = str(getattr(descriptor, "weight", "") or "")
+    name = f"{font.name} {weight}".lower()
+    flags = getattr(descriptor, "flags", 0) or 0
+    return bool(re.search(r"bold|black|heavy|semibold|demi", name)) or bool(flags & (1 << 18))
+
+
+def _text_width(font, text: str) -> float:
+    """Width of ``text`` in the font's units (1000 an em); a space the font's own space width.
+
+    Composite (CID) fonts key their widths by glyph, not character, so most
+    characters fall to the default width; a space at that width would make
+    lines look far longer than they are.
+    """
+    widths = font.character_widths
+    default = widths.get("default", 500)
+    space = font.space_width or 250
+    return sum(widths.get(ch, space if ch == " " else default) for ch in text)
+
+
+class _SpanReader:
+    """Collects a page's spans from pypdf's text visitor: text, x range, baseline, size, weight."""
+
+    def __init__(self) -> None:
+        self.fonts: dict[int, tuple[object, bool]] = {}
+
+    def _font(self, font_dict):
+        key = id(font_dict)
+        if key not in self.fonts:
+            try:
+                from pypdf.generic._font import Font
+
+                font = Font.from_font_resource(font_dict)
+                self.fonts[key] = (font, _bold(font))
+            except Exception:  # an odd font dictionary: estimate widths, assume regular weight
+                self.fonts[key] = (None, False)
+        return self.fonts[key]
+
+    def spans(self, page) -> list[Span]:
+        out: list[Span] = []
+
+        def visit(text, cm, tm, font_dict, font_size):
+            if not text or not text.strip() or font_dict is None:
+                return
+            a, b, c, d, e, f = (float(v) for v in tm)
+            ca, cb, cc, cd, ce, cf = (float(v) for v in cm)
+            x = e * ca + f * cc + ce
+            y = e * cb + f * cd + cf
+            scale_x = math.hypot(a * ca + b * cc, a * cb + b * cd) or 1.0
+            scale_y = math.hypot(c * ca + d * cc, c * cb + d * cd) or 1.0
+            size = float(font_size) * scale_y
+            if size <= 0.5:
+                return
+            font, bold = self._font(font_dict)
+            stripped = text.strip("\n")
+            measured = stripped.rstrip()
+            if font is not None:
+                width = _text_width(font, measured) / 1000 * float(font_size) * scale_x
+            else:
+                width = 0.5 * size * len(measured)
+            out.append(Span(stripped, x, x + width, y, size, bold))
+
+        page.extract_text(visitor_text=visit)
+        return out
+
+
+def _page_lines(reader, source: str, max_chars: int) -> tuple[list[list[Line]], list[float], list[str]]:
     from pypdf.errors import LimitReachedError
 
-    source = str(path)
+    spans = _SpanReader()
+    pages: list[list[Line]] = []
+    heights: list[float] = []
+    plain: list[str] = []
+    total = 0
     try:
-        reader = _open(path, data)
-        count = len(reader.pages)
-        if count == 0:
-            raise IngestError(source, "PDF has no pages")
-        if count > max_pages:
-            raise IngestError(source, f"PDF has {count} pages, over the limit of {max_pages} pages")
-        labels = _labels(reader, count)
-        pages = []
-        total = 0
-        for index, page in enumerate(reader.pages):
-            text = page.extract_text() or ""
-            if not text.strip():
-                # extract_text() gives "" for a page whose content it cannot decode (a stream
-                # past pypdf's decompression limit, a broken filter); decoding it again says why.
+        for page in reader.pages:
+            box = page.mediabox
+            lines = lines_from_spans(
+                [Span(s.text, s.x0 - float(box.left), s.x1 - float(box.left), s.y - float(box.bottom), s.size, s.bold)
+                 for s in spans.spans(page)]
+            )
+            if not lines:
+                # pypdf reads nothing from a page whose content it cannot decode (a stream past its
+                # decompression limit, a broken filter); decoding it again says why.
                 page.get_contents()
-            total += len(text)
+            total += sum(len(line.text) for line in lines)
             if total > max_chars:
                 raise IngestError(source, f"PDF text is over {max_chars:,} characters; is it a data dump?")
-            pages.append((text, index + 1, labels[index]))
-        title = _title(reader)
-        meta = _meta(reader, count)
+            pages.append(lines)
+            heights.append(float(box.height))
+            plain.append("\n".join(line.text for line in lines))
     except LimitReachedError as err:
         raise IngestError(source, f"PDF content decompresses past the safety limit ({err})") from err
-    if not any(text.strip() for text, _, _ in pages):
-        raise IngestError(source, "no extractable text in this PDF (a scan? run OCR on it first)")
-    from ingest.clean import Page, clean_pages, guess_title
+    return pages, heights, plain
 
-    cleaned = clean_pages([Page(text, number, label) for text, number, label in pages])
+
+def layout_pages(pages: list[list[Line]], heights: list[float], labels: list[str | None],
+                 drops: list[set[int]]) -> list:
+    """Positioned lines of every page -> ``ingest.clean.Page`` records: furniture out, notes apart, in reading order.
+
+    ``drops``: per page, the indices of its furniture lines (``pdf_furniture.furniture``).
+    """
+    from ingest.clean import Page
+
+    kept = [[line for k, line in enumerate(lines) if k not in drop] for lines, drop in zip(pages, drops, strict=True)]
+    everything = [line for lines in kept for line in lines]
+    size = body_size(everything)
+    styled = is_styled(everything)
+    out = []
+    for number, (lines, height, label) in enumerate(zip(kept, heights, labels, strict=True), start=1):
+        zone = footnote_zone(lines, size, height)
+        body, notes = (lines[:-zone], lines[-zone:]) if zone else (lines, [])
+        paras = paragraphs(reading_order(body, size), size, styled)
+        note_lines = tuple(line.text for run in reading_order(notes, size) for line in run)
+        text = "\n\n".join("\n".join(p.lines) for p in paras)
+        out.append(Page(text, number, label, tuple((p.kind, "\n".join(p.lines)) for p in paras), note_lines))
+    return out
+
+
+def page_labels(reader, pages: list[list[Line]], drops: list[set[int]]) -> list[str | None]:
+    """The number printed on each page: /PageLabels where the file has them, else read off the page furniture."""
+    count = len(pages)
+    try:
+        has_labels = "/PageLabels" in reader.trailer["/Root"]
+    except Exception:
+        has_labels = False
+    if has_labels:
+        labels = _labels(reader, count)
+        if any(labels):
+            return labels
+    printed = printed_numbers([[lines[k].text for k in sorted(drop)] for lines, drop in zip(pages, drops, strict=True)])
+    return [label or str(number) for number, label in enumerate(printed, start=1)]
+
+
+def no_text_warning(doc: Document) -> str | None:
+    """One line naming the pages of a PDF that have no text layer (read by OCR or left out), or None."""
+    missing = doc.meta.get("no_text_pages")
+    if not missing:
+        return None
+    pages = missing.split(",")
+    where = f"page{'s' if len(pages) > 1 else ''} {', '.join(pages)}"
+    if doc.meta.get("ocr_pages"):
+        return (f"{where} had no text layer and were read by OCR; "
+                "their quotes can only be checked against the page image")
+    return f"{where} had no text layer and were left out ({OCR_HINT})"
+
+
+def pdf_document(path: Path, data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CHARS,
+                 progress=None) -> Document:
+    source = str(path)
+    reader = _open(path, data)
+    count = len(reader.pages)
+    if count == 0:
+        raise IngestError(source, "PDF has no pages")
+    if count > max_pages:
+        raise IngestError(source, f"PDF has {count} pages, over the limit of {max_pages} pages")
+    pages, heights, _ = _page_lines(reader, source, max_chars)
+    title = _title(reader)
+    meta = _meta(reader, count)
+    empty = [n for n, lines in enumerate(pages, start=1) if not lines]
+    ocr_done: list[int] = []
+    if empty:
+        from ingest.loaders.pdf_ocr import ocr_pages
+
+        read = ocr_pages(reader, empty, source, progress=progress)
+        for number, lines in read.items():
+            pages[number - 1] = lines
+            ocr_done.append(number)
+        meta["no_text_pages"] = ",".join(str(n) for n in empty)
+        if ocr_done:
+            meta["ocr_pages"] = ",".join(str(n) for n in sorted(ocr_done))
+    if not any(pages):
+        raise IngestError(source, f"no extractable text on any page: a scan or images of text ({OCR_HINT})")
+    drops = furniture(pages, heights)
+    labels = page_labels(reader, pages, drops)
+    from ingest.clean import clean_pages, guess_title
+
+    cleaned = clean_pages(layout_pages(pages, heights, labels, drops))
     if not cleaned.text.strip():
         raise IngestError(source, "no text left in this PDF after cleaning")
     return document_from_cleaned(path, cleaned, kind="report", title=title or guess_title(cleaned), meta=meta)

@@ -114,7 +114,7 @@ def test_sources_are_the_footnotes_of_the_quoted_sentence_only():
     assert c["sources"] == [{"n": 12, "text": "https://example.org/fk3-delivery"}]
     assert c["reference"] == (
         "“Serbia bought six Chinese FK-3 air defence batteries in 2022.” — Regional Defence Review, "
-        "Arms Purchases, p. 3 (iii). Source: https://example.org/fk3-delivery"
+        "Arms Purchases, p. iii (PDF p. 3). Source: https://example.org/fk3-delivery"
     )
 
 

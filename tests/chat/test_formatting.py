@@ -15,7 +15,8 @@ def test_clock_times_keep_the_precision_of_the_source():
 
 def test_page_shows_the_printed_label_only_when_it_differs():
     assert format_page(7, "7") == "p. 7"
-    assert format_page(7, "vii") == "p. 7 (vii)"
+    assert format_page(7, "vii") == "p. vii (PDF p. 7)"
+    assert format_page(6, "3") == "p. 3 (PDF p. 6)"
     assert format_page(None, "xii") == "p. xii"
     assert format_page(None, None) is None
 
@@ -28,7 +29,8 @@ def test_iso_dates_read_as_day_month_year():
 
 def test_place_of_a_page_and_of_a_turn():
     page = {"title": "Review", "section": "Kosovo", "page": 4, "page_label": "iv", "speaker": None, "start_s": None}
-    assert place(page) == "Review, Kosovo, p. 4 (iv)"
+    assert place(page) == "Review, Kosovo, p. iv (PDF p. 4)"
+    assert place({**page, "ocr": True}) == "Review, Kosovo, p. iv (PDF p. 4), read by OCR from the page image"
     turn = {"title": "Debate", "section": None, "page": None, "speaker": "Lord Smith", "start_s": 67620.0}
     assert place(turn) == "Debate — Lord Smith, 18:47"
     untimed = {"doc_id": "debate", "speaker": "Lord Smith", "start_s": None}

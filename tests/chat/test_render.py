@@ -27,7 +27,7 @@ def test_text_is_the_answer_then_a_footnote_per_citation():
     assert answer == "“Serbia bought six Chinese FK-3 air defence batteries in 2022.” [1]"
     assert (
         footnotes
-        == "[1] Regional Defence Review, Arms Purchases, p. 3 (iii) — sources: [12] https://example.org/fk3-delivery"
+        == "[1] Regional Defence Review, Arms Purchases, p. iii (PDF p. 3) — sources: [12] https://example.org/fk3-delivery"
     )
 
 
@@ -52,7 +52,7 @@ def test_markdown_quotes_each_passage_and_lists_footnotes_with_links():
     md = render_markdown(_answer(SERBIA))
     assert md.startswith("> “Serbia bought six Chinese FK-3 air defence batteries in 2022.” [1]\n")
     assert (
-        "- [1] *Regional Defence Review*, Arms Purchases, p. 3 (iii). Source: [12] <https://example.org/fk3-delivery>"
+        "- [1] *Regional Defence Review*, Arms Purchases, p. iii (PDF p. 3). Source: [12] <https://example.org/fk3-delivery>"
     ) in md
     # "[1]: url" would be a hidden Markdown link definition
     assert not any(line.startswith("[1]:") for line in md.splitlines())
@@ -85,7 +85,7 @@ def test_csv_has_time_and_speaker_for_transcripts_and_page_for_reports():
     bridge = dict(zip(CSV_COLUMNS, list(csv.reader(io.StringIO(citations_csv(_answer(BRIDGE)))))[1], strict=True))
     assert (bridge["speaker"], bridge["time"], bridge["page"]) == ("Baroness Jones (Con)", "19:00", "")
     serbia = dict(zip(CSV_COLUMNS, list(csv.reader(io.StringIO(citations_csv(_answer(SERBIA)))))[1], strict=True))
-    assert (serbia["page"], serbia["section"], serbia["time"]) == ("p. 3 (iii)", "Arms Purchases", "")
+    assert (serbia["page"], serbia["section"], serbia["time"]) == ("p. iii (PDF p. 3)", "Arms Purchases", "")
 
 
 def test_csv_of_an_abstention_is_only_the_header():

@@ -133,7 +133,7 @@ def test_source_viewer_marks_the_quote_and_escapes_context():
                                           spans=[{"quote": "x", "char_start": 14, "char_end": 40}]))
     assert "<mark>The council funds repairs.</mark>" in html
     assert "<script" not in html and "<img" not in html and "<i>" not in html
-    assert "Funding, p. 2 (ii)" in html
+    assert "Funding, p. ii (PDF p. 2)" in html
     assert '<a href="https://example.org/council/levy"' in html
 
 

@@ -1,0 +1,137 @@
+"""Page furniture found across a PDF's pages: running headers, footers, page numbers (pure; no I/O).
+
+A running header is a line at the top (or bottom) of many pages that reads
+the same once its numbers are set aside ("Congressional Research Service 4",
+"Chapter 2. Roles 9"); a page number is a lone number, roman numeral or
+"Page 3 of 10" there. What the page prints as its number comes from the
+numbers in its furniture that step with the physical page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from ingest.loaders.pdf_layout import Line
+
+BAND = 0.15  # of the page height: where headers and footers stand
+EDGE_LINES = 3  # at most this many lines at each edge are furniture
+_PAGE_NUMBER = re.compile(
+    r"(?:page|p\.)?\s*[-–|]?\s*(?:\d{1,3}[-–.])?(?:\d{1,4}|[ivxlcdm]{1,7})\s*(?:(?:of|/)\s*\d{1,4})?\s*[-–|]?",
+    re.IGNORECASE,
+)
+_ROMAN = re.compile(r"(?<![\w])([ivxlcdm]{1,7})(?![\w])", re.IGNORECASE)
+
+
+def _shape(text: str) -> str:
+    """A line with its numbers set aside: what repeats from page to page."""
+    return " ".join(re.sub(r"\d+", "#", text.lower()).split())
+
+
+def _edge_block(lines: Sequence[Line]) -> int:
+    """How many lines from the edge stand apart from the body: a block ended by a clear gap.
+
+    ``lines`` run from the edge inwards. Headers and footers are set off by
+    white space; a line that flows on into body text at its usual leading is
+    the body's, however often it repeats.
+    """
+    for k in range(min(EDGE_LINES, len(lines))):
+        if k + 1 == len(lines):  # the whole page is these few lines: a lone line may be a number
+            return 1 if k == 0 else 0
+        gap = abs(lines[k].y - lines[k + 1].y)
+        if gap > 1.6 * max(lines[k].size, lines[k + 1].size):
+            # more than one line apart needs a page of text beside it to be set apart from
+            return k + 1 if k == 0 or len(lines) - (k + 1) >= 2 * EDGE_LINES else 0
+    return 0
+
+
+def _edges(lines: Sequence[Line], height: float) -> list[tuple[str, int]]:
+    """(band, index) of the lines standing at the top or bottom edge of a page (``lines`` top to bottom)."""
+    out: list[tuple[str, int]] = []
+    for k in range(_edge_block(lines)):
+        if lines[k].y >= (1 - BAND) * height:
+            out.append(("top", k))
+    bottom = _edge_block(lines[::-1])
+    for k in range(len(lines) - bottom, len(lines)):
+        if lines[k].y <= BAND * height and ("top", k) not in out:
+            out.append(("bottom", k))
+    return out
+
+
+def is_page_number(text: str) -> bool:
+    return _PAGE_NUMBER.fullmatch(text.strip()) is not None
+
+
+def furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> list[set[int]]:
+    """Per page, the indices of its lines (top to bottom) that are page furniture."""
+    n = len(pages)
+    need = 2 if n < 5 else 3  # the same edge line on three pages is not body text
+    edges = [_edges(lines, h) for lines, h in zip(pages, heights, strict=True)]
+    counts: Counter[tuple[str, str]] = Counter()
+    for lines, found in zip(pages, edges, strict=True):
+        counts.update({(band, _shape(lines[k].text)) for band, k in found})
+    out: list[set[int]] = []
+    for lines, found in zip(pages, edges, strict=True):
+        drop = set()
+        for band, k in found:
+            text = lines[k].text
+            if is_page_number(text) or (n >= 2 and counts[(band, _shape(text))] >= need):
+                drop.add(k)
+        out.append(drop)
+    return out
+
+
+def _roman_value(token: str) -> int | None:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    token = token.lower()
+    total = 0
+    for a, b in zip(token, token[1:] + " ", strict=True):
+        va, vb = values[a], values.get(b, 0)
+        total += -va if va < vb else va
+    return total if total > 0 and to_roman(total) == token else None
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def printed_numbers(furniture_text: Sequence[Sequence[str]]) -> list[str | None]:
+    """The number each page prints, from the text of its furniture lines (one list per page, physical order).
+
+    A number counts when its offset from the physical page is the offset
+    most pages agree on (arabic and roman counted apart: front matter is
+    often numbered i, ii, ... and the body 1, 2, ...). A single page's lone
+    page number is taken as it is.
+    """
+    found: list[list[tuple[str, int, str]]] = []  # (kind, offset, label)
+    for physical, texts in enumerate(furniture_text, start=1):
+        cands = []
+        for text in texts:
+            for m in re.finditer(r"(?<![\d.,])\d{1,4}(?![\d.,]\d)", text):
+                cands.append(("arabic", int(m.group(0)) - physical, m.group(0)))
+            if is_page_number(text):
+                for m in _ROMAN.finditer(text):
+                    value = _roman_value(m.group(1))
+                    if value:
+                        cands.append(("roman", value - physical, m.group(1)))
+        found.append(cands)
+    offsets: dict[str, int] = {}
+    for kind in ("arabic", "roman"):
+        counts = Counter(offset for cands in found for k, offset, _ in set(cands) if k == kind)
+        if counts:
+            offset, count = counts.most_common(1)[0]
+            if count >= 2 or len(furniture_text) == 1:
+                offsets[kind] = offset
+    labels: list[str | None] = []
+    for cands in found:
+        label = next((lab for k, off, lab in cands if k == "arabic" and offsets.get(k) == off), None)
+        label = label or next((lab for k, off, lab in cands if k == "roman" and offsets.get(k) == off), None)
+        labels.append(label)
+    return labels

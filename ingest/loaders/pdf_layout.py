@@ -1,0 +1,355 @@
+"""A PDF page's positioned text -> lines, columns, paragraphs, headings and tables (pure; no I/O).
+
+``pdf.py`` reads spans (a run of text with its x range, baseline and font
+size) off each page with pypdf; everything here works on those plain records,
+so each rule is tested with made-up coordinates. PDF coordinates: y grows
+upwards, sizes and positions in points.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# A cell or column gap is wider than any word space of justified text.
+CELL_GAP = 1.0  # x font size
+# pypdf writes glyphs it cannot map to characters as their names ("/g115/g3"): unreadable.
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_GLYPH_NAMES = re.compile(r"(?:\s*/g\d+)+\s*")
+_DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\S{0,8}\s*$|…{2,}|(?:\s?_){6,}")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    text: str
+    x0: float
+    x1: float
+    y: float  # baseline
+    size: float
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of one column or cell: spans on a baseline with no wide gap between them."""
+
+    text: str
+    x0: float
+    x1: float
+    y: float
+    size: float
+    bold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    kind: str  # "heading", "para", "table", or "auto" (no font cues: the text's shape decides)
+    lines: tuple[str, ...]
+
+
+def _segment(spans: list[Span], limit: float | None = None, order: dict[int, int] | None = None) -> Line:
+    main = max(spans, key=lambda s: len(s.text.strip()))
+    size = max(spans, key=lambda s: len(s.text.strip()) * s.size).size
+    parts: list[str] = []
+    prev: Span | None = None
+    if order and _right_to_left("".join(s.text for s in spans)):
+        # Arabic, Hebrew: pypdf gives the spans of a line in reading order; x order would be visual.
+        spans = sorted(spans, key=lambda s: order.get(id(s), 0))
+    for span in spans:
+        text = span.text
+        # A footnote marker: digits set smaller than the line and raised (pypdf does not report a
+        # text rise, so a much smaller size right after a word is enough).
+        small = span.size < 0.85 * size and (span.y > main.y + 0.2 * size or span.size < 0.75 * size)
+        raised = small and prev is not None and span.x0 - prev.x1 < 0.15 * size
+        if raised and re.fullmatch(r"\s*\d{1,3}(?:[,–-]\d{1,3})*\s*", text):
+            text = text.strip().translate(SUPERSCRIPT_DIGITS)  # a footnote marker set as a superscript
+        if prev is not None and parts and not parts[-1][-1:].isspace() and not text[:1].isspace():
+            apart = abs(span.x0 - prev.x1) > 0.15 * size and min(span.x1, prev.x1) < max(span.x0, prev.x0)
+            if apart and not raised:
+                parts.append(" ")
+        parts.append(text)
+        prev = span
+    text = " ".join("".join(parts).split())
+    chars = sum(len(s.text.strip()) for s in spans) or 1
+    bold = sum(len(s.text.strip()) for s in spans if s.bold) / chars >= 0.8
+    x1 = max(s.x1 for s in spans)
+    return Line(text, spans[0].x0, min(x1, limit) if limit is not None else x1, main.y, size, bold)
+
+
+def lines_from_spans(spans: Sequence[Span]) -> list[Line]:
+    """Spans grouped into lines, top to bottom and left to right; a wide gap starts a new line (a cell, a column).
+
+    ``spans`` come in the order the page's content draws them, which for
+    right-to-left text is its reading order.
+    """
+    order = {id(s): i for i, s in enumerate(spans)}
+    spans = sorted((s for s in spans if s.text.strip() and not _GLYPH_NAMES.fullmatch(s.text.strip())),
+                   key=lambda s: (-s.y, s.x0))
+    rows: list[list[Span]] = []
+    for span in spans:
+        if rows:
+            row = rows[-1]
+            ref = max(row, key=lambda s: s.size)
+            if abs(span.y - ref.y) <= 0.45 * max(ref.size, span.size):
+                row.append(span)
+                continue
+        rows.append([span])
+    # Left edges shared by several rows are where columns and cells start: a span starting on
+    # one opens a new line even when the estimated width of the text before it overlaps it
+    # (widths come from the font's metrics and run long for condensed or CJK text).
+    edges = Counter(round(span.x0 / 2) for row in rows for span in {round(s.x0 / 2): s for s in row}.values())
+    lines: list[Line] = []
+    for row in rows:
+        row = _unique(sorted(row, key=lambda s: s.x0))
+        current = [row[0]]
+        for span in row[1:]:
+            gap = span.x0 - max(s.x1 for s in current)
+            size = max(span.size, current[-1].size)
+            at_edge = edges[round(span.x0 / 2)] >= 3 and span.x0 - current[-1].x0 > 2 * size
+            if gap > CELL_GAP * size or at_edge:
+                lines.append(_segment(current, limit=span.x0 - 1, order=order))
+                current = [span]
+            else:
+                current.append(span)
+        lines.append(_segment(current, order=order))
+    return lines
+
+
+def _right_to_left(text: str) -> bool:
+    rtl = len(_RTL.findall(text))
+    return rtl > 0 and rtl >= len(re.findall(r"[^\W\d_]", text)) - rtl
+
+
+def _unique(row: list[Span]) -> list[Span]:
+    """A row without text drawn twice at (nearly) the same place (a shadow or bold effect)."""
+    out: list[Span] = []
+    for span in row:
+        if any(o.text == span.text and abs(o.x0 - span.x0) < span.size and abs(o.y - span.y) < span.size
+               for o in out):
+            continue
+        out.append(span)
+    return out
+
+
+def body_size(lines: Sequence[Line]) -> float:
+    """The font size most text is set in (by characters)."""
+    counts: Counter[float] = Counter()
+    for line in lines:
+        counts[round(line.size * 2) / 2] += len(line.text)
+    return counts.most_common(1)[0][0] if counts else 10.0
+
+
+def is_dot_leader(text: str) -> bool:
+    """A table-of-contents row: a title, a run of dots (or an ellipsis) and a page number."""
+    return _DOT_LEADER.search(text) is not None
+
+
+def _slack(line: Line, size: float) -> float:
+    """How far a line's estimated right end may run past a column edge: widths are estimates."""
+    return max(size, 0.15 * (line.x1 - line.x0))
+
+
+def column_starts(lines: Sequence[Line], size: float) -> list[float]:
+    """Left edges of the second and later columns of a page; [] for a single column.
+
+    A column starts where many lines start and (almost) no line runs across
+    from the left; each column holds several lines of prose. Text widths are
+    estimates, so "across" means well past the edge, by a font size.
+    """
+    if len(lines) < 8:
+        return []
+    left = min(line.x0 for line in lines)
+    counts = Counter(round(line.x0 / 2) * 2 for line in lines)
+    limit = 0.15 * len(lines)
+    starts: list[float] = []
+    for x, count in sorted(counts.items()):
+        if count < 4 or x - left < 10 * size or (starts and x - starts[-1] < 10 * size):
+            continue
+        crossing = sum(1 for line in lines if line.x0 < x - size and line.x1 > x + _slack(line, size))
+        if crossing <= limit:
+            starts.append(float(x))
+    if not starts:
+        return []
+    edges = [left - 1, *starts, math.inf]
+    for lo, hi in zip(edges, edges[1:], strict=False):
+        inside = [line for line in lines
+                  if lo - 2 <= line.x0 < hi - 2 and line.x1 <= hi + _slack(line, size)]
+        if len(inside) < 4 or statistics.mean(len(line.text) for line in inside) < 15:
+            return []
+    return starts
+
+
+def _column(line: Line, starts: Sequence[float], size: float) -> int | None:
+    """Which column a line stands in; None when it crosses a column edge (a title over both columns)."""
+    k = 0
+    for x in starts:
+        if line.x0 >= x - 2:
+            k += 1
+        elif line.x1 > x + _slack(line, size):
+            return None
+        else:
+            break
+    return k
+
+
+def reading_order(lines: Sequence[Line], size: float) -> list[list[Line]]:
+    """Lines in reading order, as runs that are each one column of one band of the page.
+
+    A line that crosses a gutter (a title or a figure over both columns)
+    closes the band above it; within a band, columns are read left to right.
+    """
+    lines = sorted(lines, key=lambda line: (-line.y, line.x0))
+    starts = column_starts(lines, size)
+    if not starts:
+        return [lines] if lines else []
+    runs: list[list[Line]] = []
+    band: dict[int, list[Line]] = {}
+
+    def flush() -> None:
+        for k in sorted(band):
+            runs.append(band[k])
+        band.clear()
+
+    for line in lines:
+        k = _column(line, starts, size)
+        if k is None:
+            flush()
+            runs.append([line])
+        else:
+            band.setdefault(k, []).append(line)
+    flush()
+    return runs
+
+
+def _rows(run: Sequence[Line]) -> list[list[Line]]:
+    rows: list[list[Line]] = []
+    for line in run:
+        if rows and abs(rows[-1][0].y - line.y) <= 0.45 * max(rows[-1][0].size, line.size):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [sorted(row, key=lambda line: line.x0) for row in rows]
+
+
+def _table_row(cells: Sequence[Line]) -> str:
+    return " | ".join(cell.text for cell in cells)
+
+
+def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> list[Para]:
+    """Runs of lines -> paragraphs (by gap and change of font), headings (larger or bold), tables (rows of cells).
+
+    ``size`` is the document's body font size; ``styled`` says whether its
+    text varies in size or weight at all. Without such cues a paragraph is
+    "auto" and the cleaner judges headings by the shape of the line.
+    Dot-leader rows (a table of contents) are dropped, and with them the
+    heading just before one (the contents' own title, or a part title in it).
+    """
+    paras: list[Para] = []
+    pitch = line_pitch(runs, size)
+    for run in runs:
+        rows = _rows(run)
+        right = max(line.x1 for line in run)
+        i = 0
+        current: list[Line] = []
+
+        def close(current: list[Line] = current) -> None:
+            if current:
+                paras.append(_para(current, size, styled))
+                current.clear()
+
+        while i < len(rows):
+            row = rows[i]
+            if any(is_dot_leader(cell.text) for cell in row):
+                close()
+                if paras and paras[-1].kind == "heading":
+                    paras.pop()  # the contents' title, or a part title inside it
+                i += 1
+                continue
+            j = i
+            while j < len(rows) and len(rows[j]) >= 2 and not any(is_dot_leader(c.text) for c in rows[j]):
+                j += 1
+            if j - i >= 3:  # three or more rows of cells: a table
+                close()
+                paras.append(Para("table", tuple(_table_row(r) for r in rows[i:j])))
+                i = j
+                continue
+            for line in row:
+                if current and _breaks(current[-1], line, pitch, right):
+                    close()
+                current.append(line)
+            i += 1
+        close()
+    return paras
+
+
+def line_pitch(runs: Sequence[Sequence[Line]], size: float) -> float:
+    """The usual distance from one body line's baseline to the next (leading differs: 1.2 em, 1.5 em, double)."""
+    steps: Counter[float] = Counter()
+    for run in runs:
+        for prev, line in zip(run, run[1:], strict=False):
+            step = prev.y - line.y
+            body = abs(prev.size - size) <= 0.1 * size and abs(line.size - size) <= 0.1 * size
+            if body and 0.9 * size < step < 3 * size:
+                steps[round(step * 2) / 2] += 1
+    return steps.most_common(1)[0][0] if steps else 1.2 * size
+
+
+def _breaks(prev: Line, line: Line, pitch: float = 0.0, right: float = math.inf) -> bool:
+    """Whether ``line`` starts a new paragraph after ``prev`` (same column).
+
+    A change of font, a wider gap than the usual leading, or a sentence that
+    ends well short of the column's right edge (a paragraph's last line).
+    """
+    if abs(prev.size - line.size) > 0.1 * max(prev.size, line.size) or prev.bold != line.bold:
+        return True
+    gap = prev.y - line.y
+    if gap > max(1.45 * max(prev.size, line.size), 1.3 * pitch) or gap < -0.5 * line.size:
+        return True
+    return prev.text.rstrip("\"'”’)")[-1:] in ".!?:" and prev.x1 < right - 4 * prev.size
+
+
+def _para(lines: Sequence[Line], size: float, styled: bool) -> Para:
+    texts = tuple(line.text for line in lines)
+    if not styled:
+        return Para("auto", texts)
+    big = statistics.mean(line.size for line in lines) >= 1.12 * size
+    bold = all(line.bold for line in lines)
+    words = sum(len(t.split()) for t in texts)
+    last = re.sub(r"\W", "", texts[-1].split()[-1]) if texts[-1].split() else ""
+    shaped = (len(lines) <= 3 and words <= 25 and texts[-1].rstrip()[-1:] not in ",;"
+              and re.search(r"[^\W\d_]", texts[0]) and not texts[0][:1].islower()
+              and not (words > 1 and last.islower() and len(last) <= 3))  # "Implement roles and": cut off
+    if (big or bold) and shaped:
+        return Para("heading", texts)
+    return Para("para", texts)
+
+
+def is_styled(lines: Sequence[Line]) -> bool:
+    """Whether a document's text varies in size or weight (so headings can be told by their font)."""
+    if not lines:
+        return False
+    size = body_size(lines)
+    return any(line.size >= 1.12 * size or line.bold for line in lines)
+
+
+def footnote_zone(lines: Sequence[Line], size: float, height: float) -> int:
+    """How many of a page's bottom lines (``lines`` top to bottom) are its footnotes; 0 if none.
+
+    Footnotes sit below the body in a smaller font, and their first line
+    opens with the note's number.
+    """
+    start = len(lines)
+    for k in range(len(lines) - 1, -1, -1):
+        line = lines[k]
+        if line.size > 0.92 * size or line.y > 0.6 * height:
+            break
+        start = k
+    for k in range(start, len(lines)):
+        if re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}(?:[.)]?\s|(?=[A-Za-z(“\"]))", lines[k].text) and k > 0:
+            return len(lines) - k
+    return 0

@@ -1,0 +1,189 @@
+"""The PDF layout rules on plain records: spans, lines, pages (no PDF needed)."""
+
+from ingest.footnotes import split_note_lines
+from ingest.loaders.pdf_furniture import furniture, is_page_number, printed_numbers
+from ingest.loaders.pdf_layout import (
+    Line,
+    Span,
+    body_size,
+    column_starts,
+    footnote_zone,
+    is_dot_leader,
+    lines_from_spans,
+    paragraphs,
+    reading_order,
+)
+
+H = 792.0
+
+
+def line(text, y, x0=72.0, x1=None, size=10.0, bold=False):
+    return Line(text, x0, x1 if x1 is not None else x0 + 5.0 * len(text), y, size, bold)
+
+
+# --- spans -> lines ------------------------------------------------------------------------------
+
+
+def test_spans_on_a_baseline_make_one_line_with_spaces_where_the_gap_is():
+    spans = [Span("The cost", 72, 110, 700, 10), Span("rose", 113, 131, 700, 10), Span("again", 131, 155, 700, 10),
+             Span(".", 155, 158, 700, 10)]
+    assert [x.text for x in lines_from_spans(spans)] == ["The cost roseagain."]  # no gap, no space
+    spans[2] = Span("again", 134, 158, 700, 10)
+    spans[3] = Span(".", 158, 161, 700, 10)
+    assert [x.text for x in lines_from_spans(spans)] == ["The cost rose again."]
+
+
+def test_a_small_raised_number_after_a_word_is_a_superscript_marker():
+    spans = [Span("rose.", 72, 96, 700, 10), Span("12", 96, 103, 703.5, 6), Span(" Then", 103, 130, 700, 10)]
+    assert lines_from_spans(spans)[0].text == "rose.¹² Then"
+
+
+def test_a_wide_gap_splits_a_row_into_cells_or_columns():
+    spans = [Span("District", 72, 110, 700, 10), Span("Budget", 200, 232, 700, 10)]
+    assert [x.text for x in lines_from_spans(spans)] == ["District", "Budget"]
+
+
+def test_text_drawn_twice_in_place_is_read_once():
+    spans = [Span("ENABLE", 72, 110, 700, 10), Span("ENABLE", 72.4, 110.4, 700.2, 10)]
+    assert [x.text for x in lines_from_spans(spans)] == ["ENABLE"]
+
+
+def test_right_to_left_text_keeps_the_order_the_page_draws_it_in():
+    # drawn in reading order, right to left: sorting by x would reverse the words
+    spans = [Span("مرحبا", 340, 380, 700, 10), Span("عالم", 300, 330, 700, 10)]
+    assert lines_from_spans(spans)[0].text == "مرحبا عالم"
+
+
+def test_unmapped_glyph_names_are_dropped():
+    assert lines_from_spans([Span("/g115/g3 /g40/g81", 72, 150, 700, 10)]) == []
+
+
+# --- page furniture ------------------------------------------------------------------------------
+
+
+def report_pages(n=6, offset=3):
+    pages = []
+    for p in range(offset + 1, offset + n + 1):
+        pages.append([
+            line("Cryptocurrency Mining and the Electricity Sector", 760, size=8),
+            line(f"Body text that says something new on each page: {'abcdefghij'[p]}.", 700),
+            line("More body text.", 680),
+            line(f"Congressional Research Service {p - offset}", 30, size=8),
+        ])
+    return pages
+
+
+def test_lines_repeated_at_the_page_edges_are_furniture_even_with_changing_numbers():
+    drops = furniture(report_pages(), [H] * 6)
+    assert all(drop == {0, 3} for drop in drops)
+
+
+def test_a_line_repeated_in_the_body_is_not_furniture():
+    pages = [[line("Same sentence in the middle of the page.", 400), line(f"page text {p}", 380)] for p in range(6)]
+    assert all(drop == set() for drop in furniture(pages, [H] * 6))
+
+
+def test_a_lone_page_number_at_an_edge_is_furniture_on_any_page():
+    pages = [[line("Text", 700), line("7", 30)], [line("Other text", 700), line("Page 8 of 20", 30)]]
+    assert furniture(pages, [H, H]) == [{1}, {1}]
+    assert is_page_number("- 12 -") and is_page_number("xiv") and is_page_number("7-45")
+    assert not is_page_number("Figure 7")
+
+
+def test_printed_numbers_follow_the_offset_most_pages_agree_on():
+    texts = [[f"Congressional Research Service {p - 3}"] for p in range(4, 10)]
+    assert printed_numbers(texts) == ["1", "2", "3", "4", "5", "6"]
+    front = [["ii"], ["iii"], ["Annual Review 2023 1"], ["Annual Review 2023 2"], ["Annual Review 2023 3"]]
+    assert printed_numbers(front) == ["ii", "iii", "1", "2", "3"]  # a year in the header is not a page
+
+
+# --- notes, columns, paragraphs ---------------------------------------------------------------------
+
+
+def test_the_footnote_zone_is_small_type_at_the_bottom_opening_with_a_number():
+    lines = [line("Body text.", 700), line("More body.", 680), line("Source: a caption in small type", 120, size=8),
+             line("1 Ministry of Water, statistics 2021.", 80, size=8), line("continued note text", 70, size=8)]
+    assert footnote_zone(lines, 10.0, H) == 2
+    assert footnote_zone(lines[:3], 10.0, H) == 0  # small type without a number: not notes
+
+
+def test_note_lines_become_definitions_with_wrapped_lines_joined():
+    defs, last = split_note_lines(["3 Ministry of Water, Annual", "statistics 2021.", "4 https://example.org/x"], 2)
+    assert defs == {3: "Ministry of Water, Annual statistics 2021.", 4: "https://example.org/x"} and last == 4
+    restarted, _ = split_note_lines(["1 A note numbered per chapter."], 40)
+    assert restarted == {1: "A note numbered per chapter."}
+
+
+def two_columns():
+    left = [line(f"left column line number {i} of prose", 700 - 12 * i, x0=72, x1=290) for i in range(10)]
+    right = [line(f"right column line number {i} of prose", 700 - 12 * i, x0=320, x1=540) for i in range(10)]
+    title = line("A title over both columns of the page", 740, x0=72, x1=540, size=16)
+    return [title, *left, *right]
+
+
+def test_two_columns_are_found_and_read_one_after_the_other():
+    lines = two_columns()
+    assert column_starts(lines, 10.0) == [320.0]
+    runs = reading_order(lines, 10.0)
+    flat = [x.text for run in runs for x in run]
+    assert flat[0].startswith("A title")
+    assert flat[1:11] == [f"left column line number {i} of prose" for i in range(10)]
+    assert flat[11:] == [f"right column line number {i} of prose" for i in range(10)]
+
+
+def test_three_columns_are_read_left_to_right():
+    lines = [line(f"column {c} line {i} with some words", 700 - 12 * i, x0=72 + 170 * c, x1=72 + 170 * c + 150)
+             for c in range(3) for i in range(6)]
+    assert column_starts(lines, 10.0) == [242.0, 412.0]
+    flat = [x.text for run in reading_order(lines, 10.0) for x in run]
+    assert flat == [f"column {c} line {i} with some words" for c in range(3) for i in range(6)]
+
+
+def test_an_indented_single_column_is_not_two_columns():
+    lines = [line("1.1 Security fundamentals", 740, x0=64, x1=300, size=16)]
+    lines += [line(f"indented body line {i} that runs to the margin", 700 - 12 * i, x0=136, x1=540)
+              for i in range(12)]
+    assert column_starts(lines, 10.0) == []
+
+
+def test_headings_by_size_or_weight_and_paragraphs_by_gap():
+    lines = [line("Current state of security", 740, size=16, bold=True),
+             line("First paragraph line one runs on and", 710), line("ends here.", 698),
+             line("Second paragraph after a gap.", 670),
+             line("Bold run-in title", 640, bold=True), line("Body under it.", 628)]
+    paras = paragraphs([lines], body_size(lines), styled=True)
+    assert [(p.kind, p.lines) for p in paras] == [
+        ("heading", ("Current state of security",)),
+        ("para", ("First paragraph line one runs on and", "ends here.")),
+        ("para", ("Second paragraph after a gap.",)),
+        ("heading", ("Bold run-in title",)),
+        ("para", ("Body under it.",)),
+    ]
+
+
+def test_without_font_cues_the_shape_decides():
+    paras = paragraphs([[line("Introduction", 700), line("Some text.", 670)]], 10.0, styled=False)
+    assert [p.kind for p in paras] == ["auto", "auto"]
+
+
+def test_rows_of_cells_are_a_table_and_dot_leaders_are_dropped():
+    rows = [("Role", "Function", "Tables"), ("QIBM_DB_SECADM", "Security", "Yes"), ("QIBM_DB_SQLADM", "SQL", "No")]
+    lines = [line("Contents", 760, size=16, bold=True), line("Chapter 1. Securing data . . . . . . . . 1", 740),
+             line("1.1 Fundamentals . . . . . . . . . . . 2", 728)]
+    lines += [line(cell, 600 - 12 * r, x0=72 + 150 * c, x1=72 + 150 * c + 80) for r, row in enumerate(rows)
+              for c, cell in enumerate(row)]
+    paras = paragraphs([sorted(lines, key=lambda x: (-x.y, x.x0))], 10.0, styled=True)
+    assert [(p.kind, p.lines) for p in paras] == [
+        ("table", ("Role | Function | Tables", "QIBM_DB_SECADM | Security | Yes", "QIBM_DB_SQLADM | SQL | No")),
+    ]
+    assert is_dot_leader("Preface . . . . . . . xi") and is_dot_leader("Notes………… 4")
+    assert not is_dot_leader("The cost rose to $3.5 million. See p. 4.")
+
+
+def test_paragraphs_follow_the_page_leading_and_end_on_a_short_last_line():
+    # 1.6 em leading throughout (as CJK and double-spaced reports set): one paragraph, not one per line
+    wide = [line(f"a line of the first paragraph, number {i},", 700 - 16 * i, x1=540) for i in range(4)]
+    last = line("and the last line stops short.", 700 - 16 * 4, x1=300)
+    nxt = line("A new paragraph starts right under it and runs on", 700 - 16 * 5, x1=540)
+    paras = paragraphs([[*wide, last, nxt]], 10.0, styled=True)
+    assert [len(p.lines) for p in paras] == [5, 1]

@@ -32,6 +32,10 @@ HNSW = {"M": 16, "efConstruction": 200}
 TEXT_BYTES, NAME_BYTES, SECTION_BYTES = 65_535, 1_024, 4_096
 MAX_COUNTRIES = 1_024
 _MISSING = -np.inf
+# As FTS5's ``porter unicode61 remove_diacritics`` (index/store.py) on a Milvus server. Milvus Lite 3 runs its
+# own tokenizer (\w+, lowercased) and ignores these filters, so its BM25 ranks unstemmed words.
+ANALYZER = {"tokenizer": "standard",
+            "filter": ["lowercase", "asciifolding", {"type": "stemmer", "language": "english"}]}
 
 
 def _milvus():
@@ -88,7 +92,7 @@ def _schema(pymilvus, dim: int):
     schema = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
     schema.add_field("row", dt.INT64, is_primary=True)
     schema.add_field("vec", dt.FLOAT_VECTOR, dim=dim)
-    schema.add_field("text", dt.VARCHAR, max_length=TEXT_BYTES, enable_analyzer=True)
+    schema.add_field("text", dt.VARCHAR, max_length=TEXT_BYTES, enable_analyzer=True, analyzer_params=ANALYZER)
     schema.add_field("sparse", dt.SPARSE_FLOAT_VECTOR)
     schema.add_field("passage_id", dt.VARCHAR, max_length=NAME_BYTES)
     schema.add_field("doc_id", dt.VARCHAR, max_length=NAME_BYTES)

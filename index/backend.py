@@ -129,7 +129,9 @@ def drop_other_generations(index_dir: Path, manifest: Manifest) -> None:
     if manifest.store == "milvus":
         from index.milvus_store import connect, drop_collections
 
-        drop_collections(connect(index_dir, manifest.store_url), manifest.store_collection)
+        # the embedded engine has one reader, this process; a server may have others on the previous generation
+        drop_collections(connect(index_dir, manifest.store_url), manifest.store_collection,
+                         keep_previous=bool(manifest.store_url))
 
 
 def open_search_backend(index_dir: Path, manifest: Manifest) -> SearchBackend | None:

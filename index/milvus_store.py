@@ -149,13 +149,27 @@ def write_collection(client, name: str, passages: list[Passage], vectors: np.nda
         raise StoreUnavailable(f"cannot write the index to Milvus at {where} ({_reason(err)})") from err
 
 
-def drop_collections(client, keep: str) -> None:
-    """Every collection of this index (same prefix) but ``keep``; a failure only leaves a stale copy behind."""
+def stale_collections(names: list[str], keep: str, *, keep_previous: bool) -> list[str]:
+    """This index's collections (same prefix) other than ``keep`` and, if asked, the newest one before it."""
     prefix = keep.rpartition("_g")[0] + "_g"
+    current = int(keep[len(prefix):])
+    older = sorted((int(n[len(prefix):]), n) for n in names
+                   if n.startswith(prefix) and n[len(prefix):].isdigit() and int(n[len(prefix):]) != current)
+    below = [n for g, n in older if g < current]
+    spared = {below[-1]} if keep_previous and below else set()
+    return [n for _, n in older if n not in spared]
+
+
+def drop_collections(client, keep: str, *, keep_previous: bool) -> None:
+    """Drop this index's older collections; a failure only leaves a stale copy behind.
+
+    On a server the previous generation stays, so chat servers that still read the
+    previous manifest keep answering until they reload; the one before it goes.
+    """
     try:
-        for name in client.list_collections(timeout=CALL_TIMEOUT_S):
-            if name.startswith(prefix) and name != keep and name[len(prefix):].isdigit():
-                client.drop_collection(name, timeout=CALL_TIMEOUT_S)
+        for name in stale_collections(client.list_collections(timeout=CALL_TIMEOUT_S), keep,
+                                      keep_previous=keep_previous):
+            client.drop_collection(name, timeout=CALL_TIMEOUT_S)
     except Exception:  # noqa: BLE001 - the new generation is committed; an old collection is only space
         pass
 

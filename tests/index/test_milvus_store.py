@@ -23,7 +23,7 @@ from index.backend import Where  # noqa: E402
 from index.build import IngestConfig, ingest_paths  # noqa: E402
 from index.embed import HashingEmbedder  # noqa: E402
 from index.manifest import read_manifest  # noqa: E402
-from ingest.errors import StoreUnavailable  # noqa: E402
+from ingest.errors import StoreUnavailable, UsageError  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "corpus"
@@ -209,3 +209,26 @@ def test_open_reports_a_missing_collection_as_store_unavailable(tmp_path, small_
     (index_dir / "manifest.json").write_text(json.dumps({**raw, "store_collection": "quotable_gone_g1"}))
     with pytest.raises(StoreUnavailable, match="no collection 'quotable_gone_g1'"):
         Engine.open(index_dir, embedder=EMBEDDER)
+
+
+def test_filter_expressions_are_literals_and_an_empty_row_list_matches_nothing():
+    from index.milvus_store import filter_expression
+
+    assert filter_expression(None, None) == ""
+    assert filter_expression(Where(), None) == ""
+    assert filter_expression(Where(doc_id='a"b\\c'), None) == 'doc_id == "a\\"b\\\\c"'
+    assert filter_expression(Where(country="Côte d'Ivoire", doc_id="r"), None) == \
+        'doc_id == "r" and ARRAY_CONTAINS(countries, "Côte d\'Ivoire")'
+    assert filter_expression(None, np.array([5, 3, 5])) == "row in [3, 5]"
+    assert filter_expression(None, np.array([], dtype=np.int64)) is None
+    with pytest.raises(UsageError, match="control character"):
+        filter_expression(Where(doc_id="a\nb"), None)
+
+
+def test_a_server_keeps_the_previous_generation_for_readers_that_have_not_reloaded():
+    from index.milvus_store import stale_collections
+
+    names = ["quotable_ab_g1", "quotable_ab_g3", "quotable_ab_g4", "quotable_ab_g7", "quotable_cd_g2", "other"]
+    assert stale_collections(names, "quotable_ab_g7", keep_previous=True) == ["quotable_ab_g1", "quotable_ab_g3"]
+    assert stale_collections(names, "quotable_ab_g7", keep_previous=False) == \
+        ["quotable_ab_g1", "quotable_ab_g3", "quotable_ab_g4"]

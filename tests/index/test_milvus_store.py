@@ -232,3 +232,25 @@ def test_a_server_keeps_the_previous_generation_for_readers_that_have_not_reload
     assert stale_collections(names, "quotable_ab_g7", keep_previous=True) == ["quotable_ab_g1", "quotable_ab_g3"]
     assert stale_collections(names, "quotable_ab_g7", keep_previous=False) == \
         ["quotable_ab_g1", "quotable_ab_g3", "quotable_ab_g4"]
+
+
+def _cited(answer: dict) -> list[tuple]:
+    return [(c["passage_id"], c["char_start"], c["char_end"]) for c in answer.get("citations") or []]
+
+
+def test_follow_ups_abstentions_and_the_country_lens_behave_the_same(engines):
+    local, milvus = engines["local"], engines["milvus"]
+    previous = "Which Chinese missile systems has Serbia acquired?"
+    for follow_up in ("what about Kosovo?", "and Albania?"):
+        a, b = (e.answer(follow_up, previous=previous) for e in (local, milvus))
+        assert a["resolved_question"] == b["resolved_question"] != follow_up
+        assert _first_citation(a) == _first_citation(b)
+    for unanswerable in ("How many submarines does the Royal Navy operate?",
+                         "What was the inflation rate in Kosovo in 2024?"):
+        a, b = (e.answer(unanswerable) for e in (local, milvus))
+        assert a["abstained"] == b["abstained"]
+        assert a.get("refusal") == b.get("refusal")
+    for country in ("Serbia", "Kosovo"):
+        a, b = (e.brief(country) for e in (local, milvus))
+        assert _cited(a) and _cited(a) == _cited(b)
+        assert a["answer"] == b["answer"]

@@ -54,6 +54,11 @@ def _reason(err: Exception) -> str:
     return str(text).strip().splitlines()[0]
 
 
+# The embedded engine lives in this process: no keepalive pings, which its gRPC server answers with
+# "too_many_pings" GOAWAY lines on stderr every few idle minutes.
+_LITE_GRPC = {"grpc.keepalive_time_ms": 2**31 - 1, "grpc.keepalive_permit_without_calls": 0}
+
+
 def lite_path(index_dir: Path) -> Path:
     return Path(index_dir).resolve() / LITE_DB
 
@@ -70,7 +75,7 @@ def connect(index_dir: Path, url: str):
     path = lite_path(index_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return pymilvus.MilvusClient(uri=str(path), timeout=CONNECT_TIMEOUT_S)
+        return pymilvus.MilvusClient(uri=str(path), timeout=CONNECT_TIMEOUT_S, grpc_options=_LITE_GRPC)
     except Exception as err:
         raise StoreUnavailable(f"cannot open the embedded Milvus database {path} ({_reason(err)}); another "
                                "process (a running chat or ingest?) may hold it: stop it, or serve the "

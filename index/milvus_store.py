@@ -44,8 +44,9 @@ def _milvus():
     except ImportError as err:
         raise StoreUnavailable("this index lives in Milvus, which is not installed here: "
                                "pip install -e '.[milvus]'") from err
-    # pymilvus logs every failed call with a traceback on stderr; the error raised says it in one line
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+    # pymilvus and Milvus Lite log every failure with a traceback on stderr; the error raised says it in one line
+    for name in ("pymilvus", "milvus_lite"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     return pymilvus
 
 

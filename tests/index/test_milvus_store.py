@@ -254,3 +254,14 @@ def test_follow_ups_abstentions_and_the_country_lens_behave_the_same(engines):
         a, b = (e.brief(country) for e in (local, milvus))
         assert _cited(a) and _cited(a) == _cited(b)
         assert a["answer"] == b["answer"]
+
+
+def test_an_embedded_database_held_by_another_process_is_one_line_and_exit_3(tmp_path, small_corpus):
+    index_dir = tmp_path / "index"
+    _ingest(index_dir, [small_corpus], store="milvus")  # this test process now holds the embedded engine
+    engine = Engine.open(index_dir, embedder=EMBEDDER)
+    again = _run("-m", "ingest", str(small_corpus), "--index-dir", str(index_dir), "--model", EMBEDDER.name, "-q",
+                 cwd=tmp_path)
+    assert again.returncode == 3
+    assert again.stderr.count("\n") == 1 and "another process" in again.stderr and "milvus.db" in again.stderr
+    assert engine.answer("When was the oldest bridge built?")["citations"]  # the holder still answers

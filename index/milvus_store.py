@@ -129,14 +129,14 @@ def _row(row: int, passage: Passage, vector: np.ndarray, title: str) -> dict:
 
 
 def write_collection(client, name: str, passages: list[Passage], vectors: np.ndarray, titles: dict[str, str],
-                     *, where: str) -> None:
+                     *, where: str, flat_max: int = FLAT_MAX) -> None:
     """Create collection ``name`` holding ``passages`` (row i has ``vectors[i]``), indexed and loaded."""
     pymilvus = _milvus()
     try:
         if client.has_collection(name, timeout=CALL_TIMEOUT_S):  # a crashed run's leftover of this name
             client.drop_collection(name, timeout=CALL_TIMEOUT_S)
         params = client.prepare_index_params()
-        if len(passages) <= FLAT_MAX:
+        if len(passages) <= flat_max:
             params.add_index("vec", index_type="FLAT", metric_type="IP")
         else:
             params.add_index("vec", index_type="HNSW", metric_type="IP", params=HNSW)

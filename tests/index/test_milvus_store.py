@@ -265,3 +265,21 @@ def test_an_embedded_database_held_by_another_process_is_one_line_and_exit_3(tmp
     assert again.returncode == 3
     assert again.stderr.count("\n") == 1 and "another process" in again.stderr and "milvus.db" in again.stderr
     assert engine.answer("When was the oldest bridge built?")["citations"]  # the holder still answers
+
+
+def test_past_the_exact_search_size_the_collection_is_hnsw_and_still_finds_the_same_passages(engines, tmp_path):
+    from index.milvus_store import MilvusBackend, connect, write_collection
+
+    local = engines["local"].index
+    passages = local.passages_at(list(range(local.manifest.passages)))
+    titles = {d: info.title for d, info in engines["local"].documents.items()}
+    client = connect(tmp_path, "")
+    write_collection(client, "quotable_hnsw_g1", passages, np.asarray(local.passage_vectors), titles,
+                     where="test", flat_max=0)
+    backend = MilvusBackend.open(tmp_path, "", "quotable_hnsw_g1")
+    assert backend.hnsw and len(backend) == len(passages)
+    for question in ("Which drones has China supplied to Serbia?", "What did Bob Stewart stress about Bosnia?"):
+        qvec = engines["local"].embed_question(question)
+        _, exact = local.vectors.search(qvec[None, :], 10)
+        _, found = backend.dense(qvec, 10, None, None)
+        assert len(set(exact[0]) & set(found[0])) >= 9

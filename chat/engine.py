@@ -14,6 +14,7 @@ import numpy as np
 
 from chat.evidence import DocInfo, Evidence
 from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve
+from index.backend import Where
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.manifest import read_manifest
 from index.reader import Index
@@ -155,7 +156,7 @@ class Engine:
         qvec = self.embed_question(query)
         allowed = self.allowed_rows(country, doc_id)
         hits = retrieve(self.index, query, qvec, k=k, retriever=retriever, allowed=allowed,
-                        config=self.retrieve_config)
+                        config=self.retrieve_config, where=Where(country, doc_id))
         evidence = Evidence(
             question=query,
             question_vector=qvec,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chat.evidence import Hit
+from index.backend import Where
 from index.reader import Index
 from index.store import fts_query
 
@@ -30,8 +31,11 @@ class RetrieveConfig:
 
 
 def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray | None,
-                     config: RetrieveConfig = RetrieveConfig()) -> list[tuple[int, float]]:
-    scores, rows = index.vectors.search(qvec[None, :].astype(np.float32), max(n, config.dense_pool), allowed)
+                     config: RetrieveConfig = RetrieveConfig(), where: Where | None = None) -> list[tuple[int, float]]:
+    if index.backend is not None:  # a search engine holds the passages: it applies the filter (index/backend.py)
+        scores, rows = index.backend.dense(qvec, max(n, config.dense_pool), where, allowed)
+    else:
+        scores, rows = index.vectors.search(qvec[None, :].astype(np.float32), max(n, config.dense_pool), allowed)
     found = rows[0] >= 0
     rows, passage_cos = rows[0][found].astype(np.int64), scores[0][found]
     if len(rows) == 0:
@@ -44,7 +48,9 @@ def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray
 
 
 def bm25_candidates(index: Index, question: str, n: int, allowed: np.ndarray | None,
-                    weights: tuple[float, float, float]) -> list[tuple[int, float]]:
+                    weights: tuple[float, float, float], where: Where | None = None) -> list[tuple[int, float]]:
+    if index.backend is not None:  # the engine's own BM25 full-text search, filtered inside
+        return index.backend.keyword(question, n, where, allowed)
     match = fts_query(question)
     if match is None or (allowed is not None and len(allowed) == 0):
         return []
@@ -100,12 +106,14 @@ def retrieve(
     retriever: str = "hybrid",
     allowed: np.ndarray | None = None,
     config: RetrieveConfig = RetrieveConfig(),
+    where: Where | None = None,  # the filters behind ``allowed``, for an engine that applies them itself
 ) -> list[Hit]:
     if retriever not in RETRIEVERS:
         raise ValueError(f"retriever must be one of {RETRIEVERS}")
     n = max(config.candidates, k)
-    dense = dense_candidates(index, qvec, n, allowed, config) if retriever in ("hybrid", "dense") else []
-    lexical = bm25_candidates(index, question, n, allowed, config.bm25_weights) if retriever != "dense" else []
+    dense = dense_candidates(index, qvec, n, allowed, config, where) if retriever in ("hybrid", "dense") else []
+    lexical = (bm25_candidates(index, question, n, allowed, config.bm25_weights, where)
+               if retriever != "dense" else [])
     if retriever == "hybrid":
         ranked = fuse([dense, lexical], config.rrf_k)
     else:

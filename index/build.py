@@ -30,6 +30,8 @@ class IngestConfig:
     rebuild: bool = False
     batch_size: int = 128  # texts embedded per batch: bounds memory on big corpora
     chunking: ChunkConfig = ChunkConfig()
+    store: str | None = None  # index/backend.py STORES; None: the store the index already uses, else local
+    store_url: str | None = None  # a search server; None: as the index has it
 
 
 @dataclass
@@ -155,6 +157,10 @@ def ingest_paths(
     report = IngestReport()
     files, report.failed = collect_files(paths)
     with index_lock(index_dir):
+        from index.backend import check_target, resolve_target, same_store
+
+        target = resolve_target(index_dir, config.store, config.store_url)
+        check_target(index_dir, target)  # a store that is down fails here, before any embedding
         previous = _load_previous(index_dir, config, model_name(config, embedder))
         docs: list[tuple[Document, str]] = []
         fresh: list[int] = []  # indexes into docs of documents that need embedding
@@ -184,7 +190,7 @@ def ingest_paths(
                 fresh.append(len(docs))
             docs.append((doc, sha))
         try:
-            if _unchanged(previous, docs, fresh, paths):
+            if _unchanged(previous, docs, fresh, paths) and same_store(previous.manifest, target):
                 report.documents, report.passages = len(docs), previous.manifest.passages
                 report.footnotes, report.reused_files = previous.manifest.footnotes, len(docs)
                 _remove_other_generations(index_dir, previous.manifest.generation)  # a killed run's leftovers
@@ -206,6 +212,7 @@ def ingest_paths(
 
 
 def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config, progress, report) -> None:
+    from index.backend import drop_other_generations, resolve_target, write_search_backend
     from index.mentions import footnote_mentions, passage_mentions
     from index.vector_store import build_vector_store
 
@@ -245,7 +252,8 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
                      else np.zeros((0, embedder.dim), np.float16))
 
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
-    vector_store = build_vector_store(all_vectors)
+    target = resolve_target(index_dir, config.store, config.store_url)
+    vector_store = build_vector_store(all_vectors) if target.kind == "local" else None
     manifest = Manifest(
         model=embedder.name,
         dim=embedder.dim,
@@ -255,7 +263,10 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
         footnotes=sum(len(doc.footnotes) for doc, _ in docs),
         files={doc.source: sha for doc, sha in docs},
         paths=[str(p) for p in paths],
-        vector_index=vector_store.kind,
+        vector_index=vector_store.kind if vector_store else target.kind,
+        store=target.kind,
+        store_url=target.url,
+        store_collection=target.collection(generation),
     )
     write_store(
         manifest.data_file(index_dir, "store", ".sqlite"),
@@ -266,13 +277,18 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
     )
     np.save(manifest.data_file(index_dir, "passages", ".npy"), all_vectors)
     np.save(manifest.data_file(index_dir, "sentences", ".npy"), all_sentences.astype(np.float16))
-    vector_store.save(manifest.data_file(index_dir, "vectors", ".faiss"))
+    if vector_store is not None:
+        vector_store.save(manifest.data_file(index_dir, "vectors", ".faiss"))
+    else:
+        write_search_backend(index_dir, target, manifest.store_collection, passages, all_vectors,
+                             {doc.doc_id: doc.title for doc, _ in docs})
     for path in index_dir.iterdir():  # make the data durable before the manifest points at it
         if path.name.endswith(f"-{generation}{path.suffix}"):
             with open(path, "rb") as fh:
                 os.fsync(fh.fileno())
     write_manifest(index_dir, manifest)
     _remove_other_generations(index_dir, generation)
+    drop_other_generations(index_dir, manifest)
     report.documents = len(docs)
     report.passages = len(passages)
     report.footnotes = manifest.footnotes

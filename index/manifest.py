@@ -17,7 +17,8 @@ from ingest.errors import CorruptIndex, IndexMissing, StaleIndex, rebuild_comman
 FORMAT = 1
 MANIFEST = "manifest.json"
 _TYPES = {"model": str, "dim": int, "generation": int, "passages": int, "documents": int, "footnotes": int,
-          "files": dict, "paths": list, "vector_index": str, "quotable": str}
+          "files": dict, "paths": list, "vector_index": str, "quotable": str,
+          "store": str, "store_url": str, "store_collection": str}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class Manifest:
     files: dict[str, str] = field(default_factory=dict)  # source path -> sha256
     paths: list[str] = field(default_factory=list)  # the paths ingested: what an upload re-ingests with
     vector_index: str = "flat"
+    store: str = "local"  # where the search half lives: index/backend.py
+    store_url: str = ""  # a search server's URL; empty: embedded
+    store_collection: str = ""  # the engine's collection of this generation
     format: int = FORMAT
     quotable: str = "0.1.0"
 
@@ -59,6 +63,11 @@ def read_manifest(index_dir: Path) -> Manifest:
     wrong = [k for k, kind in _TYPES.items() if k in raw and (type(raw[k]) is bool or not isinstance(raw[k], kind))]
     if wrong:
         raise CorruptIndex(f"index manifest {path} has malformed {', '.join(wrong)}; run `{fix}`")
+    from index.backend import STORES
+
+    if raw.get("store", "local") not in STORES:
+        raise StaleIndex(f"index at {index_dir} lives in store {raw['store']!r}, which this Quotable does not know "
+                         f"({', '.join(STORES)}); run `{fix}`")
     try:
         return Manifest(**{k: raw[k] for k in Manifest.__dataclass_fields__ if k in raw})
     except TypeError as err:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.backend import SearchBackend
 from index.manifest import Manifest, read_manifest
 from index.store import open_store, passage_from_row
 from index.vector_store import VectorStore
@@ -26,6 +27,7 @@ class Index:
     passage_vectors: np.ndarray  # (n, d) float32, memory-mapped
     sentence_vectors: np.ndarray  # (m, d) float16, memory-mapped
     vectors: VectorStore | None  # None when opened only to reuse records
+    backend: SearchBackend | None = None  # a search engine holding the passages (index/backend.py); None: local
 
     @classmethod
     def open(cls, index_dir: Path, *, manifest: Manifest | None = None, with_vectors: bool = True) -> Index:
@@ -39,8 +41,16 @@ class Index:
                 raise CorruptIndex(f"index at {index_dir} is inconsistent ({count} passages, vectors "
                                    f"{passage_vectors.shape}, manifest {manifest.passages}); "
                                    f"run `{rebuild_command(index_dir)}`")
-            vectors = None
-            if with_vectors:
+            vectors = backend = None
+            if with_vectors and manifest.store != "local":
+                from index.backend import open_search_backend
+
+                backend = open_search_backend(index_dir, manifest)
+                if len(backend) != count:
+                    backend.close()
+                    raise CorruptIndex(f"the index's {manifest.store} collection holds {len(backend)} passages for "
+                                       f"{count}; run `{rebuild_command(index_dir)}`")
+            elif with_vectors:
                 from index.vector_store import open_vector_store
 
                 vectors = open_vector_store(manifest.data_file(index_dir, "vectors", ".faiss"))
@@ -50,10 +60,12 @@ class Index:
         except BaseException:
             con.close()
             raise
-        return cls(index_dir, manifest, con, passage_vectors, sentence_vectors, vectors)
+        return cls(index_dir, manifest, con, passage_vectors, sentence_vectors, vectors, backend)
 
     def close(self) -> None:
         self.con.close()
+        if self.backend is not None:
+            self.backend.close()
 
     @cached_property
     def sentence_offsets(self) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""python -m ingest [PATH ...] [--index-dir DIR] [--model NAME] [--rebuild]"""
+"""python -m ingest [PATH ...] [--index-dir DIR] [--model NAME] [--rebuild] [--store NAME [--store-url URL]]"""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                          "sentence-transformers folder")
     ap.add_argument("--rebuild", action="store_true", help="re-embed everything, ignoring the current index")
     ap.add_argument("--max-mb", type=float, default=50.0, help="refuse files larger than this (default 50 MB)")
+    ap.add_argument("--store", choices=("local", "milvus"), default=None,
+                    help="where the index lives: local (FAISS + SQLite in the index folder, the default for a "
+                         "new index) or milvus (embedded in the index folder, or the server of --store-url); "
+                         "default: the store the index already uses")
+    ap.add_argument("--store-url", default=None,
+                    help="a Milvus server or cluster, e.g. http://localhost:19530 (implies --store milvus)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     return ap.parse_args(argv)
 
@@ -54,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from index.build import IngestConfig, ingest_paths
 
-    config = IngestConfig(model=args.model, rebuild=args.rebuild, max_bytes=int(args.max_mb * 1_000_000))
+    config = IngestConfig(model=args.model, rebuild=args.rebuild, max_bytes=int(args.max_mb * 1_000_000),
+                          store=args.store, store_url=args.store_url)
     try:
         paths = args.paths or indexed_paths(args.index_dir)
         report = ingest_paths(paths, args.index_dir, config, progress=not args.quiet)

@@ -46,6 +46,10 @@ class CorruptIndex(IndexProblem):
     pass
 
 
+class StoreUnavailable(IndexProblem):
+    """The search engine holding the index (a Milvus server, the embedded database) cannot be reached."""
+
+
 class IndexLocked(QuotableError):
     """Another ingest holds the index lock."""
 

@@ -68,14 +68,43 @@ def question_sets() -> dict[str, dict]:
     }
 
 
-def collect(engine, questions: list[dict], filter_doc: bool) -> list[dict]:
+def evidence_pages(pdf: Path) -> list[str]:
+    """Each physical page's text, loosely compared, to find where evidence stands."""
+    from pypdf import PdfReader
+
+    from bench.quality import loose
+
+    return [loose(page.extract_text() or "") for page in PdfReader(pdf).pages]
+
+
+def answer_checks(q: dict, r: dict, pages: list[str] | None) -> dict:
+    """Evidence in the top-5 passages and in the quotes; for a PDF, the cited page holds it."""
+    from bench.quality import contains_all, loose
+
+    evidence = q.get("evidence") or []
+    if q.get("kind") == "none" or not evidence:
+        return {}
+    out = {"hit5": contains_all(" ".join(p["text"] for p in r["passages"][:5]), evidence),
+           "quoted": contains_all(" ".join(c["quote"] for c in r["citations"]), evidence)}
+    if pages is not None:
+        want = {i + 1 for i, text in enumerate(pages) if loose(evidence[0])[:60] in text}
+        cited = [c for c in r["citations"] if loose(evidence[0])[:60] in loose(c["quote"])]
+        if want and cited:
+            out["page_ok"] = cited[0]["page"] in want
+    return out
+
+
+def collect(engine, questions: list[dict], filter_doc: bool, pdfs: dict[str, Path] | None = None) -> list[dict]:
     rows = []
+    pages: dict[str, list[str]] = {}
     for q in questions:
         doc = q.get("doc") if filter_doc else None
         if doc and doc not in engine.documents:
             doc = None
         started = time.perf_counter()
         r = engine.answer(q["question"], doc_id=doc)
+        if pdfs and q.get("doc") in pdfs and q["doc"] not in pages:
+            pages[q["doc"]] = evidence_pages(pdfs[q["doc"]])
         rows.append({
             "id": q["id"],
             "split": q.get("split") or split_of(q["id"]),
@@ -84,6 +113,7 @@ def collect(engine, questions: list[dict], filter_doc: bool) -> list[dict]:
             "missing": r.get("evidence_missing", 0.0),
             "abstained": r["abstained"],
             "ms": (time.perf_counter() - started) * 1000,
+            **answer_checks(q, r, pages.get(q.get("doc")) if pdfs else None),
         })
     return rows
 
@@ -140,7 +170,8 @@ def run(out: Path, prebuilt: dict[str, Path] | None = None, only: list[str] | No
                 ingest_paths(spec["paths"], index_dir, IngestConfig(model=DEFAULT_MODEL), embedder=embedder,
                              progress=False)
             engine = Engine.open(index_dir, embedder=embedder)
-            rows[name] = collect(engine, spec["questions"], spec["filter_doc"])
+            pdfs = {p.stem: p for p in spec["paths"] if p.suffix == ".pdf"}
+            rows[name] = collect(engine, spec["questions"], spec["filter_doc"], pdfs)
             engine.index.close()
     current = (DEFAULT_CONFIG.abstain_below, DEFAULT_CONFIG.refuse_missing)
     dev = [r for rs in rows.values() for r in rs if r["split"] == "dev"]
@@ -149,6 +180,10 @@ def run(out: Path, prebuilt: dict[str, Path] | None = None, only: list[str] | No
         "recommended_on_dev": recommend(dev),
         "sets": {
             name: {split: outcome([r for r in rs if r["split"] == split], *current) for split in ("dev", "holdout")}
+            for name, rs in rows.items()
+        },
+        "answers": {
+            name: {split: answer_summary([r for r in rs if r["split"] == split]) for split in ("dev", "holdout")}
             for name, rs in rows.items()
         },
         "score_only": {  # the old decision, one threshold, for comparison
@@ -162,6 +197,16 @@ def run(out: Path, prebuilt: dict[str, Path] | None = None, only: list[str] | No
     out.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(markdown(result))
     return result
+
+
+def answer_summary(rows: list[dict]) -> dict:
+    """Shares of answerable questions with evidence in the top 5, in the quotes, on the right page."""
+    out = {}
+    for key in ("hit5", "quoted", "page_ok"):
+        flags = [r[key] for r in rows if key in r]
+        out[key] = sum(flags) / len(flags) if flags else None
+        out[f"{key}_n"] = len(flags)
+    return out
 
 
 def _median(values: list[float]) -> float | None:
@@ -190,6 +235,13 @@ def markdown(result: dict) -> str:
                 f"| {name} | {split} | {o['questions']} | {o['unanswerable']} | {o['refused_unanswerable']} | "
                 f"{_fmt(o['precision'])} | {_fmt(o['recall'])} | {o['false_refusals']} "
                 f"({_fmt(o['false_refusal_rate'])}) | {_fmt(old['recall'])} | {old['false_refusals']} |")
+    lines += ["", "| set | split | hit@5 | evidence in quotes | cited page right | answerable with evidence |",
+              "|---|---|---|---|---|---|"]
+    for name, splits in result.get("answers", {}).items():
+        for split, a in splits.items():
+            if a["hit5_n"]:
+                lines.append(f"| {name} | {split} | {_fmt(a['hit5'])} | {_fmt(a['quoted'])} | "
+                             f"{_fmt(a['page_ok'])} | {a['hit5_n']} |")
     rec = result.get("recommended_on_dev") or {}
     if rec:
         lines += ["", f"Best cuts on the dev splits together (≤ {MAX_FALSE_REFUSALS:.0%} false refusals): "

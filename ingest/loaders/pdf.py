@@ -230,17 +230,26 @@ def page_labels(reader, pages: list[list[Line]], drops: list[set[int]]) -> list[
     return [label or str(number) for number, label in enumerate(printed, start=1)]
 
 
+def _pages(numbers: list[str]) -> str:
+    return f"page{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+
+
 def no_text_warning(doc: Document) -> str | None:
     """One line naming the pages of a PDF that have no text layer (read by OCR or left out), or None."""
-    missing = doc.meta.get("no_text_pages")
+    missing = [n for n in doc.meta.get("no_text_pages", "").split(",") if n]
     if not missing:
         return None
-    pages = missing.split(",")
-    where = f"page{'s' if len(pages) > 1 else ''} {', '.join(pages)}"
-    if doc.meta.get("ocr_pages"):
-        return (f"{where} had no text layer and were read by OCR; "
-                "their quotes can only be checked against the page image")
-    return f"{where} had no text layer and were left out ({OCR_HINT})"
+    read = [n for n in doc.meta.get("ocr_pages", "").split(",") if n]
+    left = [n for n in missing if n not in read]
+    parts = []
+    if read:
+        parts.append(f"{_pages(read)} had no text layer and {'were' if len(read) > 1 else 'was'} read by OCR; "
+                     "their quotes can only be checked against the page image")
+    if left:
+        why = f"left out ({OCR_HINT})" if doc.meta.get("ocr") == "unavailable" else \
+            "left out: OCR found no text on them (figures or blank pages)"
+        parts.append(f"{_pages(left)} had no text layer and {'were' if len(left) > 1 else 'was'} {why}")
+    return "; ".join(parts)
 
 
 def pdf_document(path: Path, data: bytes, *, max_pages: int = MAX_PAGES, max_chars: int = MAX_CHARS,
@@ -261,14 +270,17 @@ def pdf_document(path: Path, data: bytes, *, max_pages: int = MAX_PAGES, max_cha
         from ingest.loaders.pdf_ocr import ocr_pages
 
         read = ocr_pages(reader, empty, source, progress=progress)
-        for number, lines in read.items():
+        if read is None:
+            meta["ocr"] = "unavailable"
+        for number, lines in (read or {}).items():
             pages[number - 1] = lines
             ocr_done.append(number)
         meta["no_text_pages"] = ",".join(str(n) for n in empty)
         if ocr_done:
             meta["ocr_pages"] = ",".join(str(n) for n in sorted(ocr_done))
     if not any(pages):
-        raise IngestError(source, f"no extractable text on any page: a scan or images of text ({OCR_HINT})")
+        why = OCR_HINT if meta.get("ocr") == "unavailable" else "OCR found no text on them either"
+        raise IngestError(source, f"no extractable text on any page: a scan or images of text ({why})")
     drops = furniture(pages, heights)
     labels = page_labels(reader, pages, drops)
     from ingest.clean import clean_pages, guess_title

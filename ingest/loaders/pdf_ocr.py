@@ -50,13 +50,13 @@ def lines_from_boxes(results: Sequence, image_w: int, image_h: int, page_w: floa
 
 
 def ocr_pages(reader, numbers: Sequence[int], source: str,
-              progress: Callable[[str], None] | None = None) -> dict[int, list[Line]]:
-    """Lines read by OCR off the given (1-based) pages that have images; {} without the engine."""
+              progress: Callable[[str], None] | None = None) -> dict[int, list[Line]] | None:
+    """Lines read by OCR off the given (1-based) pages that have images; None without the engine."""
     if not numbers:
         return {}
     engine = load_engine()
     if engine is None:
-        return {}
+        return None
     import numpy as np
 
     say = progress or (lambda message: print(message, file=sys.stderr, flush=True))

@@ -135,3 +135,17 @@ def test_citations_of_an_ocr_page_are_marked_ocr(tmp_path):
     info = DocInfo(doc.doc_id, doc.title, doc.kind, doc.footnotes, doc.meta)
     flags = {p.page: citation_for(1, Hit(p, 1, 1.0), info, [0])["ocr"] for p in chunk(doc)}
     assert flags == {1: False, 2: True}
+
+
+def test_the_warning_tells_read_pages_from_pages_ocr_found_nothing_on():
+    from ingest.records import Document
+
+    def warning(**meta):
+        return no_text_warning(Document("d", "D", "report", "d.pdf", "x", meta=meta))
+
+    both = warning(no_text_pages="2,5,7", ocr_pages="2")
+    assert both.startswith("page 2 had no text layer and was read by OCR")
+    assert "pages 5, 7 had no text layer and were left out: OCR found no text on them" in both
+    assert "pip install" not in both
+    assert "pip install 'quotable[ocr]'" in warning(no_text_pages="3", ocr="unavailable")
+    assert warning() is None

@@ -84,6 +84,8 @@ def answer_checks(q: dict, r: dict, pages: list[str] | None) -> dict:
     evidence = q.get("evidence") or []
     if q.get("kind") == "none" or not evidence:
         return {}
+    if q.get("kind") == "source":  # the evidence is the report's own footnote: in a citation's sources
+        return {"quoted": contains_all(" ".join(s["text"] for c in r["citations"] for s in c["sources"]), evidence)}
     out = {"hit5": contains_all(" ".join(p["text"] for p in r["passages"][:5]), evidence),
            "quoted": contains_all(" ".join(c["quote"] for c in r["citations"]), evidence)}
     if pages is not None:
@@ -239,9 +241,9 @@ def markdown(result: dict) -> str:
               "|---|---|---|---|---|---|"]
     for name, splits in result.get("answers", {}).items():
         for split, a in splits.items():
-            if a["hit5_n"]:
+            if a["quoted_n"]:
                 lines.append(f"| {name} | {split} | {_fmt(a['hit5'])} | {_fmt(a['quoted'])} | "
-                             f"{_fmt(a['page_ok'])} | {a['hit5_n']} |")
+                             f"{_fmt(a['page_ok'])} | {a['quoted_n']} |")
     rec = result.get("recommended_on_dev") or {}
     if rec:
         lines += ["", f"Best cuts on the dev splits together (≤ {MAX_FALSE_REFUSALS:.0%} false refusals): "

@@ -116,13 +116,12 @@ def asked_kind(question: str) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def names_speaker(question: str, speaker: str) -> bool:
-    """Whether the question names this speaker ("Lord Cormack", "Baroness Helic", "Ahmad")."""
-    # The surname-like words of the speaker's name, without titles and particles.
-    particles = {"lord", "lady", "baroness", "baron", "earl", "the", "of", "sir", "dame", "mr", "mrs", "ms", "dr"}
-    names = [w for w in words(speaker) if w not in particles and len(w) > 2]
-    asked = set(words(question))
-    return bool(names) and names[0] in asked
+def names_speaker(question: str, speaker: str | None) -> bool:
+    """Whether the question names this speaker: full name, surname or office ("Lord Cormack",
+    "Baroness Helic", "Ahmad", "Kirsty Williams", "the Chair"); see chat.speakers."""
+    from chat.speakers import mentions
+
+    return bool(speaker) and bool(mentions(question, [speaker]))
 
 
 def asks_for_source(question: str) -> bool:

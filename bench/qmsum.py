@@ -354,8 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         tutorial = None if args.no_tutorial else Tutorial(files, embedder)
         embedder.save()
         rows = ask_all(engine, queries, tutorial, PassageBM25s(engine.index))
-        swept = sweep(engine, queries, split, {"speaker_weight": [0.0, 0.5, 1.0, 2.0],
-                                               "rrf_k": [20, 60, 120]}) if args.sweep else []
+        swept = sweep(engine, queries, split, {"bm25_stopwords": [True, False], "rrf_k": [20, 60],
+                                               "speaker_weight": [0.0, 1.0]}) if args.sweep else []
         engine.index.close()
         corpus = {} if args.no_corpus else corpus_summary(embedder, Path(tmp))
     embedder.save()

@@ -147,7 +147,7 @@ def fts_query(text: str, stopwords: Iterable[str] = ()) -> str | None:
     return " OR ".join(_term(t) for t in kept)
 
 
-def speaker_match(name_words: Sequence[str]) -> str | None:
-    """An FTS5 MATCH expression for the passages in which a person with all these name words speaks."""
-    tokens = [t for w in name_words for t in _TOKEN.findall(w)]
-    return " AND ".join(f"speaker : {_term(t)}" for t in tokens) if tokens else None
+def speaker_match(label: str) -> str | None:
+    """An FTS5 MATCH expression for the passages in which the speaker ``label`` speaks (its words as a phrase)."""
+    tokens = _TOKEN.findall(label)
+    return f"speaker : {_term(' '.join(tokens))}" if tokens else None

@@ -29,6 +29,7 @@ class ChunkConfig:
     target_words: int = 120  # pack paragraphs up to about this many words
     max_words: int = 200  # a passage grows past this only if one sentence does
     min_words: int = 40  # a shorter tail is merged into the passage before it when it fits
+    exchanges: bool = True  # consecutive speaker turns may share a passage (False: one turn, one passage)
 
 
 def word_count(text: str) -> int:
@@ -65,7 +66,7 @@ def _effective_kinds(blocks: Sequence[Block]) -> list[str]:
     return kinds
 
 
-def _groups(doc: Document) -> list[tuple[str | None, list[Block]]]:
+def _groups(doc: Document, exchanges: bool = True) -> list[tuple[str | None, list[Block]]]:
     """Runs of content blocks that a passage may span: same section; a run of turns together."""
     groups: list[tuple[str | None, list[Block]]] = []
     section: str | None = None
@@ -86,7 +87,7 @@ def _groups(doc: Document) -> list[tuple[str | None, list[Block]]]:
             current = []
         elif kind == "turn":
             # a run of turns is one group: an exchange may share a passage
-            if current and current[-1].kind != "turn":
+            if current and (current[-1].kind != "turn" or not exchanges):
                 groups.append((section, current))
                 current = []
             current.append(block)
@@ -157,7 +158,8 @@ def chunk(
     config: ChunkConfig = ChunkConfig(),
     countries: Callable[[str], tuple[str, ...]] = _countries_in,
 ) -> list[Passage]:
-    groups = [(section, _pack(doc, _units(doc, blocks, config), config)) for section, blocks in _groups(doc)]
+    groups = [(section, _pack(doc, _units(doc, blocks, config), config))
+              for section, blocks in _groups(doc, config.exchanges)]
     all_spans = sorted((s, e) for _, chunks in groups for c in chunks for s, e, _ in c)
     starts = [s for s, _ in all_spans]
     notes = dict(zip(all_spans, _sentence_footnotes(doc.markers, starts), strict=True))

@@ -89,3 +89,9 @@ def test_bm25_filters_by_a_mask_never_one_parameter_per_row(hearing_engine):
     assert [r for r, _ in found] == [r for r, _ in bm25_candidates(hearing_engine.index, "schools plan", 10, None,
                                                                    (1.0, 0.5, 0.3, 0.3))]
     assert bm25_candidates(hearing_engine.index, "schools plan", 10, np.array([10**6]), (1.0,)) == []
+
+
+def test_function_words_can_be_kept_in_the_keyword_query(hearing_engine):
+    with_stop = bm25_candidates(hearing_engine.index, "the of in", 10, None, (1.0,))
+    assert with_stop  # only function words: the query falls back to them rather than matching nothing
+    assert bm25_candidates(hearing_engine.index, "the schools", 10, None, (1.0,), frozenset({"the"}))

@@ -116,3 +116,11 @@ def test_a_prose_note_is_its_own_passage_citing_its_footnote():
         ("Body sentence one.", None, (), None),
         ("This ban was engineered by two parties.", "Notes", (22,), 3),
     ]
+
+
+def test_exchanges_can_be_turned_off_for_one_turn_per_passage():
+    text = "Hello there. Short.\n\nReply here."
+    blocks = [Block("turn", 0, 19, speaker="A", start_s=60.0), Block("turn", 21, 32, speaker="B")]
+    passages = chunk(_doc(text, blocks), ChunkConfig(exchanges=False), countries=no_countries)
+    assert [(p.speaker, p.text, p.start_s) for p in passages] == [("A", "Hello there. Short.", 60.0),
+                                                                 ("B", "Reply here.", None)]

@@ -325,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-tutorial", action="store_true", help="skip the tutorial RAG baseline")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--no-corpus", action="store_true", help="skip the shipped corpus's question sets")
+    ap.add_argument("--no-exchanges", action="store_true", help="one turn, one passage (ChunkConfig.exchanges off)")
     ap.add_argument("--sweep", action="store_true", help="also sweep the fusion settings (hybrid, per split)")
     args = ap.parse_args(argv)
     if not QMSUM.is_dir():
@@ -335,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     from chat.engine import Engine
     from index.build import IngestConfig, ingest_paths
     from index.embed import DEFAULT_MODEL, load_embedder
+    from ingest.chunk import ChunkConfig
 
     started = time.perf_counter()
     queries = [json.loads(line) for line in (QMSUM / "queries.jsonl").read_text(encoding="utf-8").splitlines()
@@ -345,7 +347,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="quotable-qmsum-") as tmp:
         index_dir = Path(tmp) / "index"
         t0 = time.perf_counter()
-        report = ingest_paths([QMSUM / "docs"], index_dir, IngestConfig(), embedder=embedder, progress=False)
+        chunking = ChunkConfig(exchanges=not args.no_exchanges)
+        report = ingest_paths([QMSUM / "docs"], index_dir, IngestConfig(chunking=chunking), embedder=embedder,
+                              progress=False)
         ingest_s = time.perf_counter() - t0
         _say(f"ingested {report.documents} meetings, {report.passages} passages in {ingest_s:.0f} s "
              f"({embedder.embedded} texts embedded, the rest cached)")

@@ -63,8 +63,10 @@ def bm25_candidates(index: Index, question: str, n: int, allowed: np.ndarray | N
     match = fts_query(question, stopwords)
     if match is None or (allowed is not None and len(allowed) == 0):
         return []
-    args = ", ".join(str(float(w)) for w in weights[: len(FTS_COLUMNS)])
-    sql = f"SELECT rowid, bm25(passages_fts, {args}) AS s FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s"
+    # one weight per FTS column (text, section, title, speaker); numbers only ever reach the SQL text
+    weights = tuple(float(w) for w in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
+    sql = (f"SELECT rowid, bm25(passages_fts, {weights[0]}, {weights[1]}, {weights[2]}, {weights[3]}) AS s "
+           "FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s")
     # FTS5's bm25() is lower-is-better; flip it so every score reads higher-is-better
     if allowed is None:
         return [(int(r), -float(s)) for r, s in index.con.execute(sql + " LIMIT ?", (match, n))]

@@ -128,7 +128,9 @@ def _spans(hit: Hit, indices: list[int], bridge_gap: int) -> list[tuple[list[int
     sentences = sentences_of(hit)
     runs: list[list[int]] = []
     for i in indices:
-        if runs and i - runs[-1][-1] <= bridge_gap + 1:
+        # a quote never runs from one speaker's turn into the next one's
+        if (runs and i - runs[-1][-1] <= bridge_gap + 1
+                and len({s.speaker for s in sentences[runs[-1][0] : i + 1]}) == 1):
             runs[-1].extend(range(runs[-1][-1] + 1, i + 1))
         else:
             runs.append([i])
@@ -171,9 +173,10 @@ def citation_for(
         "section": p.section,
         "page": p.page,
         "page_label": p.page_label,
-        "start_s": p.start_s,
+        # who said the quote: the turn of its sentences (a passage may hold an exchange)
+        "start_s": sentences[best].start_s if sentences[best].speaker else p.start_s,
         "end_s": p.end_s,
-        "speaker": p.speaker,
+        "speaker": sentences[best].speaker or p.speaker,
         "ocr": p.page is not None and str(p.page) in (doc.meta.get("ocr_pages") or "").split(","),
         "quote": quote,
         "passage_id": p.passage_id,

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 # Same tokenisation as the index's document frequencies: lower-cased \w+ runs.
 _WORD = re.compile(r"\w+")
 
-STOPWORDS = frozenset(
+# Function words: no content in any question (what keyword search leaves out).
+FUNCTION_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
     below between both but by can could did do does doing done down during each either else ever every
     few for from further had has have having he her here hers herself him himself his how however i if
@@ -25,8 +26,11 @@ STOPWORDS = frozenset(
     they this those through thus to too under until up upon us very was we were what whatever when
     whenever where whereas wherever whether which while who whoever whom whose why will with within
     without would yes yet you your yours yourself yourselves
-    s t d ll m re ve
-    say says said saying tell tells told mention mentions mentioned describe describes described
+    s t d ll m re ve""".split()
+)
+# ... and the verbs and nouns that frame a question about a document.
+STOPWORDS = FUNCTION_WORDS | frozenset(
+    """say says said saying tell tells told mention mentions mentioned describe describes described
     think thinks thought know knows explain explains please
     report reports document documents paper article according""".split()
 )
@@ -116,13 +120,12 @@ def asked_kind(question: str) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def names_speaker(question: str, speaker: str) -> bool:
-    """Whether the question names this speaker ("Lord Cormack", "Baroness Helic", "Ahmad")."""
-    # The surname-like words of the speaker's name, without titles and particles.
-    particles = {"lord", "lady", "baroness", "baron", "earl", "the", "of", "sir", "dame", "mr", "mrs", "ms", "dr"}
-    names = [w for w in words(speaker) if w not in particles and len(w) > 2]
-    asked = set(words(question))
-    return bool(names) and names[0] in asked
+def names_speaker(question: str, speaker: str | None) -> bool:
+    """Whether the question names this speaker: full name, surname or office ("Lord Cormack",
+    "Baroness Helic", "Ahmad", "Kirsty Williams", "the Chair"); see chat.speakers."""
+    from chat.speakers import mentions
+
+    return bool(speaker) and bool(mentions(question, [speaker]))
 
 
 def asks_for_source(question: str) -> bool:

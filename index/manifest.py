@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ingest.errors import CorruptIndex, IndexMissing, StaleIndex, rebuild_command
 
-FORMAT = 1
+FORMAT = 2  # 2: per-sentence speakers, the speakers table, the FTS speaker column
 MANIFEST = "manifest.json"
 _TYPES = {"model": str, "dim": int, "generation": int, "passages": int, "documents": int, "footnotes": int,
           "files": dict, "paths": list, "vector_index": str, "quotable": str,

@@ -28,9 +28,11 @@ CREATE TABLE mentions (row INTEGER, country TEXT, char_start INTEGER, char_end I
 CREATE INDEX mentions_country ON mentions (country, row);
 CREATE TABLE footnote_mentions (doc_id TEXT, n INTEGER, country TEXT);
 CREATE INDEX footnote_mentions_country ON footnote_mentions (country);
-CREATE VIRTUAL TABLE passages_fts USING fts5 (text, section, title,
+CREATE TABLE speakers (speaker TEXT PRIMARY KEY, passages INTEGER);
+CREATE VIRTUAL TABLE passages_fts USING fts5 (text, section, title, speaker,
     tokenize = 'porter unicode61 remove_diacritics 2');
 """
+FTS_COLUMNS = ("text", "section", "title", "speaker")
 
 
 def passage_from_row(r: sqlite3.Row) -> Passage:
@@ -48,8 +50,19 @@ def passage_from_row(r: sqlite3.Row) -> Passage:
         end_s=r["end_s"],
         footnotes=tuple(json.loads(r["footnotes"])),
         countries=tuple(json.loads(r["countries"])),
-        sentences=tuple(Sentence(s, e, tuple(f)) for s, e, f in json.loads(r["sentences"])),
+        sentences=tuple(_sentence(item) for item in json.loads(r["sentences"])),
     )
+
+
+def _sentence(item: list) -> Sentence:
+    """[start, end, footnotes] or, in a transcript, [start, end, footnotes, speaker, start_s]."""
+    s, e, f, *turn = item
+    return Sentence(s, e, tuple(f), *turn)
+
+
+def _sentence_json(s: Sentence) -> list:
+    item = [s.char_start, s.char_end, list(s.footnotes)]
+    return [*item, s.speaker, s.start_s] if s.speaker is not None or s.start_s is not None else item
 
 
 def write_store(
@@ -78,13 +91,19 @@ def write_store(
             rows.append((row, p.passage_id, p.doc_id, p.text, p.char_start, p.char_end, p.section, p.page,
                          p.page_label, p.speaker, p.start_s, p.end_s, json.dumps(p.footnotes),
                          json.dumps(p.countries),
-                         json.dumps([(s.char_start, s.char_end, s.footnotes) for s in p.sentences]), sentence_row))
+                         json.dumps([_sentence_json(s) for s in p.sentences]), sentence_row))
             sentence_row += len(p.sentences)
         con.executemany(f"INSERT INTO passages VALUES ({','.join('?' * 16)})", rows)
         con.executemany(
-            "INSERT INTO passages_fts (rowid, text, section, title) VALUES (?,?,?,?)",
-            [(row, p.text, p.section or "", titles.get(p.doc_id, "")) for row, p in enumerate(passages)],
+            "INSERT INTO passages_fts (rowid, text, section, title, speaker) VALUES (?,?,?,?,?)",
+            [(row, p.text, p.section or "", titles.get(p.doc_id, ""), "; ".join(p.speakers))
+             for row, p in enumerate(passages)],
         )
+        counts: dict[str, int] = {}
+        for p in passages:
+            for name in p.speakers:
+                counts[name] = counts.get(name, 0) + 1
+        con.executemany("INSERT INTO speakers VALUES (?,?)", sorted(counts.items()))
         con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?)", mentions)
         con.executemany("INSERT INTO footnote_mentions VALUES (?,?,?)", footnote_mentions)
         con.commit()
@@ -108,13 +127,27 @@ def open_store(path: Path) -> sqlite3.Connection:
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-def fts_query(text: str) -> str | None:
+def _term(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts_query(text: str, stopwords: Iterable[str] = ()) -> str | None:
     """An FTS5 MATCH expression that treats every user word as a plain term.
 
     Each token is double-quoted, so ``"``, ``*``, ``NEAR(``, ``AND``/``OR``/
-    ``NOT`` and ``-`` in a question are words, never query syntax.
+    ``NOT`` and ``-`` in a question are words, never query syntax. Words in
+    ``stopwords`` (lower-case) are left out, unless nothing else is left: an
+    OR of "the", "what" and "did" matches every passage and ranks by noise.
     """
-    tokens = [t for t in _TOKEN.findall(text) if t]
+    tokens = list(dict.fromkeys(t for t in _TOKEN.findall(text) if t))
     if not tokens:
         return None
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(tokens))
+    drop = frozenset(stopwords)
+    kept = [t for t in tokens if t.lower() not in drop] or tokens
+    return " OR ".join(_term(t) for t in kept)
+
+
+def speaker_match(label: str) -> str | None:
+    """An FTS5 MATCH expression for the passages in which the speaker ``label`` speaks (its words as a phrase)."""
+    tokens = _TOKEN.findall(label)
+    return f"speaker : {_term(' '.join(tokens))}" if tokens else None

@@ -1,8 +1,14 @@
-"""Documents -> Passages: heading-aware, sentence-aligned, never across a section or a speaker.
+"""Documents -> Passages: heading-aware, sentence-aligned, never across a section.
 
 Pure: a Document in, Passages out. Every Passage is an exact slice of the
 document's clean text and carries its section, page, speaker, time, the
 report's footnote numbers (per sentence too) and the countries it mentions.
+
+Consecutive speaker turns are packed together up to the word target, so a
+question and its answer, or a chair's "Minister?" and the reply, share a
+passage: an exchange is what a reader asks about. Every sentence keeps the
+speaker and time of its own turn; the passage's ``speaker`` is set only when
+one person says all of it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ class ChunkConfig:
     target_words: int = 120  # pack paragraphs up to about this many words
     max_words: int = 200  # a passage grows past this only if one sentence does
     min_words: int = 40  # a shorter tail is merged into the passage before it when it fits
+    exchanges: bool = True  # consecutive speaker turns may share a passage (False: one turn, one passage)
 
 
 def word_count(text: str) -> int:
@@ -59,8 +66,8 @@ def _effective_kinds(blocks: Sequence[Block]) -> list[str]:
     return kinds
 
 
-def _groups(doc: Document) -> list[tuple[str | None, list[Block]]]:
-    """Runs of content blocks that a passage may span: same section, same speaker turn."""
+def _groups(doc: Document, exchanges: bool = True) -> list[tuple[str | None, list[Block]]]:
+    """Runs of content blocks that a passage may span: same section; a run of turns together."""
     groups: list[tuple[str | None, list[Block]]] = []
     section: str | None = None
     current: list[Block] = []
@@ -73,12 +80,21 @@ def _groups(doc: Document) -> list[tuple[str | None, list[Block]]]:
             # may ask about ("what are the three principles?") and quote.
             current = [block]
             section = doc.text[block.char_start : block.char_end].strip()
-        elif kind in ("turn", "note", "table"):
+        elif kind in ("note", "table"):
             if current:
                 groups.append((section, current))
             groups.append((NOTES_SECTION if kind == "note" else section, [block]))
             current = []
+        elif kind == "turn":
+            # a run of turns is one group: an exchange may share a passage
+            if current and (current[-1].kind != "turn" or not exchanges):
+                groups.append((section, current))
+                current = []
+            current.append(block)
         else:
+            if current and current[-1].kind == "turn":
+                groups.append((section, current))
+                current = []
             current.append(block)
     if current:
         groups.append((section, current))
@@ -142,7 +158,8 @@ def chunk(
     config: ChunkConfig = ChunkConfig(),
     countries: Callable[[str], tuple[str, ...]] = _countries_in,
 ) -> list[Passage]:
-    groups = [(section, _pack(doc, _units(doc, blocks, config), config)) for section, blocks in _groups(doc)]
+    groups = [(section, _pack(doc, _units(doc, blocks, config), config))
+              for section, blocks in _groups(doc, config.exchanges)]
     all_spans = sorted((s, e) for _, chunks in groups for c in chunks for s, e, _ in c)
     starts = [s for s, _ in all_spans]
     notes = dict(zip(all_spans, _sentence_footnotes(doc.markers, starts), strict=True))
@@ -152,9 +169,10 @@ def chunk(
             first, last = c[0], c[-1]
             start, end = first[0], last[1]
             text = doc.text[start:end]
-            sentences = tuple(Sentence(s, e, notes[(s, e)]) for s, e, _ in c)
+            sentences = tuple(Sentence(s, e, notes[(s, e)], b.speaker, b.start_s) for s, e, b in c)
             footnotes = tuple(sorted({n for sent in sentences for n in sent.footnotes}))
             block = first[2]
+            speakers = {b.speaker for _, _, b in c}
             passages.append(
                 Passage(
                     passage_id=f"{doc.doc_id}:{len(passages)}",
@@ -165,9 +183,9 @@ def chunk(
                     section=section,
                     page=block.page,
                     page_label=block.page_label,
-                    speaker=block.speaker,
+                    speaker=block.speaker if len(speakers) == 1 else None,
                     start_s=block.start_s,
-                    end_s=block.end_s,
+                    end_s=last[2].end_s,
                     footnotes=footnotes,
                     countries=countries(text),
                     sentences=sentences,

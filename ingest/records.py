@@ -72,11 +72,16 @@ class Sentence:
 
     ``footnotes`` are the report's own footnote numbers whose markers stood in
     (or right after) this sentence, so a quote carries exactly its sources.
+    ``speaker`` and ``start_s`` are those of the turn the sentence belongs to
+    (None outside transcripts): a transcript passage may hold an exchange of
+    several turns, and a quote is attributed to whoever said its sentences.
     """
 
     char_start: int
     char_end: int
     footnotes: tuple[int, ...] = ()
+    speaker: str | None = None
+    start_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +94,18 @@ class Passage:
     section: str | None = None
     page: int | None = None
     page_label: str | None = None
-    speaker: str | None = None
+    speaker: str | None = None  # the one speaker of all its sentences; None when several speak
     start_s: float | None = None
     end_s: float | None = None
     footnotes: tuple[int, ...] = ()
     countries: tuple[str, ...] = ()
     sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Everyone who speaks in the passage, in order of first words."""
+        found = [s.speaker for s in self.sentences if s.speaker] or ([self.speaker] if self.speaker else [])
+        return tuple(dict.fromkeys(found))
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.text[sentence.char_start - self.char_start : sentence.char_end - self.char_start]

@@ -179,7 +179,7 @@ SQL_CALLS = {"execute", "executemany", "executescript"}
 # What SQL text may be built from: runs of "?" placeholders and the retriever's configured BM25 weights
 # (floats). Anything else interpolated into SQL must be reviewed, and added here, first.
 ALLOWED_IN_SQL = {"marks", "','.join('?' * 16)", "','.join('?' * len(allowed))",
-                  "weights[0]", "weights[1]", "weights[2]"}
+                  "weights[0]", "weights[1]", "weights[2]", "weights[3]"}
 
 
 def _sql_built_from_values(source: str) -> list[str]:

@@ -47,6 +47,12 @@ _WHOLE_LINE_NOTE = re.compile(r"^[ \t]*\[([^\[\]]*)\][ \t]*$", re.M)
 _INLINE_NOTE = re.compile(r"\[((?:\.\.\.|…)[^\[\]]*|[A-Z][A-Z'\- ]*[:;][^\[\]]*|[A-Z][A-Z'\- ]{4,})\]")
 _LICENCE = re.compile(r"\blicen[cs]e", re.I)
 _SOURCE = re.compile(r"^source\s*:\s*", re.I)
+# "# title: ..." header lines: one lower-case word, a colon, the value.
+_KEY_VALUE = re.compile(r"^(?P<key>[a-z][a-z_-]{1,19})\s*:\s+(?P<value>\S.*)$")
+# Honorifics that open a person's name in a parliamentary record ("Hon. Anthony Rota", "Mr. Bruce Stanton").
+_HONORIFIC = re.compile(
+    r"^(?:(?:Right|Rt\.?)\s+)?(?:Hon|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Baroness|Baron)\.?\s+(?=[A-Z])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +122,26 @@ def parse_head(line: str) -> Head | None:
     )
 
 
+def _is_role(speaker: str) -> bool:
+    """ "The Chair", "The Acting Chair", "The Deputy Speaker": an office, not a person's name."""
+    return speaker.startswith("The ") and len(speaker.split()) <= 4
+
+
+def role_holder(speaker: str, affiliation: str | None) -> str | None:
+    """The person who holds the office ``speaker`` names, when the record says who it is.
+
+    ``The Chair (Hon. Anthony Rota, NipissingTimiskaming, Lib.)`` -> ``Hon. Anthony Rota``: the
+    first comma part of the parentheses, when it is a name opened by an honorific.
+    """
+    if not affiliation or not _is_role(speaker):
+        return None
+    for inner in _PAREN.findall(affiliation):
+        person = inner.split(",")[0].strip()
+        if _HONORIFIC.match(person) and _name_like(person) and len(person.split()) >= 2:
+            return person
+    return None
+
+
 def strip_editorial(text: str) -> tuple[str, list[str]]:
     """Speech without its editorial brackets, and the notes that were taken out."""
     notes: list[str] = []
@@ -174,9 +200,12 @@ def looks_like_turns(text: str) -> bool:
 
 
 def _turns(body: str) -> tuple[list[_Turn], list[str]]:
+    """Speeches in order. An office ("The Chair") named once with its holder keeps that holder
+    on its later turns, until the record names another: the speaker reads "The Chair (Hon. X)"."""
     turns: list[_Turn] = []
     editorial: list[str] = []
     current: _Turn | None = None
+    holders: dict[str, str] = {}
     for paragraph in _paragraphs(body):
         if _is_note(paragraph):
             editorial.append(" ".join(paragraph.strip()[1:-1].split()))
@@ -185,7 +214,13 @@ def _turns(body: str) -> tuple[list[_Turn], list[str]]:
         for line in paragraph.split("\n"):
             head = parse_head(line)
             if head:
-                current = _Turn(head.speaker, head.affiliation, head.start_s, list(head.notes), [head.rest])
+                speaker = head.speaker
+                holder = role_holder(speaker, head.affiliation)
+                if holder:
+                    holders[speaker] = holder
+                if speaker in holders:
+                    speaker = f"{speaker} ({holders[speaker]})"
+                current = _Turn(speaker, head.affiliation, head.start_s, list(head.notes), [head.rest])
                 turns.append(current)
             elif current is None:
                 current = _Turn(None, lines=[line])
@@ -198,6 +233,9 @@ def _turns(body: str) -> tuple[list[_Turn], list[str]]:
 def _header_meta(header: list[str]) -> dict[str, str]:
     meta = {"header": "\n".join(header)}
     for line in header:
+        pair = _KEY_VALUE.match(line)
+        if pair and pair["key"] not in meta:
+            meta[pair["key"]] = pair["value"].strip()
         if "date" not in meta and (date := find_date(line)):
             meta["date"] = date
         if "licence" not in meta and _LICENCE.search(line):
@@ -260,7 +298,7 @@ def parse_transcript(text: str) -> Transcript:
         text="\n\n".join(parts),
         blocks=tuple(blocks),
         meta={k: v for k, v in meta.items() if v},
-        title=header[0] if header else None,
+        title=meta.get("title") or (header[0] if header else None),
     )
 
 

@@ -80,3 +80,9 @@ def test_a_passage_ending_on_a_colon_brings_the_passage_it_introduces(tmp_path, 
     # passage moves up behind its introducer
     hits = _hits(engine, "three core principles money", k=3, retriever="bm25")
     assert [h.passage.text.split("\n")[0] for h in hits] == ["Introduction", "1. Fund The Harbour Repairs", "Guidance"]
+
+
+def test_weighted_rrf_counts_a_list_by_its_weight():
+    lists = [[(1, 0.9), (2, 0.8)], [(2, 5.0), (1, 4.0)]]
+    assert [row for row, _ in fuse(lists, rrf_k=20)] == [1, 2]  # a tie, broken by row
+    assert [row for row, _ in fuse(lists, rrf_k=20, weights=[1.0, 2.0])] == [2, 1]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from index.manifest import read_manifest
+from index.manifest import FORMAT, read_manifest
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 QUESTION = "Who built the oldest bridge?"
@@ -80,11 +80,11 @@ DAMAGE = {
     "faiss-missing": lambda d: vectors_file(d).unlink(),
     "manifest-truncated": truncate(lambda d: d / "manifest.json", 40),
     "manifest-not-an-object": lambda d: (d / "manifest.json").write_text("[1, 2, 3]"),
-    "manifest-missing-keys": lambda d: (d / "manifest.json").write_text('{"format": 1}'),
+    "manifest-missing-keys": lambda d: (d / "manifest.json").write_text(json.dumps({"format": FORMAT})),
     "manifest-malformed-value": edit_manifest(generation="../../elsewhere"),
     "manifest-count-mismatch": edit_manifest(passages=999),
     "older-format": edit_manifest(format=0),
-    "newer-quotable": edit_manifest(format=2, quotable="9.0.0"),
+    "newer-quotable": edit_manifest(format=FORMAT + 1, quotable="9.0.0"),
     "another-model": edit_manifest(model="hashing-128"),
     "unavailable-model": edit_manifest(model="/models/not-on-this-machine"),
 }
@@ -102,12 +102,12 @@ def test_damaged_index_exits_3_with_one_line_that_says_how_to_rebuild(small_inde
 
 
 def test_index_from_a_newer_quotable_says_so(small_index):
-    edit_manifest(format=2)(small_index)
+    edit_manifest(format=FORMAT + 1)(small_index)
     assert "newer Quotable" in run("chat.ask", QUESTION, "--index-dir", str(small_index)).stderr
 
 
 def test_web_chat_refuses_a_damaged_index_before_serving(small_index):
-    edit_manifest(format=2)(small_index)
+    edit_manifest(format=FORMAT + 1)(small_index)
     done = run("chat", "--index-dir", str(small_index), "--port", "1", timeout=120)
     assert done.returncode == 3
     assert done.stderr.startswith("error: ") and "--rebuild" in done.stderr and "Traceback" not in done.stderr

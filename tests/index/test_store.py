@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from index.manifest import FORMAT, Manifest, read_manifest, write_manifest
-from index.store import fts_query
+from index.store import fts_query, speaker_match
 from ingest.errors import CorruptIndex, IndexMissing, StaleIndex
 
 
@@ -24,6 +24,22 @@ def test_fts_query_turns_user_syntax_into_plain_terms(question):
 
 def test_fts_query_of_punctuation_only_is_none():
     assert fts_query("?!... --") is None
+
+
+def test_stopwords_are_not_ored_into_the_query_unless_nothing_else_is_left():
+    stop = {"what", "did", "the", "say", "about"}
+    assert fts_query("What did the Minister say about Kosovo?", stop) == '"Minister" OR "Kosovo"'
+    assert fts_query("What did the", stop) == '"What" OR "did" OR "the"'
+
+
+def test_speaker_match_finds_the_label_as_a_phrase_in_the_speaker_column():
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE t USING fts5 (text, speaker)")
+    con.executemany("INSERT INTO t (rowid, text, speaker) VALUES (?,?,?)",
+                    [(1, "Kirsty Williams said", "Lynne Neagle AM"), (2, "yes", "Kirsty Williams AM; Huw Morris"),
+                     (3, "no", "Kirsty Jones"), (4, "no", "Jane Williams AM; Kirsty Jones")])
+    match = speaker_match("Kirsty Williams AM")
+    assert [r for (r,) in con.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,))] == [2]
 
 
 def _manifest(**changes) -> Manifest:

@@ -46,12 +46,35 @@ def test_long_paragraph_is_split_on_sentences_within_the_word_limit():
     assert " ".join(p.text for p in passages) == body
 
 
-def test_turns_are_never_merged_across_speakers():
+def test_an_exchange_shares_a_passage_and_every_sentence_keeps_its_speaker():
     text = "Hello there. Short.\n\nReply here."
-    blocks = [Block("turn", 0, 19, speaker="A", start_s=60.0), Block("turn", 21, 32, speaker="B")]
+    blocks = [Block("turn", 0, 19, speaker="A", start_s=60.0), Block("turn", 21, 32, speaker="B", start_s=75.0)]
+    [passage] = chunk(_doc(text, blocks), countries=no_countries)
+    assert passage.text == text and passage.speaker is None and passage.start_s == 60.0
+    assert [(passage.sentence_text(s), s.speaker, s.start_s) for s in passage.sentences] == [
+        ("Hello there.", "A", 60.0), ("Short.", "A", 60.0), ("Reply here.", "B", 75.0)]
+    assert passage.speakers == ("A", "B")
+
+
+def test_one_speakers_passage_names_them_and_long_exchanges_split_at_the_word_target():
+    turn = "This is a sentence of exactly nine words here. " * 10  # 90 words a turn
+    parts = [turn.strip()] * 4
+    text = "\n\n".join(parts)
+    blocks, pos = [], 0
+    for i, part in enumerate(parts):
+        blocks.append(Block("turn", pos, pos + len(part), speaker="A" if i < 2 else "B"))
+        pos += len(part) + 2
+    passages = chunk(_doc(text, blocks), ChunkConfig(target_words=120, max_words=200), countries=no_countries)
+    assert all(word_count(p.text) <= 200 for p in passages)
+    # 90 + 90 words fill a passage; the next turn starts the next one
+    assert [(p.speaker, p.speakers, word_count(p.text)) for p in passages] == [("A", ("A",), 180), ("B", ("B",), 180)]
+
+
+def test_a_turn_run_stops_at_a_heading():
+    text = "Opening words.\n\nAgenda\n\nA speaks now."
+    blocks = [Block("turn", 0, 14, speaker="A"), Block("heading", 16, 22), Block("turn", 24, 37, speaker="A")]
     passages = chunk(_doc(text, blocks), countries=no_countries)
-    assert [(p.speaker, p.text, p.start_s) for p in passages] == [("A", "Hello there. Short.", 60.0),
-                                                                 ("B", "Reply here.", None)]
+    assert [p.text for p in passages] == ["Opening words.", "Agenda", "A speaks now."]
 
 
 def test_markers_attach_to_the_sentence_they_follow():
@@ -93,3 +116,11 @@ def test_a_prose_note_is_its_own_passage_citing_its_footnote():
         ("Body sentence one.", None, (), None),
         ("This ban was engineered by two parties.", "Notes", (22,), 3),
     ]
+
+
+def test_exchanges_can_be_turned_off_for_one_turn_per_passage():
+    text = "Hello there. Short.\n\nReply here."
+    blocks = [Block("turn", 0, 19, speaker="A", start_s=60.0), Block("turn", 21, 32, speaker="B")]
+    passages = chunk(_doc(text, blocks), ChunkConfig(exchanges=False), countries=no_countries)
+    assert [(p.speaker, p.text, p.start_s) for p in passages] == [("A", "Hello there. Short.", 60.0),
+                                                                 ("B", "Reply here.", None)]

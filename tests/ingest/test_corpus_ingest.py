@@ -81,22 +81,28 @@ def test_transcript_turns_keep_the_speaker_and_time_of_the_source(path):
 
 
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=lambda p: p.stem)
-def test_every_transcript_passage_has_its_speaker_and_lies_within_one_turn(path):
+def test_every_transcript_sentence_has_its_speaker_and_lies_within_one_turn(path):
+    # A passage may hold an exchange of several turns; each of its sentences is one speaker's words.
     doc, passages = _loaded(path)
     raw = path.read_text(encoding="utf-8")
     turns = _raw_turns(path)
     for p in passages:
-        block = [b for b in doc.blocks if b.char_start <= p.char_start and p.char_end <= b.char_end]
-        assert len(block) == 1 and block[0].kind == "turn", p.passage_id
-        # Find the passage's lines in the raw file: all of them lie between one turn opening and the next.
-        lines = [line for line in p.text.split("\n") if line.strip()]
-        at = raw.index(lines[0][:80])
-        opening = max(i for i, (offset, _, _) in enumerate(turns) if offset <= at)
-        end = turns[opening + 1][0] if opening + 1 < len(turns) else len(raw)
-        _, speaker, start = turns[opening]
-        assert (p.speaker, p.start_s) == (speaker, start), p.passage_id
-        for line in lines:
-            assert line in raw[turns[opening][0] : end], (p.passage_id, line[:60])
+        assert p.sentences and p.speakers
+        assert p.speaker == (p.speakers[0] if len(p.speakers) == 1 else None), p.passage_id
+        for s in p.sentences:
+            text = p.sentence_text(s)
+            block = [b for b in doc.blocks if b.char_start <= s.char_start and s.char_end <= b.char_end]
+            assert len(block) == 1 and block[0].kind == "turn", (p.passage_id, text[:60])
+            assert (s.speaker, s.start_s) == (block[0].speaker, block[0].start_s)
+            # Find the sentence in the raw file: it lies between one turn opening and the next.
+            first = [line for line in text.split("\n") if line.strip()][0]
+            at = raw.index(first[:80])
+            opening = max(i for i, (offset, _, _) in enumerate(turns) if offset <= at)
+            end = turns[opening + 1][0] if opening + 1 < len(turns) else len(raw)
+            _, speaker, start = turns[opening]
+            assert (s.speaker, s.start_s) == (speaker, start), (p.passage_id, text[:60])
+            for line in text.split("\n"):
+                assert line.strip() in raw[turns[opening][0] : end], (p.passage_id, line[:60])
 
 
 def test_no_transcript_passage_holds_editorial_brackets_or_header_lines():

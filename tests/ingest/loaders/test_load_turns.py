@@ -204,3 +204,59 @@ def test_a_transcript_with_only_editorial_notes_is_refused(tmp_path):
     path.write_text("[10:00] Alice: [... not included ...]\n\n[10:05] Bob: [INAUDIBLE]\n")
     with pytest.raises(IngestError, match="no speech"):
         load(path)
+
+
+HEARING = """# title: Special Committee on the Pandemic (meeting 14)
+# source: the committee's published record
+# licence: Open Parliament Licence
+
+The Chair (Hon. Anthony Rota, NipissingTimiskaming, Lib.): I call this meeting to order.
+
+Hon. Ahmed Hussen: Thank you, Mr. Chair. The summer jobs program helps students.
+
+The Chair: Thank you, Minister. We now go to Mr. Epp.
+
+The Acting Chair (Mr. Bruce Stanton): Order. Mr. Epp has the floor.
+
+Mr. Dave Epp (ChathamKent, CPC): My question is for the minister.
+
+The Chair: Time is up.
+"""
+
+
+def test_key_value_header_lines_are_metadata_and_give_the_title(tmp_path):
+    path = tmp_path / "covid_14.txt"
+    path.write_text(HEARING, encoding="utf-8")
+    doc = load(path)
+    assert doc.kind == "transcript"
+    assert doc.title == "Special Committee on the Pandemic (meeting 14)"
+    assert doc.meta["source"] == "the committee's published record"
+    assert doc.meta["licence"] == "Open Parliament Licence"
+    assert "title:" not in doc.text and "#" not in doc.text
+
+
+def test_an_office_named_with_its_holder_keeps_the_holder_on_later_turns(tmp_path):
+    path = tmp_path / "covid_14.txt"
+    path.write_text(HEARING, encoding="utf-8")
+    doc = load(path)
+    assert [b.speaker for b in turns(doc)] == [
+        "The Chair (Hon. Anthony Rota)", "Hon. Ahmed Hussen", "The Chair (Hon. Anthony Rota)",
+        "The Acting Chair (Mr. Bruce Stanton)", "Mr. Dave Epp", "The Chair (Hon. Anthony Rota)"]
+    assert speech(doc, turns(doc)[0]) == "I call this meeting to order."
+    # a party in parentheses is an affiliation, not an office holder
+    assert parse_transcript("Lord Alderdice (Liberal Democrat): Yes.\n\nLord Alderdice (Liberal Democrat): No.\n"
+                            ).blocks[0].speaker == "Lord Alderdice"
+
+
+QMSUM = Path(__file__).resolve().parents[3] / ".." / "shared" / "eval" / "qmsum-dev" / "docs"
+
+
+def test_the_committee_meetings_of_the_development_set_read_as_transcripts():
+    if not QMSUM.is_dir():
+        pytest.skip(f"SKIPPED LOUDLY: development set not found at {QMSUM}")
+    for path in sorted(QMSUM.glob("*.txt")):
+        doc = load(path)
+        assert doc.kind == "transcript" and not doc.title.startswith("title:")
+        blocks = turns(doc)
+        assert len(blocks) >= 100 and all(b.speaker for b in blocks)
+        assert not any(b.speaker == "The Chair" for b in blocks)

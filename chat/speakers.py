@@ -1,0 +1,101 @@
+"""Which of the index's speakers a question names (pure).
+
+Speakers are labels as transcripts print them: "Kirsty Williams AM", "Hon.
+Ahmed Hussen", "Lord Ahmad of Wimbledon", "The Chair (Hon. Anthony Rota)".
+A question names one by the words of the person's name (all of them, or the
+surname when no other speaker shares it) or by the office in the label ("the
+Chair"). The lists here are general English honorifics and post-nominal
+letters, never names from one transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+HONORIFICS = frozenset(
+    """mr mrs ms miss mx dr prof professor sir dame hon honourable right rt lord lady baroness baron earl
+    viscount marquess duke duchess count countess rev reverend father cllr councillor senator sen rep
+    the""".split()
+)
+# Letters after a name: members of parliaments and assemblies, honours, degrees.
+POST_NOMINALS = frozenset("am mp ms msp mla mlc mep td qc kc obe mbe cbe kbe frs phd mpp mna".split())
+PARTICLES = frozenset("of de da das do dos del della di van von der den ten ter la le les du al el bin ibn".split())
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    label: str  # as the index stores it
+    name: tuple[str, ...]  # the words of the person's name, lower-case, no honorifics
+    surname: str | None  # the word a person is called by alone ("Williams", "Ahmad" of "Lord Ahmad of X")
+    office: tuple[str, ...]  # "The Acting Chair (...)" -> ("acting", "chair")
+
+
+def parse_speaker(label: str) -> Speaker:
+    office: tuple[str, ...] = ()
+    person = label
+    role = re.match(r"^The\s+([^()]+?)\s*(?:\((.*)\))?\s*$", label)
+    if role:
+        office = tuple(_words(role[1]))
+        person = role[2] or ""
+    raw = _words(person)
+    name = tuple(w for w in raw if w not in HONORIFICS and w not in POST_NOMINALS and w not in PARTICLES)
+    surname = None
+    if name:
+        # "Lord Ahmad of Wimbledon": a peer is called by the word before "of"
+        before_of = [raw[i - 1] for i in range(1, len(raw)) if raw[i] == "of" and raw[i - 1] in name]
+        surname = before_of[0] if before_of else name[-1]
+    return Speaker(label, name, surname, office)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    labels: tuple[str, ...]  # every speaker label the mention fits (one person may have several)
+    at: int  # word position in the question
+    possessive: bool  # "X's question": the question is about someone else's words
+
+
+def _find(seq: list[str], part: tuple[str, ...]) -> int | None:
+    n = len(part)
+    return next((i for i in range(len(seq) - n + 1) if tuple(seq[i : i + n]) == part), None)
+
+
+def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
+    """The speakers the question names, in the order it names them."""
+    asked = _words(question)
+    bare = [w[:-2] if w.endswith("'s") else w for w in asked]
+    speakers = [parse_speaker(label) for label in dict.fromkeys(labels) if label]
+    by_surname: dict[str, set[tuple[str, ...]]] = {}
+    for s in speakers:
+        if s.surname:
+            by_surname.setdefault(s.surname, set()).add(s.name)
+    found: dict[tuple[str, ...], Mention] = {}
+
+    def add(key: tuple[str, ...], label: str, at: int, end: int) -> None:
+        possessive = asked[end - 1].endswith("'s")
+        old = found.get(key)
+        if old is None:
+            found[key] = Mention((label,), at, possessive)
+        elif label not in old.labels:
+            found[key] = Mention((*old.labels, label), min(old.at, at), old.possessive and possessive)
+
+    for s in speakers:
+        if len(s.name) >= 2 and (at := _find(bare, s.name[-2:])) is not None:
+            add(s.name, s.label, at, at + 2)  # first and last name
+        elif s.surname and len(by_surname[s.surname]) == 1 and (at := _find(bare, (s.surname,))) is not None:
+            add(s.name, s.label, at, at + 1)  # the surname alone, when nobody else has it
+        if s.office and (at := _find(bare, ("the", *s.office))) is not None:
+            add(("office", *s.office), s.label, at, at + 1 + len(s.office))
+    return sorted(found.values(), key=lambda m: (m.possessive, m.at))
+
+
+def asked_speakers(question: str, labels: Iterable[str]) -> tuple[str, ...]:
+    """Labels of the person the question asks about: the first named, unless only as "X's"."""
+    found = mentions(question, labels)
+    return found[0].labels if found else ()

@@ -1,0 +1,97 @@
+import numpy as np
+import pytest
+
+from chat.engine import Engine
+from chat.retrieve import bm25_candidates, retrieve
+from chat.speakers import asked_speakers, mentions, parse_speaker
+
+LABELS = ["Kirsty Williams AM", "Sian Gwenllian AM", "The Chair (Hon. Anthony Rota)",
+          "The Acting Chair (Mr. Bruce Stanton)", "Hon. Ahmed Hussen", "Lord Ahmad of Wimbledon",
+          "Dr Frank Atherton", "Huw Morris", "Huw David", "Jane Morris"]
+
+
+def test_a_label_splits_into_name_surname_and_office():
+    assert parse_speaker("Kirsty Williams AM") == parse_speaker("Kirsty Williams AM")
+    s = parse_speaker("The Acting Chair (Mr. Bruce Stanton)")
+    assert (s.name, s.surname, s.office) == (("bruce", "stanton"), "stanton", ("acting", "chair"))
+    peer = parse_speaker("Lord Ahmad of Wimbledon")
+    assert peer.surname == "ahmad" and peer.office == ()
+    assert parse_speaker("Dr Frank Atherton").name == ("frank", "atherton")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What did Kirsty Williams think of the funding?", ("Kirsty Williams AM",)),
+    ("What did Hon. Ahmed Hussen think about the summer jobs program?", ("Hon. Ahmed Hussen",)),
+    ("What did Lord Ahmad say about Kosovo?", ("Lord Ahmad of Wimbledon",)),
+    ("Why did Atherton make a commitment?", ("Dr Frank Atherton",)),
+    ("What did the Chair announce?", ("The Chair (Hon. Anthony Rota)",)),
+    ("What did the acting chair rule?", ("The Acting Chair (Mr. Bruce Stanton)",)),
+    ("What did Anthony Rota say?", ("The Chair (Hon. Anthony Rota)",)),
+    # a surname two speakers share names nobody; the full name still does
+    ("What did Morris say?", ()),
+    ("What did Huw Morris say?", ("Huw Morris",)),
+    ("What did the committee decide about chairs?", ()),
+])
+def test_the_asked_about_speaker_is_resolved_from_the_index_labels(question, expected):
+    assert asked_speakers(question, LABELS) == expected
+
+
+def test_the_person_asked_about_comes_before_one_named_only_as_x_s():
+    q = "How did Kirsty Williams AM answer Sian Gwenllian AM's question about quality assurance?"
+    assert asked_speakers(q, LABELS) == ("Kirsty Williams AM",)
+    q = "What did Sian Gwenllian's question get from Kirsty Williams?"
+    assert asked_speakers(q, LABELS) == ("Kirsty Williams AM",)
+    assert [m.labels for m in mentions(q, LABELS)] == [("Kirsty Williams AM",), ("Sian Gwenllian AM",)]
+
+
+def _turn(topic: str, n: int = 130) -> str:
+    words = f"the {topic} plan matters because people in the region need support now".split()
+    return " ".join(words[i % len(words)] for i in range(n)) + "."
+
+
+@pytest.fixture
+def hearing_engine(tmp_path, hashing_embedder):
+    from index.build import IngestConfig, ingest_paths
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # Alice talks about little but housing; Bob mentions the housing plan once, in a speech on schools
+    turns = [f"Alice Smith AM: {_turn('housing')}", f"Bob Jones AM: {_turn('schools', 120)} The housing plan too.",
+             f"Alice Smith AM: {_turn('transport')}", f"Carol White: {_turn('schools')}",
+             f"Bob Jones AM: {_turn('transport')}"]
+    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
+                 progress=False)
+    return Engine.open(tmp_path / "index", embedder=hashing_embedder)
+
+
+@pytest.mark.parametrize("who, speaker", [("Bob Jones", "Bob Jones AM"), ("Alice Smith", "Alice Smith AM"),
+                                          ("Jones", "Bob Jones AM")])
+def test_a_question_naming_a_speaker_prefers_their_passages_and_cites_them(hearing_engine, who, speaker):
+    question = f"What did {who} say about the housing plan?"
+    hits = retrieve(hearing_engine.index, question, hearing_engine.embed_question(question), k=3)
+    assert hits[0].passage.speaker == speaker and "housing" in hits[0].passage.text
+    result = hearing_engine.answer(question)
+    assert result["citations"] and result["citations"][0]["speaker"] == speaker
+
+
+def test_without_a_name_the_strongest_passage_wins(hearing_engine):
+    question = "What was said about the housing plan?"
+    hits = retrieve(hearing_engine.index, question, hearing_engine.embed_question(question), k=3)
+    assert hits[0].passage.speaker == "Alice Smith AM"
+
+
+def test_bm25_filters_by_a_mask_never_one_parameter_per_row(hearing_engine):
+    # more allowed rows than SQLite would bind as parameters; rows that do not exist are harmless
+    allowed = np.arange(300_000, dtype=np.int64)
+    found = bm25_candidates(hearing_engine.index, "schools plan", 10, allowed, (1.0, 0.5, 0.3, 0.3))
+    assert found and all(r < 300_000 for r, _ in found)
+    assert [r for r, _ in found] == [r for r, _ in bm25_candidates(hearing_engine.index, "schools plan", 10, None,
+                                                                   (1.0, 0.5, 0.3, 0.3))]
+    assert bm25_candidates(hearing_engine.index, "schools plan", 10, np.array([10**6]), (1.0,)) == []
+
+
+def test_function_words_can_be_kept_in_the_keyword_query(hearing_engine):
+    with_stop = bm25_candidates(hearing_engine.index, "the of in", 10, None, (1.0,))
+    assert with_stop  # only function words: the query falls back to them rather than matching nothing
+    assert bm25_candidates(hearing_engine.index, "the schools", 10, None, (1.0,), frozenset({"the"}))

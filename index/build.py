@@ -90,19 +90,33 @@ def embedding_text(doc: Document, passage: Passage) -> str:
     return f"{head}\n{body}" if head else body
 
 
-def _progress(iterable, total: int, desc: str, enabled: bool):
+def _progress(iterable, total: int, desc: str, enabled: bool, unit: str = "file"):
     from tqdm import tqdm
 
-    return tqdm(iterable, total=total, desc=desc, unit="file" if desc == "reading" else "batch",
-                disable=not enabled, file=sys.stderr)
+    return tqdm(iterable, total=total, desc=desc, unit=unit, disable=not enabled, file=sys.stderr)
 
 
-def embed_batched(embedder: Embedder, texts: Sequence[str], batch: int, progress: bool, desc: str) -> np.ndarray:
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    starts = range(0, len(texts), batch)
-    for start in _progress(starts, len(starts), desc, progress):
-        out[start : start + batch] = embedder.embed(texts[start : start + batch])
-    return out
+def sentence_spans(text: str, passage: Passage) -> list[tuple[int, int]]:
+    """Where the passage's sentences sit in its embedding text (which ends with the passage text)."""
+    shift = len(text) - len(passage.text) - passage.char_start
+    return [(s.char_start + shift, s.char_end + shift) for s in passage.sentences]
+
+
+def embed_passages(embedder: Embedder, texts: Sequence[str], passages: Sequence[Passage], batch: int,
+                   progress: bool, pages: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Passage vectors (n, d) float32 and their sentences' vectors (sum of sentences, d), in order."""
+    from index.embed import embed_with_spans
+
+    spans = [sentence_spans(t, p) for t, p in zip(texts, passages, strict=True)]
+    bar = _progress(None, len(texts), "embedding", progress, unit="passage")
+    if pages:
+        bar.set_postfix_str(f"{pages} pages")
+    try:
+        vectors, sentence_vectors = embed_with_spans(embedder, texts, spans, batch_size=batch, on_batch=bar.update)
+    finally:
+        bar.close()
+    flat = (np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, embedder.dim), np.float32))
+    return vectors, flat.astype(np.float16)
 
 
 def model_name(config: IngestConfig, embedder: Embedder | None) -> str:
@@ -224,9 +238,8 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
     by_id = {doc.doc_id: doc for doc, _ in docs}
     fresh_passages = [p for _, ps in to_embed for p in ps]
     texts = [embedding_text(by_id[p.doc_id], p) for p in fresh_passages]
-    sentences = [p.sentence_text(s) for p in fresh_passages for s in p.sentences]
-    new_vectors = embed_batched(embedder, texts, config.batch_size, progress, "embedding passages")
-    new_sentences = embed_batched(embedder, sentences, config.batch_size, progress, "embedding sentences")
+    pages = len({(p.doc_id, p.page) for p in fresh_passages if p.page is not None})
+    new_vectors, new_sentences = embed_passages(embedder, texts, fresh_passages, config.batch_size, progress, pages)
     # put the fresh vectors back in their documents' slots
     fresh_docs = [i for i, (doc, _) in enumerate(docs) if i in fresh]
     p_at = s_at = 0

@@ -1,0 +1,109 @@
+"""python -m bench.ingest_rate [--files N] [--out FILE.json]
+
+Ingest rate against the encoder's own rate, on the same text, in the same run.
+
+The corpus is the QMSum committee transcripts in ../shared/eval/qmsum-dev/docs.
+The reference is sentence-transformers encoding that text cut into 1,000-character
+chunks; the product is ``index.build.ingest_paths`` on the same files into a fresh
+index (reading, cleaning, chunking, embedding, SQLite, FAISS: everything). The model
+is loaded before either clock starts. The reference runs before and after the
+product, and its mean is used, so a change in machine load between them shows.
+The ratio is the product's characters per second over the reference's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "eval" / "qmsum-dev" / "docs"
+CHUNK_CHARS = 1000
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reference_seconds(texts: list[str], batch_size: int) -> float:
+    from sentence_transformers import SentenceTransformer
+
+    from index.embed import default_model_path
+
+    model = getattr(reference_seconds, "model", None)
+    if model is None:
+        model = reference_seconds.model = SentenceTransformer(default_model_path(), device="cpu")
+        model.encode(["warm up"])
+    chunks = [t[i : i + CHUNK_CHARS] for t in texts for i in range(0, len(t), CHUNK_CHARS)]
+    start = time.perf_counter()
+    model.encode(chunks, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
+    return time.perf_counter() - start
+
+
+def product_seconds(files: list[Path], index_dir: Path) -> tuple[float, dict]:
+    from index.build import ingest_paths
+    from index.embed import load_embedder
+
+    load_embedder().embed(["warm up"])  # the model load is not the ingest's cost
+    start = time.perf_counter()
+    report = ingest_paths(files, index_dir, progress=False)
+    seconds = time.perf_counter() - start
+    if report.failed:
+        raise RuntimeError(f"ingest failed on {report.failed}")
+    return seconds, {"documents": report.documents, "passages": report.passages}
+
+
+def run(files: list[Path], batch_size: int = 32) -> dict:
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    chars = sum(len(t) for t in texts)
+    ref_before = reference_seconds(texts, batch_size)
+    with tempfile.TemporaryDirectory() as tmp:
+        product, counts = product_seconds(files, Path(tmp) / "index")
+    ref_after = reference_seconds(texts, batch_size)
+    reference = (ref_before + ref_after) / 2
+    return {
+        "files": len(files),
+        "chars": chars,
+        **counts,
+        "reference_s": round(reference, 2),
+        "reference_runs_s": [round(ref_before, 2), round(ref_after, 2)],
+        "reference_chars_per_s": round(chars / reference),
+        "ingest_s": round(product, 2),
+        "ingest_chars_per_s": round(chars / product),
+        "passages_per_s": round(counts["passages"] / product, 1),
+        "ratio": round(reference / product, 3),
+        "peak_rss_mb": round(_peak_rss_mb()),
+        "cpus": os.cpu_count(),
+        "reference": f"sentence-transformers, {CHUNK_CHARS}-character chunks, batch {batch_size}",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.ingest_rate", description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=0, help="use the first N transcripts (default: all)")
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "ingest_rate.json")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if not CORPUS.is_dir():
+        print(f"bench.ingest_rate: {CORPUS} is absent; nothing measured", file=sys.stderr)
+        return 1
+    files = sorted(CORPUS.glob("*.txt"))
+    files = files[: args.files] if args.files else files
+    result = run(files)
+    width = max(len(k) for k in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

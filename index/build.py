@@ -7,9 +7,10 @@ import hashlib
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,6 @@ import numpy as np
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.manifest import Manifest, read_manifest, write_manifest
 from index.reader import Index
-from index.store import write_store
 from ingest.chunk import ChunkConfig, chunk
 from ingest.errors import IndexProblem, IngestError, QuotableError, StaleIndex, rebuild_command
 from ingest.records import Document, Passage
@@ -215,67 +215,139 @@ def ingest_paths(
     return report
 
 
-def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config, progress, report) -> None:
-    from index.mentions import footnote_mentions, passage_mentions
-    from index.vector_store import build_vector_store
+def term_counts(passages) -> Counter:
+    """Passages holding each word, as the answer step's IDF counts them."""
+    counts: Counter = Counter()
+    for passage in passages:
+        counts.update(_word_set(passage.text))
+    return counts
 
-    passages: list[Passage] = []
-    vectors: list[np.ndarray] = []
-    sentence_vectors: list[np.ndarray] = []
-    to_embed: list[tuple[int, list[Passage]]] = []
-    for i, (doc, _) in enumerate(docs):
-        if i in fresh:
-            doc_passages = chunk(doc, config.chunking)
-            to_embed.append((len(passages), doc_passages))
-            passages.extend(doc_passages)
-            vectors.append(np.zeros((len(doc_passages), embedder.dim), np.float32))
-            sentence_vectors.append(np.zeros((sum(len(p.sentences) for p in doc_passages), embedder.dim), np.float16))
-        else:
-            old_passages, old_vectors, old_sentences = previous.passages_of(doc.doc_id)
-            passages.extend(old_passages)
-            vectors.append(old_vectors)
-            sentence_vectors.append(old_sentences)
-    by_id = {doc.doc_id: doc for doc, _ in docs}
-    fresh_passages = [p for _, ps in to_embed for p in ps]
-    texts = [embedding_text(by_id[p.doc_id], p) for p in fresh_passages]
-    pages = len({(p.doc_id, p.page) for p in fresh_passages if p.page is not None})
-    new_vectors, new_sentences = embed_passages(embedder, texts, fresh_passages, config.batch_size, progress, pages)
-    # put the fresh vectors back in their documents' slots
-    fresh_docs = [i for i, (doc, _) in enumerate(docs) if i in fresh]
-    p_at = s_at = 0
-    for slot, (_, doc_passages) in zip(fresh_docs, to_embed, strict=True):
-        n_sent = sum(len(p.sentences) for p in doc_passages)
-        vectors[slot][:] = new_vectors[p_at : p_at + len(doc_passages)]
-        sentence_vectors[slot][:] = new_sentences[s_at : s_at + n_sent]
-        p_at += len(doc_passages)
-        s_at += n_sent
-    all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dim), np.float32)
-    all_sentences = (np.concatenate(sentence_vectors) if sentence_vectors
-                     else np.zeros((0, embedder.dim), np.float16))
+
+def _word_set(text: str) -> set[str]:
+    from chat.terms import words
+
+    return set(words(text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Carry:
+    """What a new generation takes over from the previous one: whole documents, rows moved down."""
+
+    kept: list[tuple[str, int, int, int, int]]  # layout rows (doc_id, first, rows, first sentence, sentences)
+    dropped: list[str]  # documents of the previous generation not taken over (removed or changed)
+
+    @property
+    def rows(self) -> int:
+        return sum(k[2] for k in self.kept)
+
+    @property
+    def sentences(self) -> int:
+        return sum(k[4] for k in self.kept)
+
+    def shifts(self) -> list[tuple[str, int, int]]:
+        out, row, sentence = [], 0, 0
+        for doc_id, first, n, s0, m in self.kept:
+            out.append((doc_id, first - row, s0 - sentence))
+            row, sentence = row + n, sentence + m
+        return out
+
+
+def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
+    if previous is None:
+        return _Carry([], [])
+    layout = previous.layout()
+    return _Carry([x for x in layout if x[0] in kept_ids], [x[0] for x in layout if x[0] not in kept_ids])
+
+
+def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: list[tuple[int, int]],
+                 new: np.ndarray, block: int = 65_536) -> np.ndarray:
+    """``old``'s row ranges (start, count) back to back, then ``new``, as an .npy file; copied in blocks."""
+    from numpy.lib.format import open_memmap
+
+    out = open_memmap(path, mode="w+", dtype=dtype, shape=(sum(n for _, n in ranges) + len(new), dim))
+    at = 0
+    for first, n in ranges:
+        for off in range(0, n, block):
+            m = min(block, n - off)
+            out[at + off : at + off + m] = old[first + off : first + off + m]
+        at += n
+    out[at:] = new
+    out.flush()
+    return out
+
+
+def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config, progress, report) -> None:
+    """Generation N+1 = the unchanged documents of N (rows copied, not rebuilt) + the fresh ones, appended.
+
+    Nothing unchanged is re-embedded or re-parsed: SQLite rows are copied in SQL (or the whole
+    file, when nothing was dropped), vectors are copied from N's arrays, and the FAISS index of N
+    is extended (or refilled) without re-training. All of it is written beside N; the manifest's
+    atomic replace is the commit.
+    """
+    import shutil
+    import sqlite3
+
+    from index.mentions import footnote_mentions, passage_mentions
+    from index.store import add_doc_freq, append_rows, copy_documents, create_store, finish_store
+    from index.vector_store import update_vector_store
+
+    new_docs = [docs[i] for i in sorted(fresh)]
+    carry = _carry(previous, {doc.doc_id for i, (doc, _) in enumerate(docs) if i not in fresh})
+    new_passages = [p for doc, _ in new_docs for p in chunk(doc, config.chunking)]
+    by_id = {doc.doc_id: doc for doc, _ in new_docs}
+    texts = [embedding_text(by_id[p.doc_id], p) for p in new_passages]
+    pages = len({(p.doc_id, p.page) for p in new_passages if p.page is not None})
+    new_vectors, new_sentences = embed_passages(embedder, texts, new_passages, config.batch_size, progress, pages)
 
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
-    vector_store = build_vector_store(all_vectors)
     manifest = Manifest(
         model=embedder.name,
         dim=embedder.dim,
         generation=generation,
-        passages=len(passages),
+        passages=carry.rows + len(new_passages),
         documents=len(docs),
         footnotes=sum(len(doc.footnotes) for doc, _ in docs),
         files={doc.source: sha for doc, sha in docs},
         paths=[str(p) for p in paths],
-        vector_index=vector_store.kind,
     )
-    write_store(
-        manifest.data_file(index_dir, "store", ".sqlite"),
-        docs,
-        passages,
-        passage_mentions(passages),
-        footnote_mentions(doc for doc, _ in docs),
-    )
-    np.save(manifest.data_file(index_dir, "passages", ".npy"), all_vectors)
-    np.save(manifest.data_file(index_dir, "sentences", ".npy"), all_sentences.astype(np.float16))
+    appending = previous is not None and not carry.dropped
+    store = manifest.data_file(index_dir, "store", ".sqlite")
+    old_store = previous.manifest.data_file(index_dir, "store", ".sqlite") if previous is not None else None
+    store.unlink(missing_ok=True)
+    if appending:
+        shutil.copyfile(old_store, store)
+        con = sqlite3.connect(store)
+    else:
+        con = create_store(store)
+    try:
+        if carry.kept and not appending:
+            copy_documents(con, old_store, carry.shifts())
+        if previous is not None and not _has_doc_freq(previous):
+            # an index from before the word counts were stored: count what is taken over, once
+            add_doc_freq(con, Counter(w for (text,) in con.execute("SELECT text FROM passages").fetchall()
+                                      for w in _word_set(text)))
+        elif carry.dropped:
+            marks = ",".join("?" * len(carry.dropped))
+            gone = previous.con.execute(f"SELECT text FROM passages WHERE doc_id IN ({marks})", carry.dropped)
+            add_doc_freq(con, Counter(w for (text,) in gone for w in _word_set(text)), sign=-1)
+        append_rows(con, new_docs, new_passages, carry.rows, carry.sentences,
+                    passage_mentions(new_passages, carry.rows), footnote_mentions(doc for doc, _ in new_docs))
+        add_doc_freq(con, term_counts(new_passages))
+        finish_store(con)
+    finally:
+        con.close()
+
+    old_passages = previous.passage_vectors if previous is not None else None
+    old_sentences = previous.sentence_vectors if previous is not None else None
+    all_vectors = _write_array(manifest.data_file(index_dir, "passages", ".npy"), np.float32, embedder.dim,
+                               old_passages, [(k[1], k[2]) for k in carry.kept], new_vectors)
+    _write_array(manifest.data_file(index_dir, "sentences", ".npy"), np.float16, embedder.dim,
+                 old_sentences, [(k[3], k[4]) for k in carry.kept], new_sentences)
+    old_vectors = previous.manifest.data_file(index_dir, "vectors", ".faiss") if previous is not None else None
+    vector_store = update_vector_store(all_vectors, old_vectors, carry.rows if appending else None)
     vector_store.save(manifest.data_file(index_dir, "vectors", ".faiss"))
+    del all_vectors
+    manifest = replace(manifest, vector_index=vector_store.kind)
     for path in index_dir.iterdir():  # make the data durable before the manifest points at it
         if path.name.endswith(f"-{generation}{path.suffix}"):
             with open(path, "rb") as fh:
@@ -283,10 +355,14 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
     write_manifest(index_dir, manifest)
     _remove_other_generations(index_dir, generation)
     report.documents = len(docs)
-    report.passages = len(passages)
+    report.passages = manifest.passages
     report.footnotes = manifest.footnotes
     report.embedded_files = len(fresh)
     report.reused_files = len(docs) - len(fresh)
+
+
+def _has_doc_freq(index: Index) -> bool:
+    return index.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'doc_freq'").fetchone() is not None
 
 
 def _generation_of(path: Path) -> int | None:

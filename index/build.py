@@ -140,10 +140,21 @@ def _load_previous(index_dir: Path, config: IngestConfig, model: str) -> Index |
         return None
 
 
-def _unchanged(previous: Index | None, docs: list[tuple[Document, str]], fresh: list[int], paths) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A file of this ingest: its document when it must be (re-)embedded, None when the index has it already."""
+
+    doc_id: str
+    source: str
+    sha256: str
+    footnotes: int
+    doc: Document | None
+
+
+def _unchanged(previous: Index | None, docs: list[_Entry], paths) -> bool:
     """Same files, same content, same paths: the current generation already is this index."""
-    return (previous is not None and not fresh
-            and {doc.source: sha for doc, sha in docs} == previous.manifest.files
+    return (previous is not None and all(e.doc is None for e in docs)
+            and {e.source: e.sha256 for e in docs} == previous.manifest.files
             and [str(p) for p in paths] == previous.manifest.paths)
 
 
@@ -168,8 +179,7 @@ def ingest_paths(
     files, report.failed = collect_files(paths)
     with index_lock(index_dir):
         previous = _load_previous(index_dir, config, model_name(config, embedder))
-        docs: list[tuple[Document, str]] = []
-        fresh: list[int] = []  # indexes into docs of documents that need embedding
+        docs: list[_Entry] = []
         seen_ids: dict[str, str] = {}
         for path in _progress(files, len(files), "reading", progress):
             key = str(path)
@@ -181,8 +191,8 @@ def ingest_paths(
                 if doc_id in seen_ids:
                     raise IngestError(key, f"document id {doc_id!r} is already used by {seen_ids[doc_id]}; "
                                            "rename one of the files")
-                reused = previous.document(key, sha) if previous else None
-                doc = reused or load(path, max_bytes=config.max_bytes)
+                reused = previous.unchanged_document(key, sha) if previous else None
+                doc = None if reused else load(path, max_bytes=config.max_bytes)
             except IngestError as err:
                 report.failed.append((err.path, err.reason))
                 continue
@@ -190,11 +200,12 @@ def ingest_paths(
                 report.failed.append((key, f"cannot read file: {err.strerror or err}"))
                 continue
             seen_ids[doc_id] = key
-            if reused is None:
-                fresh.append(len(docs))
-            docs.append((doc, sha))
+            if reused is not None:  # only its name and size are read: its rows are copied, not rebuilt
+                docs.append(_Entry(reused[0], key, sha, reused[1], None))
+            else:
+                docs.append(_Entry(doc.doc_id, doc.source, sha, len(doc.footnotes), doc))
         try:
-            if _unchanged(previous, docs, fresh, paths):
+            if _unchanged(previous, docs, paths):
                 report.documents, report.passages = len(docs), previous.manifest.passages
                 report.footnotes, report.reused_files = previous.manifest.footnotes, len(docs)
                 _remove_other_generations(index_dir, previous.manifest.generation)  # a killed run's leftovers
@@ -207,7 +218,7 @@ def ingest_paths(
                 if previous is not None and previous.manifest.dim != embedder.dim:
                     raise StaleIndex(f"index at {index_dir} has {previous.manifest.dim}-dimensional vectors, "
                                      f"the model gives {embedder.dim}; run `{rebuild_command(index_dir)}`")
-                _write_generation(index_dir, paths, docs, set(fresh), previous, embedder, config, progress, report)
+                _write_generation(index_dir, paths, docs, previous, embedder, config, progress, report)
         finally:
             if previous is not None:
                 previous.close()
@@ -276,7 +287,7 @@ def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: li
     return out
 
 
-def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config, progress, report) -> None:
+def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, config, progress, report) -> None:
     """Generation N+1 = the unchanged documents of N (rows copied, not rebuilt) + the fresh ones, appended.
 
     Nothing unchanged is re-embedded or re-parsed: SQLite rows are copied in SQL (or the whole
@@ -291,8 +302,8 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
     from index.store import add_doc_freq, append_rows, copy_documents, create_store, finish_store
     from index.vector_store import update_vector_store
 
-    new_docs = [docs[i] for i in sorted(fresh)]
-    carry = _carry(previous, {doc.doc_id for i, (doc, _) in enumerate(docs) if i not in fresh})
+    new_docs = [(e.doc, e.sha256) for e in docs if e.doc is not None]
+    carry = _carry(previous, {e.doc_id for e in docs if e.doc is None})
     new_passages = [p for doc, _ in new_docs for p in chunk(doc, config.chunking)]
     by_id = {doc.doc_id: doc for doc, _ in new_docs}
     texts = [embedding_text(by_id[p.doc_id], p) for p in new_passages]
@@ -306,8 +317,8 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
         generation=generation,
         passages=carry.rows + len(new_passages),
         documents=len(docs),
-        footnotes=sum(len(doc.footnotes) for doc, _ in docs),
-        files={doc.source: sha for doc, sha in docs},
+        footnotes=sum(e.footnotes for e in docs),
+        files={e.source: e.sha256 for e in docs},
         paths=[str(p) for p in paths],
     )
     appending = previous is not None and not carry.dropped
@@ -357,8 +368,8 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
     report.documents = len(docs)
     report.passages = manifest.passages
     report.footnotes = manifest.footnotes
-    report.embedded_files = len(fresh)
-    report.reused_files = len(docs) - len(fresh)
+    report.embedded_files = len(new_docs)
+    report.reused_files = len(docs) - len(new_docs)
 
 
 def _has_doc_freq(index: Index) -> bool:

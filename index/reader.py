@@ -120,6 +120,15 @@ class Index:
         return Document(doc_id=r["doc_id"], title=r["title"], kind=r["kind"], source=r["source"], text=r["text"],
                         footnotes=notes, meta=json.loads(r["meta"]))
 
+    def unchanged_document(self, source: str, sha256: str) -> tuple[str, int] | None:
+        """(doc_id, footnotes) of the stored document of ``source`` if its content is unchanged, else None."""
+        r = self.con.execute("SELECT doc_id FROM documents WHERE source = ? AND sha256 = ?",
+                             (source, sha256)).fetchone()
+        if r is None:
+            return None
+        notes = self.con.execute("SELECT count(*) FROM footnotes WHERE doc_id = ?", (r["doc_id"],)).fetchone()[0]
+        return r["doc_id"], int(notes)
+
     def passages_of(self, doc_id: str) -> tuple[list[Passage], np.ndarray, np.ndarray]:
         rows = self.con.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY row", (doc_id,)).fetchall()
         passages = [passage_from_row(r) for r in rows]

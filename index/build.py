@@ -271,20 +271,42 @@ def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
 
 
 def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: list[tuple[int, int]],
-                 new: np.ndarray, block: int = 65_536) -> np.ndarray:
-    """``old``'s row ranges (start, count) back to back, then ``new``, as an .npy file; copied in blocks."""
-    from numpy.lib.format import open_memmap
+                 new: np.ndarray) -> np.ndarray:
+    """``old``'s row ranges (start, count) back to back, then ``new``, as an .npy file; opened memory-mapped.
 
-    out = open_memmap(path, mode="w+", dtype=dtype, shape=(sum(n for _, n in ranges) + len(new), dim))
-    at = 0
-    for first, n in ranges:
-        for off in range(0, n, block):
-            m = min(block, n - off)
-            out[at + off : at + off + m] = old[first + off : first + off + m]
-        at += n
-    out[at:] = new
-    out.flush()
-    return out
+    Old rows are copied file to file (``os.copy_file_range`` where the kernel has it), not through
+    memory, so an update of a big index neither reads its vectors into the process nor maps them.
+    """
+    from numpy.lib import format as npy
+
+    dtype = np.dtype(dtype)
+    total = sum(n for _, n in ranges) + len(new)
+    row_bytes = dtype.itemsize * dim
+    with open(path, "wb") as out:
+        npy.write_array_header_2_0(out, {"descr": npy.dtype_to_descr(dtype), "fortran_order": False,
+                                         "shape": (total, dim)})
+        if ranges:
+            with open(old.filename, "rb") as src:
+                for first, n in ranges:
+                    _copy_bytes(src, out, old.offset + first * row_bytes, n * row_bytes)
+        out.write(np.ascontiguousarray(new, dtype=dtype).tobytes())
+    return np.load(path, mmap_mode="r")
+
+
+def _copy_bytes(src, dst, offset: int, size: int) -> None:
+    dst.flush()
+    while size > 0:
+        try:
+            done = os.copy_file_range(src.fileno(), dst.fileno(), size, offset)
+        except (AttributeError, OSError):  # no copy_file_range here (or across these files): copy in blocks
+            src.seek(offset)
+            done = len(block := src.read(min(size, 1 << 24)))
+            dst.write(block)
+            dst.flush()
+        if done <= 0:
+            raise OSError(f"short copy from {src.name}")
+        offset, size = offset + done, size - done
+    dst.seek(0, os.SEEK_END)
 
 
 def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, config, progress, report) -> None:

@@ -203,15 +203,16 @@ class SentenceTransformerEmbedder:
 
 
 def embed_with_spans(embedder: Embedder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
-                     batch_size: int = 128, on_batch: Callable[[int], None] | None = None,
+                     batch_size: int = 128, on_batch: Callable[[int], None] | None = None, pooled: bool = True,
                      ) -> tuple[np.ndarray, list[np.ndarray]]:
     """Vectors of ``texts`` and of the character spans of each (e.g. a passage and its sentences).
 
     An embedder with its own ``embed_spans`` (the transformer) pools spans from the texts'
-    forward pass; any other embeds the span texts separately, in batches of ``batch_size``.
+    forward pass, unless ``pooled`` is False; any other embeds the span texts separately,
+    in batches of ``batch_size``.
     """
     own = getattr(embedder, "embed_spans", None)
-    if own is not None:
+    if own is not None and pooled:
         return own(texts, spans, on_batch)
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     span_out = []

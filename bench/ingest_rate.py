@@ -49,30 +49,31 @@ def reference_seconds(texts: list[str], batch_size: int) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def product_seconds(files: list[Path], index_dir: Path) -> tuple[float, float, dict]:
+def product_seconds(files: list[Path], index_dir: Path, pooled: bool) -> tuple[float, float, dict]:
     """Wall and CPU seconds of the product's ingest of ``files`` into a fresh index."""
-    from index.build import ingest_paths
+    from index.build import IngestConfig, ingest_paths
     from index.embed import load_embedder
 
     load_embedder().embed(["warm up"])  # the model load is not the ingest's cost
     start, cpu = time.perf_counter(), time.process_time()
-    report = ingest_paths(files, index_dir, progress=False)
+    report = ingest_paths(files, index_dir, IngestConfig(pooled_sentences=pooled), progress=False)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     if report.failed:
         raise RuntimeError(f"ingest failed on {report.failed}")
     return seconds, cpu, {"documents": report.documents, "passages": report.passages}
 
 
-def run(files: list[Path], batch_size: int = 32) -> dict:
+def run(files: list[Path], batch_size: int = 32, pooled: bool = False) -> dict:
     texts = [f.read_text(encoding="utf-8") for f in files]
     chars = sum(len(t) for t in texts)
     ref_before, cpu_before = reference_seconds(texts, batch_size)
     with tempfile.TemporaryDirectory() as tmp:
-        product, product_cpu, counts = product_seconds(files, Path(tmp) / "index")
+        product, product_cpu, counts = product_seconds(files, Path(tmp) / "index", pooled)
     ref_after, cpu_after = reference_seconds(texts, batch_size)
     reference, reference_cpu = (ref_before + ref_after) / 2, (cpu_before + cpu_after) / 2
     return {
         "files": len(files),
+        "sentence_vectors": "pooled" if pooled else "separate",
         "chars": chars,
         **counts,
         "reference_s": round(reference, 2),
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.ingest_rate", description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=0, help="use the first N transcripts (default: all)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "ingest_rate.json")
+    ap.add_argument("--pooled", action="store_true",
+                    help="ingest with sentence vectors pooled from the passage pass (IngestConfig.pooled_sentences)")
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -104,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     files = sorted(CORPUS.glob("*.txt"))
     files = files[: args.files] if args.files else files
-    result = run(files)
+    result = run(files, pooled=args.pooled)
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")

@@ -43,7 +43,7 @@ class Engine:
     embedder: Embedder
     retrieve_config: RetrieveConfig = field(default_factory=RetrieveConfig)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _allowed: dict = field(default_factory=dict, repr=False)  # (country, doc_id) -> rows, this generation
+    _allowed: dict = field(default_factory=dict, repr=False)  # (generation, country, doc_id) -> rows
 
     @classmethod
     def open(cls, index_dir: Path | str, embedder: Embedder | None = None) -> Engine:
@@ -135,14 +135,15 @@ class Engine:
         row by row into SQL."""
         if not country and not doc_id:
             return None
-        key = (country, doc_id)
+        index = self.index  # one generation throughout, even if an upload swaps it meanwhile
+        key = (index.manifest.generation, country, doc_id)
         with self._lock:
             cached = self._allowed.get(key)
         if cached is not None:
             return cached
-        rows = self.index.rows_of_document(doc_id) if doc_id else None
+        rows = index.rows_of_document(doc_id) if doc_id else None
         if country:
-            in_country = self.index.rows_mentioning(country)
+            in_country = index.rows_mentioning(country)
             rows = in_country if rows is None else np.intersect1d(rows, in_country, assume_unique=True)
         rows.setflags(write=False)
         with self._lock:

@@ -29,9 +29,10 @@ class IngestConfig:
     max_bytes: int = 50_000_000
     rebuild: bool = False
     batch_size: int = 128  # texts embedded per batch: bounds memory on big corpora
-    # Sentence vectors pooled from the passage's own forward pass (one pass, ~2x faster ingest),
-    # or each sentence embedded on its own (the vectors of earlier versions); see bench/ingest_rate.py.
-    pooled_sentences: bool = True
+    # Sentence vectors pooled from the passage's own forward pass (one pass: ingest at the encoder's
+    # rate), or each sentence embedded on its own. Off by default: pooled vectors cost one quoted
+    # answer on each question set and a corpus answer test (bench/ingest_rate.py has both rates).
+    pooled_sentences: bool = False
     chunking: ChunkConfig = ChunkConfig()
 
 

@@ -185,6 +185,7 @@ def ingest_paths(
     with index_lock(index_dir):
         previous = _load_previous(index_dir, config, model_name(config, embedder))
         docs: list[_Entry] = []
+        known = previous.unchanged_documents() if previous is not None else {}
         seen_ids: dict[str, str] = {}
         for path in _progress(files, len(files), "reading", progress):
             key = str(path)
@@ -196,7 +197,8 @@ def ingest_paths(
                 if doc_id in seen_ids:
                     raise IngestError(key, f"document id {doc_id!r} is already used by {seen_ids[doc_id]}; "
                                            "rename one of the files")
-                reused = previous.unchanged_document(key, sha) if previous else None
+                stored = known.get(key)
+                reused = (stored[0], stored[2]) if stored is not None and stored[1] == sha else None
                 doc = None if reused else load(path, max_bytes=config.max_bytes)
             except IngestError as err:
                 report.failed.append((err.path, err.reason))
@@ -292,10 +294,21 @@ def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: li
                                          "shape": (total, dim)})
         if ranges:
             with open(old.filename, "rb") as src:
-                for first, n in ranges:
+                for first, n in _merged(ranges):
                     _copy_bytes(src, out, old.offset + first * row_bytes, n * row_bytes)
         out.write(np.ascontiguousarray(new, dtype=dtype).tobytes())
     return np.load(path, mmap_mode="r")
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, count) ranges with each one that starts where the previous ends joined to it."""
+    out: list[tuple[int, int]] = []
+    for first, n in ranges:
+        if out and out[-1][0] + out[-1][1] == first:
+            out[-1] = (out[-1][0], out[-1][1] + n)
+        elif n:
+            out.append((first, n))
+    return out
 
 
 def _copy_bytes(src, dst, offset: int, size: int) -> None:

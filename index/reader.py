@@ -76,17 +76,31 @@ class Index:
         return out
 
     def layout(self) -> list[tuple[str, int, int, int, int]]:
-        """(doc_id, first row, rows, first sentence row, sentence rows) of every document, in row order."""
-        offsets = self.sentence_offsets
-        out = []
-        for doc_id, first, count in self.con.execute(
+        """(doc_id, first row, rows, first sentence row, sentence rows) of every document, in row order.
+
+        A document's passages are consecutive rows (every generation is written document by
+        document), so its sentences run to the next document's first sentence row.
+        """
+        docs = self.con.execute(
             "SELECT d.doc_id, min(p.row), count(p.row) FROM documents d LEFT JOIN passages p USING (doc_id) "
-            "GROUP BY d.doc_id ORDER BY min(p.row)"
-        ):
-            first = int(first) if count else 0
-            s0 = int(offsets[first]) if count else 0
-            out.append((doc_id, first, int(count), s0, int(offsets[first + count]) - s0 if count else 0))
-        return out
+            "GROUP BY d.doc_id ORDER BY min(p.row)").fetchall()
+        starts = {}
+        for doc_id, first, count in docs:
+            if count:
+                starts[doc_id] = self.con.execute("SELECT sentence_row FROM passages WHERE row = ?",
+                                                  (first,)).fetchone()[0]
+        in_rows = [doc_id for doc_id, _, count in docs if count]  # row order
+        ends = dict(zip(in_rows, [starts[d] for d in in_rows[1:]] + [len(self.sentence_vectors)], strict=True))
+        return [(doc_id, int(first), int(count), int(starts[doc_id]), int(ends[doc_id]) - int(starts[doc_id]))
+                if count else (doc_id, 0, 0, 0, 0) for doc_id, first, count in docs]
+
+    def unchanged_documents(self) -> dict[str, tuple[str, str, int]]:
+        """source -> (doc_id, sha256, footnotes) of every stored document, read in one pass
+        (the columns before the text, and the manifest's hashes)."""
+        notes = dict(self.con.execute("SELECT doc_id, count(*) FROM footnotes GROUP BY doc_id"))
+        files = self.manifest.files
+        return {source: (doc_id, files[source], int(notes.get(doc_id, 0)))
+                for doc_id, source in self.con.execute("SELECT doc_id, source FROM documents") if source in files}
 
     def has_table(self, name: str) -> bool:
         return self.con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None

@@ -43,6 +43,11 @@ def run_scale(quick: bool) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["engine-scale"]:  # python -m bench engine-scale --passages N --out FILE.json
+        from bench import engine_scale
+
+        return engine_scale.main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer load requests and a smaller scale sweep")
     ap.add_argument("--skip-scale", action="store_true")

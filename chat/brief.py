@@ -1,6 +1,8 @@
 """The country lens: every passage that mentions a country, in document order, as citations.
 
-Built from the mention table stored at ingest (no text scanning per query).
+Built from the mention table stored at ingest (no text scanning per query), a page
+of ``BRIEF_PAGE`` passages at a time: ``brief.next_offset`` says where the next page
+starts (None on the last), so a country in most of a big library stays a quick answer.
 Each passage is one citation; its quote is the sentence(s) that mention the
 country (adjacent ones joined into one verbatim slice), so a brief reads as
 what the documents say about the country, each line with its footnote.
@@ -18,20 +20,39 @@ def _mention_runs(hit: Hit, spans: list[tuple[int, int]]) -> list[int]:
             if any(s.char_start <= start and end <= s.char_end for start, end in spans)]
 
 
-def country_brief(engine, country: str, *, question: str | None = None) -> dict:
+BRIEF_PAGE = 200  # passages per brief page: a country in most of a big library is read a page at a time
+
+
+def _page_rows(con, country: str, offset: int, limit: int) -> list[int]:
+    """One page of the rows mentioning ``country``, in document order (the sort runs in SQLite)."""
+    return [r for (r,) in con.execute(
+        "SELECT p.row FROM passages p WHERE p.row IN (SELECT row FROM mentions WHERE country = ?) "
+        "ORDER BY p.doc_id, p.char_start LIMIT ? OFFSET ?", (country, limit, offset))]
+
+
+def country_brief(engine, country: str, *, question: str | None = None, offset: int = 0,
+                  limit: int = BRIEF_PAGE) -> dict:
     con = engine.index.con
-    mentions: dict[int, list[tuple[int, int]]] = {}
-    for row, start, end in con.execute(
-        "SELECT row, char_start, char_end FROM mentions WHERE country = ? ORDER BY row, char_start", (country,)
-    ):
-        mentions.setdefault(row, []).append((start, end))
-    rows = sorted(mentions)
+    total = dict(engine.countries()).get(country, 0)
+    rows = _page_rows(con, country, max(0, offset), max(1, limit))
+    mentions: dict[int, list[tuple[int, int]]] = {row: [] for row in rows}
+    for start in range(0, len(rows), 500):  # a page is small: a few bound parameters
+        part = rows[start : start + 500]
+        marks = ",".join("?" * len(part))
+        for row, begin, end in con.execute(
+            f"SELECT row, char_start, char_end FROM mentions WHERE country = ? AND row IN ({marks}) "
+            "ORDER BY row, char_start", (country, *part)
+        ):
+            mentions[row].append((begin, end))
     passages = engine.index.passages_at(rows)
-    order = sorted(zip(rows, passages, strict=True), key=lambda rp: (rp[1].doc_id, rp[1].char_start))
+    order = list(zip(rows, passages, strict=True))
+    n_documents = con.execute(
+        "SELECT count(DISTINCT p.doc_id) FROM passages p WHERE p.row IN (SELECT row FROM mentions WHERE country = ?)",
+        (country,)).fetchone()[0]
     documents = engine.documents
     citations, paragraphs, listed = [], [], []
     heading: tuple[str, str | None] | None = None
-    for n, (row, passage) in enumerate(order, start=1):
+    for n, (row, passage) in enumerate(order, start=offset + 1):
         hit = Hit(passage=passage, rank=n, score=1.0, row=row)
         doc = documents.get(passage.doc_id) or DocInfo(passage.doc_id, passage.doc_id, "report")
         picked = _mention_runs(hit, mentions[row]) or list(range(len(passage.sentences)))
@@ -49,13 +70,16 @@ def country_brief(engine, country: str, *, question: str | None = None) -> dict:
     notes = [
         {"doc_id": doc_id, "n": n, "text": documents[doc_id].footnotes.get(n, "") if doc_id in documents else ""}
         for doc_id, n in con.execute(
-            "SELECT DISTINCT doc_id, n FROM footnote_mentions WHERE country = ? ORDER BY doc_id, n", (country,)
+            "SELECT DISTINCT doc_id, n FROM footnote_mentions WHERE country = ? ORDER BY doc_id, n LIMIT ?",
+            (country, max(1, limit)),
         )
-    ]
+    ] if offset <= 0 else []
     if notes:
         paragraphs.append(f"**Footnotes that mention {country}**")
         paragraphs.extend(f"- {documents[x['doc_id']].title}, footnote {x['n']}: {x['text']}" for x in notes
                           if x["doc_id"] in documents)
+    if offset > 0 or len(rows) < total:
+        paragraphs.append(f"*Passages {offset + 1}–{offset + len(rows)} of {total} that mention {country}.*")
     found = bool(citations) or bool(notes)
     return {
         "question": question or f"What do the documents say about {country}?",
@@ -63,8 +87,8 @@ def country_brief(engine, country: str, *, question: str | None = None) -> dict:
         "abstained": not found,
         "citations": citations,
         "passages": listed,
-        "brief": {"country": country, "passages": len(citations),
-                  "documents": len({c["doc_id"] for c in citations})},
+        "brief": {"country": country, "passages": total, "documents": n_documents, "offset": offset,
+                  "shown": len(citations), "next_offset": offset + len(rows) if offset + len(rows) < total else None},
         "footnote_mentions": notes,
         "evidence_score": 1.0 if found else 0.0,
     }

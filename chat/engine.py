@@ -6,6 +6,7 @@ import json
 import re
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +44,7 @@ class Engine:
     embedder: Embedder
     retrieve_config: RetrieveConfig = field(default_factory=RetrieveConfig)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _allowed: dict = field(default_factory=dict, repr=False)  # (generation, country, doc_id) -> rows
 
     @classmethod
     def open(cls, index_dir: Path | str, embedder: Embedder | None = None) -> Engine:
@@ -68,6 +70,7 @@ class Engine:
         # The old index is not closed here: a request on another thread may still be reading it;
         # its connection closes when the last reference goes.
         self.index = fresh
+        self._allowed = {}
         for name in ("documents", "doc_freq", "country_counts"):
             self.__dict__.pop(name, None)
 
@@ -84,17 +87,22 @@ class Engine:
         }
 
     @cached_property
-    def doc_freq(self) -> Counter:
+    def doc_freq(self) -> Mapping[str, int]:
+        stored = self.index.doc_freq()  # written at ingest: nothing is scanned at open
+        if stored is not None:
+            return stored
         from chat.terms import words
 
-        counts: Counter = Counter()
+        counts: Counter = Counter()  # an index from before the table: count once per generation
         for (text,) in self.index.con.execute("SELECT text FROM passages"):
             counts.update(set(words(text)))
         return counts
 
     @cached_property
     def country_counts(self) -> tuple[tuple[str, int], ...]:
-        # every filtered question resolves its country against this list: count once per generation
+        stored = self.index.country_counts()
+        if stored is not None:
+            return stored
         rows = self.index.con.execute(
             "SELECT country, count(DISTINCT row) AS n FROM mentions GROUP BY country ORDER BY n DESC, country"
         )
@@ -124,14 +132,26 @@ class Engine:
         return resolve_country(country, available=[c for c, _ in self.countries()])
 
     def allowed_rows(self, country: str | None, doc_id: str | None) -> np.ndarray | None:
-        rows: set[int] | None = None
-        if doc_id:
-            rows = {r for (r,) in self.index.con.execute("SELECT row FROM passages WHERE doc_id = ?", (doc_id,))}
+        """Sorted rows a filter allows (None: no filter); read once per generation and filter, never bound
+        row by row into SQL."""
+        if not country and not doc_id:
+            return None
+        index = self.index  # one generation throughout, even if an upload swaps it meanwhile
+        key = (index.manifest.generation, country, doc_id)
+        with self._lock:
+            cached = self._allowed.get(key)
+        if cached is not None:
+            return cached
+        rows = index.rows_of_document(doc_id) if doc_id else None
         if country:
-            in_country = {r for (r,) in self.index.con.execute("SELECT row FROM mentions WHERE country = ?",
-                                                               (country,))}
-            rows = in_country if rows is None else rows & in_country
-        return None if rows is None else np.array(sorted(rows), dtype=np.int64)
+            in_country = index.rows_mentioning(country)
+            rows = in_country if rows is None else np.intersect1d(rows, in_country, assume_unique=True)
+        rows.setflags(write=False)
+        with self._lock:
+            if len(self._allowed) >= 32:
+                self._allowed.pop(next(iter(self._allowed)))
+            self._allowed[key] = rows
+        return rows
 
     # --- answers ---------------------------------------------------------------------------------------
     def answer(self, question: str, *, country: str | None = None, doc_id: str | None = None, k: int = 5,
@@ -173,11 +193,11 @@ class Engine:
         result["filters"] = {"country": country, "doc_id": doc_id}
         return result
 
-    def brief(self, country: str, *, question: str | None = None) -> dict:
+    def brief(self, country: str, *, question: str | None = None, offset: int = 0) -> dict:
         from chat.brief import country_brief
 
         canonical = self.resolve_country(country)
-        return country_brief(self, canonical, question=question)
+        return country_brief(self, canonical, question=question, offset=offset)
 
     # --- the source viewer and uploads ---------------------------------------------------------------
     def source_context(self, doc_id: str, char_start: int, char_end: int, window: int = 700) -> dict:

@@ -10,7 +10,6 @@ the vectors against sentence-transformers itself.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,8 +51,14 @@ class BertEncoder:
         return self._torch.nn.functional.linear(x, self._w[f"{prefix}.weight"], self._w[f"{prefix}.bias"])
 
     def encode(self, texts: Sequence[str]):
+        hidden, mask, _ = self.encode_with_offsets(texts)
+        return hidden, mask
+
+    def encode_with_offsets(self, texts: Sequence[str]):
+        """``encode`` plus each token's (start, end) characters in its text, (n, t, 2); (0, 0) for special tokens."""
         torch, w = self._torch, self._w
         batch = self._tokenizer.encode_batch(list(texts))
+        offsets = np.array([e.offsets for e in batch], dtype=np.int64).reshape(len(batch), -1, 2)
         ids = torch.tensor([e.ids for e in batch])
         types = torch.tensor([e.type_ids for e in batch])
         mask = torch.tensor([e.attention_mask for e in batch])
@@ -64,6 +69,8 @@ class BertEncoder:
         heads = int(self.config["num_attention_heads"])
         n, t, d = x.shape
         keep = mask.bool()[:, None, None, :]  # (n, 1, 1, t): attend to real tokens only
+        # scaled_dot_product_attention is torch's fused kernel: the same result as softmax(q k^T / sqrt(d)) v,
+        # at the speed of the transformers library (the explicit product was 1.9x slower end to end)
         for i in range(int(self.config["num_hidden_layers"])):
             p = f"encoder.layer.{i}"
 
@@ -73,14 +80,13 @@ class BertEncoder:
             q = split(self._linear(x, f"{p}.attention.self.query"))
             k = split(self._linear(x, f"{p}.attention.self.key"))
             v = split(self._linear(x, f"{p}.attention.self.value"))
-            scores = (q @ k.transpose(-1, -2)) / math.sqrt(d // heads)
-            scores = scores.masked_fill(~keep, torch.finfo(scores.dtype).min)
-            context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(n, t, d)
+            context = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=keep)
+            context = context.transpose(1, 2).reshape(n, t, d)
             x = self._layer_norm(self._linear(context, f"{p}.attention.output.dense") + x,
                                  f"{p}.attention.output.LayerNorm")
             inner = torch.nn.functional.gelu(self._linear(x, f"{p}.intermediate.dense"))
             x = self._layer_norm(self._linear(inner, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
-        return x, mask
+        return x, mask, offsets
 
 
 def pooled(hidden, mask, cls: bool) -> np.ndarray:

@@ -7,9 +7,10 @@ import hashlib
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,6 @@ import numpy as np
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.manifest import Manifest, read_manifest, write_manifest
 from index.reader import Index
-from index.store import write_store
 from ingest.chunk import ChunkConfig, chunk
 from ingest.errors import IndexProblem, IngestError, QuotableError, StaleIndex, rebuild_command
 from ingest.records import Document, Passage
@@ -29,6 +29,10 @@ class IngestConfig:
     max_bytes: int = 50_000_000
     rebuild: bool = False
     batch_size: int = 128  # texts embedded per batch: bounds memory on big corpora
+    # Sentence vectors pooled from the passage's own forward pass (one pass: ingest at the encoder's
+    # rate), or each sentence embedded on its own. Off by default: pooled vectors cost one quoted
+    # answer on each question set and a corpus answer test (bench/ingest_rate.py has both rates).
+    pooled_sentences: bool = False
     chunking: ChunkConfig = ChunkConfig()
     store: str | None = None  # index/backend.py STORES; None: the store the index already uses, else local
     store_url: str | None = None  # a search server; None: as the index has it
@@ -93,19 +97,34 @@ def embedding_text(doc: Document, passage: Passage) -> str:
     return f"{head}\n{body}" if head else body
 
 
-def _progress(iterable, total: int, desc: str, enabled: bool):
+def _progress(iterable, total: int, desc: str, enabled: bool, unit: str = "file"):
     from tqdm import tqdm
 
-    return tqdm(iterable, total=total, desc=desc, unit="file" if desc == "reading" else "batch",
-                disable=not enabled, file=sys.stderr)
+    return tqdm(iterable, total=total, desc=desc, unit=unit, disable=not enabled, file=sys.stderr)
 
 
-def embed_batched(embedder: Embedder, texts: Sequence[str], batch: int, progress: bool, desc: str) -> np.ndarray:
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    starts = range(0, len(texts), batch)
-    for start in _progress(starts, len(starts), desc, progress):
-        out[start : start + batch] = embedder.embed(texts[start : start + batch])
-    return out
+def sentence_spans(text: str, passage: Passage) -> list[tuple[int, int]]:
+    """Where the passage's sentences sit in its embedding text (which ends with the passage text)."""
+    shift = len(text) - len(passage.text) - passage.char_start
+    return [(s.char_start + shift, s.char_end + shift) for s in passage.sentences]
+
+
+def embed_passages(embedder: Embedder, texts: Sequence[str], passages: Sequence[Passage], batch: int,
+                   progress: bool, pages: int = 0, pooled: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Passage vectors (n, d) float32 and their sentences' vectors (sum of sentences, d), in order."""
+    from index.embed import embed_with_spans
+
+    spans = [sentence_spans(t, p) for t, p in zip(texts, passages, strict=True)]
+    bar = _progress(None, len(texts), "embedding", progress, unit="passage")
+    if pages:
+        bar.set_postfix_str(f"{pages} pages")
+    try:
+        vectors, sentence_vectors = embed_with_spans(embedder, texts, spans, batch_size=batch, on_batch=bar.update,
+                                                   pooled=pooled)
+    finally:
+        bar.close()
+    flat = (np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, embedder.dim), np.float32))
+    return vectors, flat.astype(np.float16)
 
 
 def model_name(config: IngestConfig, embedder: Embedder | None) -> str:
@@ -129,10 +148,21 @@ def _load_previous(index_dir: Path, config: IngestConfig, model: str) -> Index |
         return None
 
 
-def _unchanged(previous: Index | None, docs: list[tuple[Document, str]], fresh: list[int], paths) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A file of this ingest: its document when it must be (re-)embedded, None when the index has it already."""
+
+    doc_id: str
+    source: str
+    sha256: str
+    footnotes: int
+    doc: Document | None
+
+
+def _unchanged(previous: Index | None, docs: list[_Entry], paths) -> bool:
     """Same files, same content, same paths: the current generation already is this index."""
-    return (previous is not None and not fresh
-            and {doc.source: sha for doc, sha in docs} == previous.manifest.files
+    return (previous is not None and all(e.doc is None for e in docs)
+            and {e.source: e.sha256 for e in docs} == previous.manifest.files
             and [str(p) for p in paths] == previous.manifest.paths)
 
 
@@ -162,8 +192,8 @@ def ingest_paths(
         target = resolve_target(index_dir, config.store, config.store_url)
         check_target(index_dir, target)  # a store that is down fails here, before any embedding
         previous = _load_previous(index_dir, config, model_name(config, embedder))
-        docs: list[tuple[Document, str]] = []
-        fresh: list[int] = []  # indexes into docs of documents that need embedding
+        docs: list[_Entry] = []
+        known = previous.unchanged_documents() if previous is not None else {}
         seen_ids: dict[str, str] = {}
         for path in _progress(files, len(files), "reading", progress):
             key = str(path)
@@ -175,8 +205,9 @@ def ingest_paths(
                 if doc_id in seen_ids:
                     raise IngestError(key, f"document id {doc_id!r} is already used by {seen_ids[doc_id]}; "
                                            "rename one of the files")
-                reused = previous.document(key, sha) if previous else None
-                doc = reused or load(path, max_bytes=config.max_bytes)
+                stored = known.get(key)
+                reused = (stored[0], stored[2]) if stored is not None and stored[1] == sha else None
+                doc = None if reused else load(path, max_bytes=config.max_bytes)
             except IngestError as err:
                 report.failed.append((err.path, err.reason))
                 continue
@@ -184,13 +215,14 @@ def ingest_paths(
                 report.failed.append((key, f"cannot read file: {err.strerror or err}"))
                 continue
             seen_ids[doc_id] = key
-            if warning := no_text_warning(doc):
+            if doc is not None and (warning := no_text_warning(doc)):
                 report.warnings.append((key, warning))
-            if reused is None:
-                fresh.append(len(docs))
-            docs.append((doc, sha))
+            if reused is not None:  # only its name and size are read: its rows are copied, not rebuilt
+                docs.append(_Entry(reused[0], key, sha, reused[1], None))
+            else:
+                docs.append(_Entry(doc.doc_id, doc.source, sha, len(doc.footnotes), doc))
         try:
-            if _unchanged(previous, docs, fresh, paths) and same_store(previous.manifest, target):
+            if _unchanged(previous, docs, paths) and same_store(previous.manifest, target):
                 report.documents, report.passages = len(docs), previous.manifest.passages
                 report.footnotes, report.reused_files = previous.manifest.footnotes, len(docs)
                 _remove_other_generations(index_dir, previous.manifest.generation)  # a killed run's leftovers
@@ -203,7 +235,7 @@ def ingest_paths(
                 if previous is not None and previous.manifest.dim != embedder.dim:
                     raise StaleIndex(f"index at {index_dir} has {previous.manifest.dim}-dimensional vectors, "
                                      f"the model gives {embedder.dim}; run `{rebuild_command(index_dir)}`")
-                _write_generation(index_dir, paths, docs, set(fresh), previous, embedder, config, progress, report)
+                _write_generation(index_dir, paths, docs, previous, embedder, config, progress, report)
         finally:
             if previous is not None:
                 previous.close()
@@ -211,77 +243,184 @@ def ingest_paths(
     return report
 
 
-def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config, progress, report) -> None:
+def term_counts(passages) -> Counter:
+    """Passages holding each word, as the answer step's IDF counts them."""
+    counts: Counter = Counter()
+    for passage in passages:
+        counts.update(_word_set(passage.text))
+    return counts
+
+
+def _word_set(text: str) -> set[str]:
+    from chat.terms import words
+
+    return set(words(text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Carry:
+    """What a new generation takes over from the previous one: whole documents, rows moved down."""
+
+    kept: list[tuple[str, int, int, int, int]]  # layout rows (doc_id, first, rows, first sentence, sentences)
+    dropped: list[str]  # documents of the previous generation not taken over (removed or changed)
+
+    @property
+    def rows(self) -> int:
+        return sum(k[2] for k in self.kept)
+
+    @property
+    def sentences(self) -> int:
+        return sum(k[4] for k in self.kept)
+
+    def shifts(self) -> list[tuple[str, int, int]]:
+        out, row, sentence = [], 0, 0
+        for doc_id, first, n, s0, m in self.kept:
+            out.append((doc_id, first - row, s0 - sentence))
+            row, sentence = row + n, sentence + m
+        return out
+
+
+def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
+    if previous is None:
+        return _Carry([], [])
+    layout = previous.layout()
+    return _Carry([x for x in layout if x[0] in kept_ids], [x[0] for x in layout if x[0] not in kept_ids])
+
+
+def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: list[tuple[int, int]],
+                 new: np.ndarray) -> np.ndarray:
+    """``old``'s row ranges (start, count) back to back, then ``new``, as an .npy file; opened memory-mapped.
+
+    Old rows are copied file to file (``os.copy_file_range`` where the kernel has it), not through
+    memory, so an update of a big index neither reads its vectors into the process nor maps them.
+    """
+    from numpy.lib import format as npy
+
+    dtype = np.dtype(dtype)
+    total = sum(n for _, n in ranges) + len(new)
+    row_bytes = dtype.itemsize * dim
+    with open(path, "wb") as out:
+        npy.write_array_header_2_0(out, {"descr": npy.dtype_to_descr(dtype), "fortran_order": False,
+                                         "shape": (total, dim)})
+        if ranges:
+            with open(old.filename, "rb") as src:
+                for first, n in _merged(ranges):
+                    _copy_bytes(src, out, old.offset + first * row_bytes, n * row_bytes)
+        out.write(np.ascontiguousarray(new, dtype=dtype).tobytes())
+    return np.load(path, mmap_mode="r")
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, count) ranges with each one that starts where the previous ends joined to it."""
+    out: list[tuple[int, int]] = []
+    for first, n in ranges:
+        if out and out[-1][0] + out[-1][1] == first:
+            out[-1] = (out[-1][0], out[-1][1] + n)
+        elif n:
+            out.append((first, n))
+    return out
+
+
+def _copy_bytes(src, dst, offset: int, size: int) -> None:
+    dst.flush()
+    while size > 0:
+        try:
+            done = os.copy_file_range(src.fileno(), dst.fileno(), size, offset)
+        except (AttributeError, OSError):  # no copy_file_range here (or across these files): copy in blocks
+            src.seek(offset)
+            done = len(block := src.read(min(size, 1 << 24)))
+            dst.write(block)
+            dst.flush()
+        if done <= 0:
+            raise OSError(f"short copy from {src.name}")
+        offset, size = offset + done, size - done
+    dst.seek(0, os.SEEK_END)
+
+
+def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, config, progress, report) -> None:
+    """Generation N+1 = the unchanged documents of N (rows copied, not rebuilt) + the fresh ones, appended.
+
+    Nothing unchanged is re-embedded or re-parsed: SQLite rows are copied in SQL (or the whole
+    file, when nothing was dropped), vectors are copied from N's arrays, and the FAISS index of N
+    is extended (or refilled) without re-training. All of it is written beside N; the manifest's
+    atomic replace is the commit.
+    """
+    import shutil
+    import sqlite3
+
     from index.backend import drop_other_generations, resolve_target, write_search_backend
     from index.mentions import footnote_mentions, passage_mentions
-    from index.vector_store import build_vector_store
+    from index.store import add_doc_freq, append_rows, copy_documents, create_store, finish_store
+    from index.vector_store import update_vector_store
 
-    passages: list[Passage] = []
-    vectors: list[np.ndarray] = []
-    sentence_vectors: list[np.ndarray] = []
-    to_embed: list[tuple[int, list[Passage]]] = []
-    for i, (doc, _) in enumerate(docs):
-        if i in fresh:
-            doc_passages = chunk(doc, config.chunking)
-            to_embed.append((len(passages), doc_passages))
-            passages.extend(doc_passages)
-            vectors.append(np.zeros((len(doc_passages), embedder.dim), np.float32))
-            sentence_vectors.append(np.zeros((sum(len(p.sentences) for p in doc_passages), embedder.dim), np.float16))
-        else:
-            old_passages, old_vectors, old_sentences = previous.passages_of(doc.doc_id)
-            passages.extend(old_passages)
-            vectors.append(old_vectors)
-            sentence_vectors.append(old_sentences)
-    by_id = {doc.doc_id: doc for doc, _ in docs}
-    fresh_passages = [p for _, ps in to_embed for p in ps]
-    texts = [embedding_text(by_id[p.doc_id], p) for p in fresh_passages]
-    sentences = [p.sentence_text(s) for p in fresh_passages for s in p.sentences]
-    new_vectors = embed_batched(embedder, texts, config.batch_size, progress, "embedding passages")
-    new_sentences = embed_batched(embedder, sentences, config.batch_size, progress, "embedding sentences")
-    # put the fresh vectors back in their documents' slots
-    fresh_docs = [i for i, (doc, _) in enumerate(docs) if i in fresh]
-    p_at = s_at = 0
-    for slot, (_, doc_passages) in zip(fresh_docs, to_embed, strict=True):
-        n_sent = sum(len(p.sentences) for p in doc_passages)
-        vectors[slot][:] = new_vectors[p_at : p_at + len(doc_passages)]
-        sentence_vectors[slot][:] = new_sentences[s_at : s_at + n_sent]
-        p_at += len(doc_passages)
-        s_at += n_sent
-    all_vectors = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dim), np.float32)
-    all_sentences = (np.concatenate(sentence_vectors) if sentence_vectors
-                     else np.zeros((0, embedder.dim), np.float16))
+    new_docs = [(e.doc, e.sha256) for e in docs if e.doc is not None]
+    carry = _carry(previous, {e.doc_id for e in docs if e.doc is None})
+    new_passages = [p for doc, _ in new_docs for p in chunk(doc, config.chunking)]
+    by_id = {doc.doc_id: doc for doc, _ in new_docs}
+    texts = [embedding_text(by_id[p.doc_id], p) for p in new_passages]
+    pages = len({(p.doc_id, p.page) for p in new_passages if p.page is not None})
+    new_vectors, new_sentences = embed_passages(embedder, texts, new_passages, config.batch_size, progress, pages,
+                                                config.pooled_sentences)
 
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
     target = resolve_target(index_dir, config.store, config.store_url)
-    vector_store = build_vector_store(all_vectors) if target.kind == "local" else None
     manifest = Manifest(
         model=embedder.name,
         dim=embedder.dim,
         generation=generation,
-        passages=len(passages),
+        passages=carry.rows + len(new_passages),
         documents=len(docs),
-        footnotes=sum(len(doc.footnotes) for doc, _ in docs),
-        files={doc.source: sha for doc, sha in docs},
+        footnotes=sum(e.footnotes for e in docs),
+        files={e.source: e.sha256 for e in docs},
         paths=[str(p) for p in paths],
-        vector_index=vector_store.kind if vector_store else target.kind,
         store=target.kind,
         store_url=target.url,
         store_collection=target.collection(generation),
     )
-    write_store(
-        manifest.data_file(index_dir, "store", ".sqlite"),
-        docs,
-        passages,
-        passage_mentions(passages),
-        footnote_mentions(doc for doc, _ in docs),
-    )
-    np.save(manifest.data_file(index_dir, "passages", ".npy"), all_vectors)
-    np.save(manifest.data_file(index_dir, "sentences", ".npy"), all_sentences.astype(np.float16))
-    if vector_store is not None:
-        vector_store.save(manifest.data_file(index_dir, "vectors", ".faiss"))
+    appending = previous is not None and not carry.dropped
+    store = manifest.data_file(index_dir, "store", ".sqlite")
+    old_store = previous.manifest.data_file(index_dir, "store", ".sqlite") if previous is not None else None
+    store.unlink(missing_ok=True)
+    if appending:
+        shutil.copyfile(old_store, store)
+        con = sqlite3.connect(store)
     else:
-        write_search_backend(index_dir, target, manifest.store_collection, passages, all_vectors,
-                             {doc.doc_id: doc.title for doc, _ in docs})
+        con = create_store(store)
+    try:
+        if carry.kept and not appending:
+            copy_documents(con, old_store, carry.shifts())
+        if previous is not None and not _has_doc_freq(previous):
+            # an index from before the word counts were stored: count what is taken over, once
+            add_doc_freq(con, Counter(w for (text,) in con.execute("SELECT text FROM passages").fetchall()
+                                      for w in _word_set(text)))
+        elif carry.dropped:
+            marks = ",".join("?" * len(carry.dropped))
+            gone = previous.con.execute(f"SELECT text FROM passages WHERE doc_id IN ({marks})", carry.dropped)
+            add_doc_freq(con, Counter(w for (text,) in gone for w in _word_set(text)), sign=-1)
+        append_rows(con, new_docs, new_passages, carry.rows, carry.sentences,
+                    passage_mentions(new_passages, carry.rows), footnote_mentions(doc for doc, _ in new_docs))
+        add_doc_freq(con, term_counts(new_passages))
+        finish_store(con)
+    finally:
+        con.close()
+
+    old_passages = previous.passage_vectors if previous is not None else None
+    old_sentences = previous.sentence_vectors if previous is not None else None
+    all_vectors = _write_array(manifest.data_file(index_dir, "passages", ".npy"), np.float32, embedder.dim,
+                               old_passages, [(k[1], k[2]) for k in carry.kept], new_vectors)
+    _write_array(manifest.data_file(index_dir, "sentences", ".npy"), np.float16, embedder.dim,
+                 old_sentences, [(k[3], k[4]) for k in carry.kept], new_sentences)
+    if target.kind == "local":
+        old_vectors = (previous.manifest.data_file(index_dir, "vectors", ".faiss")
+                       if previous is not None and previous.manifest.store == "local" else None)
+        vector_store = update_vector_store(all_vectors, old_vectors, carry.rows if appending else None)
+        vector_store.save(manifest.data_file(index_dir, "vectors", ".faiss"))
+        manifest = replace(manifest, vector_index=vector_store.kind)
+    else:  # the search engine holds every passage of the generation, in a collection of its own
+        passages, titles = _records(store)
+        write_search_backend(index_dir, target, manifest.store_collection, passages, all_vectors, titles)
+        manifest = replace(manifest, vector_index=target.kind)
+    del all_vectors
     for path in index_dir.iterdir():  # make the data durable before the manifest points at it
         if path.name.endswith(f"-{generation}{path.suffix}"):
             with open(path, "rb") as fh:
@@ -290,10 +429,30 @@ def _write_generation(index_dir, paths, docs, fresh, previous, embedder, config,
     _remove_other_generations(index_dir, generation)
     drop_other_generations(index_dir, manifest)
     report.documents = len(docs)
-    report.passages = len(passages)
+    report.passages = manifest.passages
     report.footnotes = manifest.footnotes
-    report.embedded_files = len(fresh)
-    report.reused_files = len(docs) - len(fresh)
+    report.embedded_files = len(new_docs)
+    report.reused_files = len(docs) - len(new_docs)
+
+
+def _records(store: Path) -> tuple[list, dict[str, str]]:
+    """Every passage of a just-written store, in row order, and the documents' titles."""
+    import sqlite3
+
+    from index.store import passage_from_row
+
+    con = sqlite3.connect(store)
+    con.row_factory = sqlite3.Row
+    try:
+        passages = [passage_from_row(r) for r in con.execute("SELECT * FROM passages ORDER BY row")]
+        titles = dict(con.execute("SELECT doc_id, title FROM documents").fetchall())
+    finally:
+        con.close()
+    return passages, titles
+
+
+def _has_doc_freq(index: Index) -> bool:
+    return index.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'doc_freq'").fetchone() is not None
 
 
 def _generation_of(path: Path) -> int | None:

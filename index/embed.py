@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -126,6 +126,52 @@ class TransformerEmbedder:
         return normalise(out)
 
 
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                    on_batch: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Vectors of ``texts`` and of character spans of each, from one forward pass per text.
+
+        A span's vector is the mean of the text's last hidden states over the tokens that start
+        inside it (then L2-normalised): the passage's own token embeddings, so a sentence costs no
+        second pass. A span cut off by truncation, or any span of a CLS-pooling model, is embedded
+        on its own instead. Texts go through in length order over the whole list, so batches carry
+        little padding; ``on_batch(n)`` is called after each batch of n texts.
+        """
+        from index.bert import pooled
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        span_out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
+        alone: list[tuple[int, int]] = []  # (text, span) pairs without tokens in the pass
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        torch = self._torch
+        with torch.inference_mode():
+            for start in range(0, len(texts), self._batch_size):
+                rows = order[start : start + self._batch_size]
+                hidden, mask, offsets = self._encoder.encode_with_offsets([texts[i] for i in rows])
+                out[rows] = pooled(hidden, mask, self._cls)
+                for j, i in enumerate(rows):
+                    if not spans[i]:
+                        continue
+                    token_start = offsets[j, :, 0]
+                    real = (mask[j].numpy() > 0) & (offsets[j, :, 1] > token_start)  # specials are (0, 0)
+                    bounds = np.array(spans[i], dtype=np.int64).reshape(-1, 2)
+                    inside = real & (token_start >= bounds[:, :1]) & (token_start < bounds[:, 1:])  # (spans, t)
+                    counts = inside.sum(1)
+                    weights = torch.from_numpy(inside.astype(np.float32))
+                    sums = (weights @ hidden[j]).numpy()
+                    for k in range(len(bounds)):
+                        if self._cls or counts[k] == 0:
+                            alone.append((i, k))
+                        else:
+                            span_out[i][k] = sums[k] / counts[k]
+                if on_batch:
+                    on_batch(len(rows))
+        if alone:
+            vectors = self.embed([texts[i][spans[i][k][0] : spans[i][k][1]] for i, k in alone])
+            for (i, k), v in zip(alone, vectors, strict=True):
+                span_out[i][k] = v
+        return normalise(out), [normalise(v) for v in span_out]
+
+
 class SentenceTransformerEmbedder:
     """Any other sentence-transformers model folder, through the library itself."""
 
@@ -154,6 +200,34 @@ class SentenceTransformerEmbedder:
             show_progress_bar=progress,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def embed_with_spans(embedder: Embedder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
+                     batch_size: int = 128, on_batch: Callable[[int], None] | None = None, pooled: bool = True,
+                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Vectors of ``texts`` and of the character spans of each (e.g. a passage and its sentences).
+
+    An embedder with its own ``embed_spans`` (the transformer) pools spans from the texts'
+    forward pass, unless ``pooled`` is False; any other embeds the span texts separately,
+    in batches of ``batch_size``.
+    """
+    own = getattr(embedder, "embed_spans", None)
+    if own is not None and pooled:
+        return own(texts, spans, on_batch)
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    span_out = []
+    for start in range(0, len(texts), batch_size):
+        part = range(start, min(start + batch_size, len(texts)))
+        out[start : part.stop] = embedder.embed([texts[i] for i in part])
+        pieces = [texts[i][a:b] for i in part for a, b in spans[i]]
+        vectors = embedder.embed(pieces) if pieces else np.zeros((0, embedder.dim), np.float32)
+        at = 0
+        for i in part:
+            span_out.append(vectors[at : at + len(spans[i])])
+            at += len(spans[i])
+        if on_batch:
+            on_batch(len(part))
+    return out, span_out
 
 
 def sentence_model(name: str, path: str) -> Embedder:

@@ -8,9 +8,9 @@ from ingest.countries import find_mentions
 from ingest.records import Document, Passage
 
 
-def passage_mentions(passages: Sequence[Passage]) -> Iterator[tuple[int, str, int, int, str]]:
+def passage_mentions(passages: Sequence[Passage], first_row: int = 0) -> Iterator[tuple[int, str, int, int, str]]:
     """(row, country, char_start, char_end, surface), offsets into the document's clean text."""
-    for row, passage in enumerate(passages):
+    for row, passage in enumerate(passages, start=first_row):
         for m in find_mentions(passage.text):
             yield row, m.country, passage.char_start + m.start, passage.char_start + m.end, m.surface
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -87,6 +87,55 @@ class Index:
         out[nonempty] = np.maximum.reduceat(cos, np.concatenate([[0], np.cumsum(lengths)[:-1]])[nonempty])
         return out
 
+    def layout(self) -> list[tuple[str, int, int, int, int]]:
+        """(doc_id, first row, rows, first sentence row, sentence rows) of every document, in row order.
+
+        A document's passages are consecutive rows (every generation is written document by
+        document), so its sentences run to the next document's first sentence row.
+        """
+        docs = self.con.execute(
+            "SELECT d.doc_id, min(p.row), count(p.row) FROM documents d LEFT JOIN passages p USING (doc_id) "
+            "GROUP BY d.doc_id ORDER BY min(p.row)").fetchall()
+        starts = {}
+        for doc_id, first, count in docs:
+            if count:
+                starts[doc_id] = self.con.execute("SELECT sentence_row FROM passages WHERE row = ?",
+                                                  (first,)).fetchone()[0]
+        in_rows = [doc_id for doc_id, _, count in docs if count]  # row order
+        ends = dict(zip(in_rows, [starts[d] for d in in_rows[1:]] + [len(self.sentence_vectors)], strict=True))
+        return [(doc_id, int(first), int(count), int(starts[doc_id]), int(ends[doc_id]) - int(starts[doc_id]))
+                if count else (doc_id, 0, 0, 0, 0) for doc_id, first, count in docs]
+
+    def unchanged_documents(self) -> dict[str, tuple[str, str, int]]:
+        """source -> (doc_id, sha256, footnotes) of every stored document, read in one pass
+        (the columns before the text, and the manifest's hashes)."""
+        notes = dict(self.con.execute("SELECT doc_id, count(*) FROM footnotes GROUP BY doc_id"))
+        files = self.manifest.files
+        return {source: (doc_id, files[source], int(notes.get(doc_id, 0)))
+                for doc_id, source in self.con.execute("SELECT doc_id, source FROM documents") if source in files}
+
+    def has_table(self, name: str) -> bool:
+        return self.con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+    def doc_freq(self) -> Mapping[str, int] | None:
+        """Passages holding each word, as stored at ingest; None for an index built before they were."""
+        return StoredDocFreq(self.con) if self.has_table("doc_freq") else None
+
+    def country_counts(self) -> tuple[tuple[str, int], ...] | None:
+        """(country, passages mentioning it), most mentioned first; None for an index without the table."""
+        if not self.has_table("country_counts"):
+            return None
+        rows = self.con.execute("SELECT country, passages FROM country_counts ORDER BY passages DESC, country")
+        return tuple((country, n) for country, n in rows)
+
+    def rows_of_document(self, doc_id: str) -> np.ndarray:
+        rows = self.con.execute("SELECT row FROM passages WHERE doc_id = ? ORDER BY row", (doc_id,))
+        return np.fromiter((r for (r,) in rows), dtype=np.int64)
+
+    def rows_mentioning(self, country: str) -> np.ndarray:
+        rows = self.con.execute("SELECT DISTINCT row FROM mentions WHERE country = ? ORDER BY row", (country,))
+        return np.fromiter((r for (r,) in rows), dtype=np.int64)
+
     # --- records -------------------------------------------------------------------------------------
     def document(self, source: str, sha256: str) -> Document | None:
         """The stored document of ``source`` if its content is unchanged, else None."""
@@ -96,6 +145,15 @@ class Index:
         notes = dict(self.con.execute("SELECT n, text FROM footnotes WHERE doc_id = ?", (r["doc_id"],)).fetchall())
         return Document(doc_id=r["doc_id"], title=r["title"], kind=r["kind"], source=r["source"], text=r["text"],
                         footnotes=notes, meta=json.loads(r["meta"]))
+
+    def unchanged_document(self, source: str, sha256: str) -> tuple[str, int] | None:
+        """(doc_id, footnotes) of the stored document of ``source`` if its content is unchanged, else None."""
+        r = self.con.execute("SELECT doc_id FROM documents WHERE source = ? AND sha256 = ?",
+                             (source, sha256)).fetchone()
+        if r is None:
+            return None
+        notes = self.con.execute("SELECT count(*) FROM footnotes WHERE doc_id = ?", (r["doc_id"],)).fetchone()[0]
+        return r["doc_id"], int(notes)
 
     def passages_of(self, doc_id: str) -> tuple[list[Passage], np.ndarray, np.ndarray]:
         rows = self.con.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY row", (doc_id,)).fetchall()
@@ -126,6 +184,42 @@ class Index:
             out[r["passage_id"]] = np.asarray(self.sentence_vectors[r["sentence_row"] : r["sentence_row"] + n],
                                               dtype=np.float32)
         return out
+
+
+class StoredDocFreq(Mapping):
+    """The doc_freq table as a read-only mapping: one indexed lookup per word asked, nothing read up front."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self._con = con
+        self._cache: dict[str, int] = {}
+
+    def __getitem__(self, term: str) -> int:
+        if term not in self._cache:
+            row = self._con.execute("SELECT n FROM doc_freq WHERE term = ?", (term,)).fetchone()
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            self._cache[term] = row[0] if row else 0
+        if not self._cache[term]:
+            raise KeyError(term)
+        return self._cache[term]
+
+    def get(self, term, default=None):
+        try:
+            return self[term]
+        except KeyError:
+            return default
+
+    def __contains__(self, term) -> bool:
+        return self.get(term) is not None
+
+    def __bool__(self) -> bool:
+        return self._con.execute("SELECT 1 FROM doc_freq LIMIT 1").fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (t for (t,) in self._con.execute("SELECT term FROM doc_freq"))
+
+    def __len__(self) -> int:
+        return self._con.execute("SELECT count(*) FROM doc_freq").fetchone()[0]
 
 
 def _load_array(path: Path) -> np.ndarray:

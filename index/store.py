@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ingest.errors import CorruptIndex, rebuild_command
@@ -31,7 +31,12 @@ CREATE INDEX footnote_mentions_country ON footnote_mentions (country);
 CREATE TABLE speakers (speaker TEXT PRIMARY KEY, passages INTEGER);
 CREATE VIRTUAL TABLE passages_fts USING fts5 (text, section, title, speaker,
     tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE TABLE doc_freq (term TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;
+CREATE TABLE country_counts (country TEXT PRIMARY KEY, passages INTEGER);
 """
+# doc_freq: passages holding each word (chat.terms.words), for IDF without scanning passages at open.
+# country_counts: passages mentioning each country. Both are written at ingest; an index without
+# them (built before they existed) is still read, by counting at open.
 FTS_COLUMNS = ("text", "section", "title", "speaker")
 
 
@@ -71,44 +76,113 @@ def write_store(
     passages: Sequence[Passage],
     mentions: Iterable[tuple[int, str, int, int, str]],
     footnote_mentions: Iterable[tuple[str, int, str]],
+    doc_freq: Mapping[str, int] | None = None,
 ) -> None:
     """Write a fresh store; passages in vector-row order (row i == FAISS id i)."""
-    con = sqlite3.connect(path)
+    con = create_store(path)
     try:
-        con.executescript(SCHEMA)
-        titles = {doc.doc_id: doc.title for doc, _ in documents}
-        con.executemany(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?)",
-            [(d.doc_id, d.title, d.kind, d.source, d.text, json.dumps(dict(d.meta)), sha) for d, sha in documents],
-        )
-        con.executemany(
-            "INSERT INTO footnotes VALUES (?,?,?)",
-            [(d.doc_id, n, text) for d, _ in documents for n, text in sorted(d.footnotes.items())],
-        )
-        sentence_row = 0
-        rows = []
-        for row, p in enumerate(passages):
-            rows.append((row, p.passage_id, p.doc_id, p.text, p.char_start, p.char_end, p.section, p.page,
-                         p.page_label, p.speaker, p.start_s, p.end_s, json.dumps(p.footnotes),
-                         json.dumps(p.countries),
-                         json.dumps([_sentence_json(s) for s in p.sentences]), sentence_row))
-            sentence_row += len(p.sentences)
-        con.executemany(f"INSERT INTO passages VALUES ({','.join('?' * 16)})", rows)
-        con.executemany(
-            "INSERT INTO passages_fts (rowid, text, section, title, speaker) VALUES (?,?,?,?,?)",
-            [(row, p.text, p.section or "", titles.get(p.doc_id, ""), "; ".join(p.speakers))
-             for row, p in enumerate(passages)],
-        )
-        counts: dict[str, int] = {}
-        for p in passages:
-            for name in p.speakers:
-                counts[name] = counts.get(name, 0) + 1
-        con.executemany("INSERT INTO speakers VALUES (?,?)", sorted(counts.items()))
-        con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?)", mentions)
-        con.executemany("INSERT INTO footnote_mentions VALUES (?,?,?)", footnote_mentions)
-        con.commit()
+        append_rows(con, documents, passages, 0, 0, mentions, footnote_mentions)
+        add_doc_freq(con, doc_freq or {})
+        finish_store(con)
     finally:
         con.close()
+
+
+def create_store(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path)
+    con.executescript(SCHEMA)
+    return con
+
+
+def append_rows(
+    con: sqlite3.Connection,
+    documents: Sequence[tuple[Document, str]],
+    passages: Sequence[Passage],
+    first_row: int,
+    first_sentence_row: int,
+    mentions: Iterable[tuple[int, str, int, int, str]],
+    footnote_mentions: Iterable[tuple[str, int, str]],
+) -> None:
+    """Add documents and their passages as rows ``first_row...`` (sentence rows from ``first_sentence_row``)."""
+    titles = dict(con.execute("SELECT doc_id, title FROM documents"))
+    titles.update((doc.doc_id, doc.title) for doc, _ in documents)
+    con.executemany(
+        "INSERT INTO documents VALUES (?,?,?,?,?,?,?)",
+        [(d.doc_id, d.title, d.kind, d.source, d.text, json.dumps(dict(d.meta)), sha) for d, sha in documents],
+    )
+    con.executemany(
+        "INSERT INTO footnotes VALUES (?,?,?)",
+        [(d.doc_id, n, text) for d, _ in documents for n, text in sorted(d.footnotes.items())],
+    )
+    sentence_row = first_sentence_row
+    rows = []
+    for row, p in enumerate(passages, start=first_row):
+        rows.append((row, p.passage_id, p.doc_id, p.text, p.char_start, p.char_end, p.section, p.page,
+                     p.page_label, p.speaker, p.start_s, p.end_s, json.dumps(p.footnotes),
+                     json.dumps(p.countries),
+                     json.dumps([_sentence_json(s) for s in p.sentences]), sentence_row))
+        sentence_row += len(p.sentences)
+    con.executemany(f"INSERT INTO passages VALUES ({','.join('?' * 16)})", rows)
+    con.executemany(
+        "INSERT INTO passages_fts (rowid, text, section, title, speaker) VALUES (?,?,?,?,?)",
+        [(row, p.text, p.section or "", titles.get(p.doc_id, ""), "; ".join(p.speakers))
+         for row, p in enumerate(passages, start=first_row)],
+    )
+    con.executemany("INSERT INTO mentions VALUES (?,?,?,?,?)", mentions)
+    con.executemany("INSERT INTO footnote_mentions VALUES (?,?,?)", footnote_mentions)
+
+
+def copy_documents(con: sqlite3.Connection, old: Path, kept: Sequence[tuple[str, int, int]]) -> None:
+    """Copy documents ``(doc_id, row_shift, sentence_shift)`` from the store at ``old``, rows moved down by the shifts.
+
+    SQL copies the rows (FTS included) without turning them into Python objects; the
+    word counts come along and are corrected by the caller for what was dropped.
+    """
+    con.execute("ATTACH DATABASE ? AS old", (f"file:{old}?mode=ro",))
+    try:
+        con.execute("CREATE TEMP TABLE kept (doc_id TEXT PRIMARY KEY, row_shift INTEGER, sentence_shift INTEGER)")
+        con.executemany("INSERT INTO kept VALUES (?,?,?)", kept)
+        con.execute("INSERT INTO documents SELECT d.* FROM old.documents d JOIN kept USING (doc_id)")
+        con.execute("INSERT INTO footnotes SELECT f.* FROM old.footnotes f JOIN kept USING (doc_id)")
+        con.execute("INSERT INTO footnote_mentions SELECT f.* FROM old.footnote_mentions f JOIN kept USING (doc_id)")
+        con.execute(
+            "INSERT INTO passages SELECT p.row - k.row_shift, p.passage_id, p.doc_id, p.text, p.char_start, "
+            "p.char_end, p.section, p.page, p.page_label, p.speaker, p.start_s, p.end_s, p.footnotes, p.countries, "
+            "p.sentences, p.sentence_row - k.sentence_shift FROM old.passages p JOIN kept k USING (doc_id) "
+            "ORDER BY p.row")
+        con.execute(
+            "INSERT INTO passages_fts (rowid, text, section, title, speaker) SELECT p.row - k.row_shift, f.text, "
+            "f.section, f.title, f.speaker FROM old.passages p JOIN kept k USING (doc_id) "
+            "JOIN old.passages_fts f ON f.rowid = p.row ORDER BY p.row")
+        con.execute(
+            "INSERT INTO mentions SELECT m.row - k.row_shift, m.country, m.char_start, m.char_end, m.surface "
+            "FROM old.mentions m JOIN old.passages p ON p.row = m.row JOIN kept k ON k.doc_id = p.doc_id")
+        if con.execute("SELECT 1 FROM old.sqlite_master WHERE name = 'doc_freq'").fetchone():
+            con.execute("INSERT INTO doc_freq SELECT * FROM old.doc_freq")
+        con.commit()
+    finally:
+        con.execute("DETACH DATABASE old")
+
+
+def add_doc_freq(con: sqlite3.Connection, counts: Mapping[str, int], sign: int = 1) -> None:
+    """Add (sign 1) or take away (sign -1) passage counts of words; a word counted in no passage goes."""
+    con.executemany("INSERT INTO doc_freq VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET n = n + excluded.n",
+                    [(term, sign * n) for term, n in counts.items()])
+    if sign < 0:
+        con.execute("DELETE FROM doc_freq WHERE n <= 0")
+
+
+def finish_store(con: sqlite3.Connection) -> None:
+    """Recount passages per country and per speaker, and commit."""
+    con.execute("DELETE FROM country_counts")
+    con.execute("INSERT INTO country_counts SELECT country, count(DISTINCT row) FROM mentions GROUP BY country")
+    counts: dict[str, int] = {}
+    for (joined,) in con.execute("SELECT speaker FROM passages_fts WHERE speaker != ''"):
+        for name in joined.split("; "):
+            counts[name] = counts.get(name, 0) + 1
+    con.execute("DELETE FROM speakers")
+    con.executemany("INSERT INTO speakers VALUES (?,?)", sorted(counts.items()))
+    con.commit()
 
 
 def open_store(path: Path) -> sqlite3.Connection:

@@ -65,6 +65,21 @@ def build_vector_store(vectors: np.ndarray) -> VectorStore:
     return FaissStore(build_vector_index(vectors))
 
 
+def update_vector_store(vectors: np.ndarray, previous: Path | None, appended_from: int | None = None) -> VectorStore:
+    """A store of ``vectors`` reusing the saved store at ``previous`` (its training, and with
+    ``appended_from`` its first rows); a missing or unreadable one means a fresh build."""
+    from index.vectors import load_vector_index, updated_vector_index
+    from ingest.errors import QuotableError
+
+    old = None
+    if previous is not None:
+        try:
+            old = load_vector_index(previous)
+        except QuotableError:
+            old = None
+    return FaissStore(updated_vector_index(old, vectors, appended_from))
+
+
 def open_vector_store(path: Path) -> VectorStore:
     from index.vectors import load_vector_index
 

@@ -69,6 +69,36 @@ def build_vector_index(vectors: np.ndarray, config: VectorConfig = VectorConfig(
     return index
 
 
+def updated_vector_index(previous: faiss.Index | None, vectors: np.ndarray, appended_from: int | None = None,
+                         config: VectorConfig = VectorConfig()) -> faiss.Index:
+    """An index of rows 0..n-1 of ``vectors`` that reuses ``previous`` where it fits, without re-training.
+
+    With ``appended_from`` set, ``previous`` already holds rows 0..appended_from-1 and only the rest
+    are added; otherwise it is emptied and refilled (rows moved). A trained IVF index is reused
+    while n stays within 4x of the size its lists were made for (nlist ~ sqrt(n)); outside that, or
+    when n crosses ``flat_max``, the index is built afresh as ``build_vector_index`` would.
+    """
+    import faiss
+
+    n = len(vectors)
+    if previous is None or previous.d != vectors.shape[1]:
+        return build_vector_index(vectors, config)
+    if isinstance(previous, faiss.IndexIVF):
+        wanted = max(1, min(round(config.nlist_per_sqrt_n * math.sqrt(n)), n // 39))
+        fits = n > config.flat_max and wanted / 2 <= previous.nlist <= wanted * 2
+    else:
+        fits = isinstance(previous, faiss.IndexFlat) and n <= config.flat_max
+    if not fits:
+        return build_vector_index(vectors, config)
+    if appended_from is None or previous.ntotal != appended_from:
+        previous.reset()
+    for start in range(int(previous.ntotal), n, config.add_batch):
+        previous.add(np.ascontiguousarray(vectors[start : start + config.add_batch], dtype=np.float32))
+    if isinstance(previous, faiss.IndexIVF):
+        previous.make_direct_map(True)
+    return previous
+
+
 def _empty_ivf(n: int, d: int, config: VectorConfig) -> faiss.IndexIVF:
     import faiss
 

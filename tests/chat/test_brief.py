@@ -84,7 +84,8 @@ def test_brief_holds_every_passage_that_mentions_the_country_and_nothing_else(co
     assert len(got) == len(set(got))
     assert set(got) == expected
     assert brief["brief"] == {"country": country, "passages": len(expected),
-                              "documents": len({c["doc_id"] for c in brief["citations"]})}
+                              "documents": len({c["doc_id"] for c in brief["citations"]}),
+                              "offset": 0, "shown": len(expected), "next_offset": None}
     assert brief["abstained"] is False
 
 
@@ -247,3 +248,30 @@ def test_an_unknown_name_is_refused_with_suggestions(notes_engine):
 
 def test_a_close_misspelling_resolves_to_the_country(notes_engine):
     assert notes_engine.brief("Macedonai")["brief"]["country"] == "North Macedonia"
+
+
+def test_a_long_brief_comes_a_page_at_a_time(tmp_path, hashing_embedder):
+    from chat.brief import country_brief
+    from index.build import IngestConfig, ingest_paths
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for d in range(3):
+        paras = [f"Serbia and its river number {d}-{i} flooded in the spring of {1990 + i}, the mayor said."
+                 + " The town rebuilt its walls." * 8 for i in range(12)]
+        (folder / f"doc{d}.txt").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+    index_dir = tmp_path / "many-index"
+    ingest_paths([folder], index_dir, IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
+                 progress=False)
+    engine = Engine.open(index_dir, embedder=hashing_embedder)
+    whole = country_brief(engine, "Serbia", limit=1000)
+    assert whole["brief"]["next_offset"] is None and whole["brief"]["shown"] == whole["brief"]["passages"] > 7
+    pages, offset = [], 0
+    while offset is not None:
+        page = country_brief(engine, "Serbia", offset=offset, limit=4)
+        assert page["brief"]["shown"] <= 4 and page["brief"]["passages"] == whole["brief"]["passages"]
+        pages.append(page)
+        offset = page["brief"]["next_offset"]
+    assert [c["passage_id"] for p in pages for c in p["citations"]] == [c["passage_id"] for c in whole["citations"]]
+    assert [c["n"] for c in pages[1]["citations"]] == [5, 6, 7, 8]
+    assert "of " + str(whole["brief"]["passages"]) in pages[0]["answer"]

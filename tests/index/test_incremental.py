@@ -1,0 +1,172 @@
+"""Incremental updates: one file added, changed or removed costs that file, and gives the index a full
+rebuild would give (same passages, vectors, word counts, country counts, full-text rows)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import numpy as np
+import pytest
+
+from chat.engine import Engine
+from index.build import IngestConfig, ingest_paths
+from index.embed import HashingEmbedder
+from index.reader import Index
+from index.vectors import VectorConfig, build_vector_index, search, updated_vector_index
+
+NEW_DOC = ("# A report on Albania and Serbia\n\nAlbania and Serbia signed a treaty on rivers in 2021. "
+           "The treaty covers the Drin and its floods.\n\nSerbia later asked Albania for flood data.\n")
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The test embedder, counting the texts it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(256)
+        self.texts = 0
+
+    def embed(self, texts, *, progress=False):
+        self.texts += len(texts)
+        return super().embed(texts)
+
+
+def _ingest(paths, index_dir, embedder):
+    return ingest_paths(paths, index_dir, IngestConfig(model=embedder.name), embedder=embedder, progress=False)
+
+
+def _content(index_dir):
+    """What an index holds, independent of row order."""
+    index = Index.open(index_dir)
+    try:
+        con = index.con
+        rows = {r["passage_id"]: r["row"] for r in con.execute("SELECT passage_id, row FROM passages")}
+        vectors = {pid: np.array(index.passage_vectors[row]) for pid, row in rows.items()}
+        sentences = index.sentence_vectors_at(list(rows.values()))
+        return {
+            "passages": {tuple(r)[1:-1] for r in con.execute("SELECT * FROM passages")},  # all but the row numbers
+            "vectors": vectors,
+            "sentences": sentences,
+            "doc_freq": dict(con.execute("SELECT term, n FROM doc_freq")),
+            "countries": dict(con.execute("SELECT country, passages FROM country_counts")),
+            "mentions": sorted((pid_of, c, s, e) for pid_of, c, s, e in con.execute(
+                "SELECT p.passage_id, m.country, m.char_start, m.char_end FROM mentions m JOIN passages p USING (row)")),
+            "fts": sorted(map(tuple, con.execute("SELECT p.passage_id, f.text, f.title FROM passages_fts f "
+                                      "JOIN passages p ON p.row = f.rowid"))),
+            "documents": sorted(map(tuple, con.execute("SELECT doc_id, sha256 FROM documents"))),
+            "faiss": len(index.vectors),
+        }
+    finally:
+        index.close()
+
+
+def _same(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        if key in ("vectors", "sentences"):
+            assert a[key].keys() == b[key].keys()
+            for pid in a[key]:
+                assert np.allclose(a[key][pid], b[key][pid], atol=1e-3), (key, pid)
+        else:
+            assert a[key] == b[key], key
+
+
+def _fresh_build(paths, tmp_path):
+    fresh = tmp_path / "fresh-index"
+    shutil.rmtree(fresh, ignore_errors=True)
+    _ingest(paths, fresh, HashingEmbedder(256))
+    return _content(fresh)
+
+
+def test_adding_a_file_embeds_only_that_file_and_equals_a_rebuild(small_index, small_corpus, tmp_path):
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    counting = CountingEmbedder()
+    report = _ingest([small_corpus], small_index, counting)
+    assert (report.embedded_files, report.reused_files) == (1, 2)
+    rivers = Index.open(small_index)
+    n_new = rivers.con.execute("SELECT count(*) FROM passages WHERE doc_id = 'rivers'").fetchone()[0]
+    sentences_new = sum(len(p.sentences) for p in rivers.passages_of("rivers")[0])
+    rivers.close()
+    assert counting.texts == n_new + sentences_new  # the two old files were not embedded again
+    _same(_content(small_index), _fresh_build([small_corpus], tmp_path))
+
+
+@pytest.mark.parametrize("change", ["edit", "remove"])
+def test_changing_or_removing_a_file_equals_a_rebuild(small_index, small_corpus, tmp_path, change):
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    _ingest([small_corpus], small_index, HashingEmbedder(256))
+    if change == "edit":
+        (small_corpus / "bridges.txt").write_text("Bridges\n\nThe bridge in Mostar over the Neretva was rebuilt "
+                                                "after the war in Bosnia and Herzegovina.\n", encoding="utf-8")
+    else:
+        (small_corpus / "bridges.txt").unlink()
+    counting = CountingEmbedder()
+    report = _ingest([small_corpus], small_index, counting)
+    assert report.reused_files == 2
+    assert report.embedded_files == (1 if change == "edit" else 0)
+    _same(_content(small_index), _fresh_build([small_corpus], tmp_path))
+
+
+def test_the_engine_reads_word_and_country_counts_from_the_index(small_index, hashing_embedder):
+    engine = Engine.open(small_index, embedder=hashing_embedder)
+    con = engine.index.con
+    from chat.terms import words
+
+    counted = {}
+    for (text,) in con.execute("SELECT text FROM passages"):
+        for w in set(words(text)):
+            counted[w] = counted.get(w, 0) + 1
+    assert {w: engine.doc_freq.get(w, 0) for w in counted} == counted
+    assert engine.doc_freq.get("no-such-word-anywhere", 0) == 0
+    rows = con.execute("SELECT country, count(DISTINCT row) FROM mentions GROUP BY country").fetchall()
+    assert dict(engine.countries()) == dict(rows)
+
+
+def test_an_index_without_the_count_tables_is_still_read(small_index, hashing_embedder):
+    engine = Engine.open(small_index, embedder=hashing_embedder)
+    expected_df, expected_countries = dict(engine.doc_freq.items()), engine.countries()
+    store = engine.index.manifest.data_file(small_index, "store", ".sqlite")
+    engine.index.close()
+    con = sqlite3.connect(store)
+    con.execute("DROP TABLE doc_freq")
+    con.execute("DROP TABLE country_counts")
+    con.commit()
+    con.close()
+    old = Engine.open(small_index, embedder=hashing_embedder)
+    assert dict(old.doc_freq) == expected_df and old.countries() == expected_countries
+
+
+def test_filters_are_row_arrays_read_once_per_generation(small_index, hashing_embedder):
+    engine = Engine.open(small_index, embedder=hashing_embedder)
+    con = engine.index.con
+    doc = con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchone()[0]
+    expected = [r for (r,) in con.execute("SELECT row FROM passages WHERE doc_id = ? ORDER BY row", (doc,))]
+    rows = engine.allowed_rows(None, doc)
+    assert rows.tolist() == expected and engine.allowed_rows(None, doc) is rows
+    country = engine.countries()[0][0]
+    both = engine.allowed_rows(country, doc).tolist()
+    in_country = {r for (r,) in con.execute("SELECT row FROM mentions WHERE country = ?", (country,))}
+    assert both == sorted(set(expected) & in_country)
+    assert engine.allowed_rows(None, None) is None
+
+
+def test_a_trained_ivf_index_takes_new_rows_without_training_again():
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(3000, 16)).astype(np.float32)
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    config = VectorConfig(flat_max=1000, nprobe=64)
+    old = build_vector_index(data[:2500], config)
+    centroids = old.quantizer.reconstruct_n(0, old.nlist).copy()
+    grown = updated_vector_index(old, data, appended_from=2500, config=config)
+    assert grown.ntotal == 3000 and np.array_equal(grown.quantizer.reconstruct_n(0, grown.nlist), centroids)
+    _, rows = search(grown, data[2900:2910], 1)
+    assert rows[:, 0].tolist() == list(range(2900, 2910))
+    _, rows = search(grown, data[2950:2951], 3, allowed=np.arange(2900, 3000))
+    assert rows[0, 0] == 2950 and set(rows[0].tolist()) <= set(range(2900, 3000))
+    # rows moved (a file removed): refilled from the new matrix, still the same training
+    moved = updated_vector_index(grown, data[500:], config=config)
+    assert moved.ntotal == 2500 and np.array_equal(moved.quantizer.reconstruct_n(0, moved.nlist), centroids)
+    _, rows = search(moved, data[600:601], 1)
+    assert rows[0, 0] == 100
+    # far past the size its lists were made for: trained afresh for the new size
+    assert updated_vector_index(moved, np.concatenate([data] * 8), appended_from=None, config=config).nlist > 100

@@ -85,7 +85,10 @@ def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) ->
         citations.append(citation)
         shown = [s for s in citation["sources"] if (doc.doc_id, s["n"]) in notes]
         for span in citation["spans"]:
-            paragraphs.append(quote_paragraph(citation, span["quote"], shown if span is citation["spans"][-1] else []))
+            # in an exchange each span is introduced by whoever said it
+            said = {**citation, "speaker": span.get("speaker", citation["speaker"]),
+                    "start_s": span.get("start_s", citation["start_s"])}
+            paragraphs.append(quote_paragraph(said, span["quote"], shown if span is citation["spans"][-1] else []))
     result.update(answer="\n\n".join(paragraphs), abstained=False, citations=citations)
     return result
 
@@ -113,6 +116,7 @@ def passage_row(hit: Hit) -> dict:
         "page": p.page,
         "page_label": p.page_label,
         "speaker": p.speaker,
+        "speakers": list(p.speakers),
         "start_s": p.start_s,
         "score": float(hit.score),
     }
@@ -183,10 +187,19 @@ def citation_for(
         "char_start": start,
         "char_end": end,
         "sources": [{"n": f, "text": doc.footnotes[f]} for f in numbers if f in doc.footnotes],
-        "spans": [{"quote": q, "char_start": s, "char_end": e} for _, s, e, q in spans],
+        "spans": [{"quote": q, "char_start": s, "char_end": e, **_turn_of(sentences[run[0]], p)}
+                  for run, s, e, q in spans],
     }
     citation["reference"] = reference(citation, doc.meta)
     return citation
+
+
+def _turn_of(sentence, passage) -> dict:
+    """Who said a span and when: its first sentence's turn, where the passage holds an exchange."""
+    if sentence.speaker is None:
+        return {}
+    return {"speaker": sentence.speaker, "start_s": sentence.start_s if sentence.start_s is not None
+            else passage.start_s}
 
 
 def reference(citation: Mapping, meta: Mapping[str, str] | None = None) -> str:

@@ -83,3 +83,13 @@ def quoted(text: str) -> str:
     if len(text) > 1 and text[0] in _OPENERS and text[-1] in _CLOSERS:
         return text
     return f"“{text}”"
+
+
+def passage_place(p: Mapping) -> str:
+    """Where a retrieved passage stands: document and speaker(s) and time, or document, section and page."""
+    who = p.get("speaker") or ", ".join(p.get("speakers") or ())  # an exchange: everyone who speaks in it
+    if who or p.get("start_s") is not None:
+        when = ", ".join(x for x in (who, format_time(p.get("start_s"))) if x)
+        return f"{p.get('doc_id', '')} — {when}"
+    return ", ".join(x for x in (p.get("doc_id"), p.get("section"), format_page(p.get("page"), p.get("page_label")))
+                     if x)

@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Mapping
 
-from chat.formatting import format_page, format_time, one_line, place, sources_text
+from chat.formatting import format_page, format_time, one_line, passage_place, place, sources_text
 
 CSV_COLUMNS = (
     "n", "quote", "title", "section", "page", "speaker", "time", "sources",
@@ -35,7 +35,7 @@ def render_text(result: Mapping) -> str:
             lines.append(result["refusal"])
         if result.get("passages"):
             lines += ["", "Closest passages:"]
-            lines += [f"({p['rank']}) {_passage_place(p)}: {_snippet(p['text'])}" for p in result["passages"]]
+            lines += [f"({p['rank']}) {passage_place(p)}: {_snippet(p['text'])}" for p in result["passages"]]
         return "\n".join(lines)
     if result.get("citations"):
         lines.append("")
@@ -48,13 +48,6 @@ def _footnote(c: Mapping) -> str:
     if c.get("sources"):
         line += f" — sources: {one_line(sources_text(c['sources']))}"
     return line
-
-
-def _passage_place(p: Mapping) -> str:
-    if p.get("speaker") or p.get("start_s") is not None:
-        who = ", ".join(x for x in (p.get("speaker"), format_time(p.get("start_s"))) if x)
-        return f"{p['doc_id']} — {who}"
-    return ", ".join(x for x in (p["doc_id"], p.get("section"), format_page(p.get("page"), p.get("page_label"))) if x)
 
 
 def _snippet(text: str) -> str:

@@ -158,12 +158,14 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     for h, hit in enumerate(evidence.hits):
         p = hit.passage
         doc = evidence.documents.get(p.doc_id)
-        frame = " ".join(filter(None, (p.section, p.speaker, doc.title if doc else None)))
+        title = doc.title if doc else None
+        # an exchange's passage frames every sentence with all its speakers; a sentence with its own
+        frame = " ".join(filter(None, (p.section, "; ".join(p.speakers) or p.speaker, title)))
         context = stems(f"{p.text} {frame}")
+        frames: dict[str | None, Facts] = {}  # the words framing a sentence, by who says it
         if constraints:
-            frame_facts = facts_of(frame)
             passage_facts = facts_of(f"{p.text} {frame}", stems=context,
-                                     countries=frame_facts.countries | set(p.countries))
+                                     countries=facts_of(frame).countries | set(p.countries))
         context_cov = terms.coverage(context)
         sentences = sentences_of(hit)
         cosines = _cosines(evidence, hit, len(sentences))
@@ -178,16 +180,20 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
             if not holds(f"{text} {without_urls(notes)}", wanted, evidence.question):
                 strength *= config.type_factor
             score = strength + config.w_rank / max(hit.rank, 1)
+            speaker = s.speaker or p.speaker
             if source_question and s.footnotes:
                 score += config.source_bonus
             if kind and doc and doc.kind == kind:
                 score += config.kind_bonus
-            if p.speaker and names_speaker(evidence.question, p.speaker):
+            if speaker and names_speaker(evidence.question, speaker):
                 score += config.speaker_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
             missing, absent = 0.0, []
             if constraints:
+                if speaker not in frames:
+                    frames[speaker] = facts_of(" ".join(filter(None, (p.section, speaker, title))))
+                frame_facts = frames[speaker]
                 own = facts_of(text, stems=body)
                 sentence_facts = Facts(own.stems | frame_facts.stems, own.countries | frame_facts.countries,
                                        own.numbers | frame_facts.numbers)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote as url_quote
 
-from chat.formatting import format_page, format_time, is_turn, one_line, place, quoted
+from chat.formatting import format_page, format_time, is_turn, one_line, passage_place, place, quoted
 
 ABSTAIN_HEADING = "Closest passages (not an answer)"
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
@@ -126,14 +126,6 @@ def footnote_line(citation: Mapping) -> str:
         line += f" — {label}: " + "; ".join(f"\\[{s['n']}\\] {md_linked(one_line(s['text']), short=True)}"
                                                   for s in sources)
     return line
-
-
-def passage_place(p: Mapping) -> str:
-    if p.get("speaker") or p.get("start_s") is not None:
-        who = ", ".join(x for x in (p.get("speaker"), format_time(p.get("start_s"))) if x)
-        return f"{p.get('doc_id', '')} — {who}"
-    return ", ".join(x for x in (p.get("doc_id"), p.get("section"), format_page(p.get("page"), p.get("page_label")))
-                     if x)
 
 
 def answer_markdown(result: Mapping) -> str:

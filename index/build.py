@@ -93,7 +93,8 @@ def index_lock(index_dir: Path) -> Iterator[None]:
 def embedding_text(doc: Document, passage: Passage) -> str:
     # Title, section and speaker give a passage the context its own words may lack.
     head = " — ".join(x for x in (doc.title, passage.section) if x)
-    body = f"{passage.speaker}: {passage.text}" if passage.speaker else passage.text
+    who = passage.speaker or "; ".join(passage.speakers)  # an exchange: everyone who speaks in it
+    body = f"{who}: {passage.text}" if who else passage.text
     return f"{head}\n{body}" if head else body
 
 

@@ -95,7 +95,10 @@ def check_fidelity(result: dict, store: sqlite3.Connection) -> None:
                                 (c["passage_id"],)).fetchone()
         assert doc is not None and passage is not None, c["passage_id"]
         spans = c.get("spans") or [{"quote": c["quote"], "char_start": c["char_start"], "char_end": c["char_end"]}]
-        assert {"quote": c["quote"], "char_start": c["char_start"], "char_end": c["char_end"]} in spans
+        main = [s for s in spans if (s["quote"], s["char_start"], s["char_end"]) ==
+                (c["quote"], c["char_start"], c["char_end"])]
+        assert main  # the citation's quote is one of its spans, said by the citation's speaker
+        assert main[0].get("speaker", c["speaker"]) == c["speaker"]
         for span in spans:
             assert span["quote"].strip()
             assert doc["text"][span["char_start"] : span["char_end"]] == span["quote"]

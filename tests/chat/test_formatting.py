@@ -49,3 +49,11 @@ def test_quoted_does_not_double_marks_a_quote_already_has():
     assert quoted("Plain words.") == "“Plain words.”"
     assert quoted("“As part of this effort, we act.”") == "“As part of this effort, we act.”"
     assert quoted("“He said so,” she wrote.") == "““He said so,” she wrote.”"
+
+
+def test_a_passage_of_an_exchange_is_placed_by_everyone_who_speaks_in_it():
+    from chat.formatting import passage_place
+
+    assert passage_place({"doc_id": "hearing", "speaker": None, "speakers": ["Jane Doe", "John Roe"],
+                          "start_s": None}) == "hearing — Jane Doe, John Roe"
+    assert passage_place({"doc_id": "r", "section": "Kosovo", "page": 4, "page_label": "4"}) == "r, Kosovo, p. 4"

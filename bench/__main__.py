@@ -1,4 +1,4 @@
-"""python -m bench [--quick] [--skip-scale] [--skip-load]
+"""python -m bench [--quick] [--skip-scale] [--skip-load] [--skip-sets]
 
 Builds its own index of corpus/ in a temporary folder with the default model,
 then measures retrieval and answer quality (dev sample and bench/questions.jsonl),
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer load requests and a smaller scale sweep")
     ap.add_argument("--skip-scale", action="store_true")
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--skip-sets", action="store_true",
+                    help="don't rerun the hearings, PDF and refusal benchmarks (their last JSON is reported)")
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -100,6 +102,13 @@ def main(argv: list[str] | None = None) -> int:
             results["scale"] = run_scale(args.quick)
         except Exception as err:
             results["scale"] = {"error": f"{type(err).__name__}: {err}"}
+    if not args.skip_sets:
+        from bench import pdf_dev, qmsum, refusal
+
+        _say("development sets: hearings (qmsum-dev), real PDFs (pdf-dev), refusals on three corpora")
+        qmsum.main([])
+        pdf_dev.main()
+        refusal.main([])
     results["seconds"] = time.perf_counter() - started
     js, md = report.write(results, BENCH)
     print(md.read_text(encoding="utf-8"))

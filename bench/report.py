@@ -200,11 +200,16 @@ def render_markdown(results: dict) -> str:
     parts += ["### Retrieval misses (hybrid, top 5)", "", _misses(q["sets"]), "",
               "## Answers", "", _answers(q["sets"]), "",
               *[x for name, st in q["sets"].items() for x in (_by_retriever(name, st), "")],
-              "## Abstention calibration", "", _calibration(q["calibration"], q["sets"]), "",
+              "## Abstention by the evidence score alone", "",
+              "What one threshold on the evidence score would do; the product also refuses on the question's "
+              "constraints and answer type (see *Answers and refusals on three corpora* below).", "",
+              _calibration(q["calibration"], q["sets"]), "",
               "## Speed", "", _speed(results["speed"]), "",
               "## Load (web API, concurrent clients)", "", _load(results["load"]), "",
               "## Scale", "", _scale(results["scale"]), ""]
-    return "\n".join(parts)
+    from bench.summary import render
+
+    return "\n".join(parts) + "\n" + render()
 
 
 def write(results: dict, out_dir: Path) -> tuple[Path, Path]:

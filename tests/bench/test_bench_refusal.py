@@ -57,3 +57,12 @@ def test_pdf_evidence_is_in_the_ground_truth_text():
             continue
         truth = (folder / f"{q['doc']}.groundtruth.md").read_text(encoding="utf-8")
         assert contains_all(truth, q["evidence"]), q["id"]
+
+
+def test_results_name_every_development_set_section():
+    from bench.summary import render
+
+    text = render()
+    for heading in ("## Hearings (qmsum-dev)", "## Real PDFs (pdf-dev)", "## Answers and refusals on three corpora",
+                    "## Library scale", "## Team store (Milvus)"):
+        assert heading in text

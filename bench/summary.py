@@ -1,0 +1,116 @@
+"""The development sets' sections of bench/RESULTS.md, rendered from the JSON each benchmark writes.
+
+``python -m bench`` runs the shipped-corpus measurements itself and appends
+these sections from ``bench/qmsum.json`` (hearings), ``bench/pdf_dev.json``
+(real PDFs' reading order), ``bench/refusal.json`` (answers and refusals on
+three corpora), ``bench/ingest_rate-*.json`` and ``bench/engine_scale-*.json``
+(library scale) and ``bench/milvus_parity.json`` (the team store). A missing
+file is named as not run, with the command that makes it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _load(name: str) -> dict | None:
+    path = HERE / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _f(x, digits: int = 2) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.{digits}f}" if isinstance(x, float) else str(x)
+
+
+def hearings() -> str:
+    from bench.qmsum import table
+
+    d = _load("qmsum.json")
+    if d is None:
+        return "Not run: `python -m bench.qmsum`."
+    lines = [f"{d.get('meetings', '?')} meetings of `../shared/eval/qmsum-dev`, {d.get('questions', '?')} questions, "
+             f"{d.get('passages', '?')} passages; scored as its README says. *meeting*: asked with the meeting as "
+             "document filter; *all*: unfiltered. *tutorial*: raw text in 1,000-character chunks, MiniLM + FAISS, "
+             "bm25s, RRF. Dev and hold-out are alternate meetings by name; nothing was tuned on hold-out.", "",
+             table(d["summary"])]
+    for name, c in (d.get("corpus") or {}).items():
+        hits = {k: v["hit@5"] for k, v in c.items() if isinstance(v, dict) and "hit@5" in v}
+        lines.append(f"\nShipped corpus, {name} questions ({c.get('questions')}), hit@5: "
+                     + ", ".join(f"{k} {_f(v)}" for k, v in hits.items()))
+    return "\n".join(lines)
+
+
+def pdfs() -> str:
+    d = _load("pdf_dev.json")
+    if d is None:
+        return "Not run: `python -m bench.pdf_dev`."
+    lines = ["Reading order on `../shared/eval/pdf-dev` against its ground truth: *found* is the share of ground-truth "
+             "sentences inside passages, *leaked* the share of passage text the ground truth leaves out (page "
+             "furniture, contents, misread text).", "",
+             "| file | split | pages | passages | found | leaked | s/page |", "|---|---|---|---|---|---|---|"]
+    for f in d["files"]:
+        lines.append(f"| {f['file']} | {f['split']} | {f['pages']} | {f['passages']} | {_f(f['found'])} | "
+                     f"{_f(f['leaked'])} | {_f(f['s_per_page'], 3)} |")
+    for split, m in d["mean"].items():
+        lines.append(f"| **mean** | {split} | | | {_f(m['found'])} | {_f(m['leaked'])} | |")
+    lines.append(f"\nA synthetic 100-page report parses in {_f(d['synthetic_100_pages_s'])} s.")
+    return "\n".join(lines)
+
+
+def answers() -> str:
+    from bench.refusal import markdown
+
+    d = _load("refusal.json")
+    return markdown(d) if d else "Not run: `python -m bench.refusal`."
+
+
+def library() -> str:
+    parts = []
+    for name, label in (("ingest_rate-separate.json", "sentences embedded on their own (default)"),
+                        ("ingest_rate-pooled.json", "sentence vectors pooled from the passage's pass")):
+        d = _load(name)
+        if d:
+            parts.append(f"| {label} | {d['files']} | {d['chars']:,} | {_f(d['ingest_chars_per_s'], 0)} | "
+                         f"{_f(d['reference_chars_per_s'], 0)} | {_f(d['ratio'])} | {_f(d.get('ratio_cpu'))} |")
+    out = []
+    if parts:
+        out += ["Ingest rate against sentence-transformers encoding the same text in 1,000-character chunks, in the "
+                "same run (`python -m bench.ingest_rate`; 2 shared cores):", "",
+                "| sentence vectors | files | characters | ingest chars/s | encoder chars/s | ratio | CPU ratio |",
+                "|---|---|---|---|---|---|---|", *parts, ""]
+    runs = sorted((d for p in HERE.glob("engine_scale-*.json") if (d := _load(p.name))), key=lambda d: d["passages"])
+    if runs:
+        keys = ["build_s", "open_s", "rss_mb", "peak_rss_mb", "warm_p50_ms", "warm_p95_ms", "country_filter_p95_ms",
+                "doc_filter_p95_ms", "brief_s", "update_one_file_s", "errors"]
+        out += ["The whole engine at N passages (`python -m bench engine-scale --passages N --out FILE.json`; "
+                "a deterministic stand-in embedder, nothing else stubbed; filtered sets stop at a time budget):", "",
+                "| measure | " + " | ".join(f"{d['passages']:,}" for d in runs) + " |",
+                "|---|" + "---|" * len(runs)]
+        out += [f"| {k} | " + " | ".join(_f(d.get(k), 1) for d in runs) + " |" for k in keys]
+    return "\n".join(out) if out else "Not run: `python -m bench.ingest_rate`, `python -m bench engine-scale`."
+
+
+def team_store() -> str:
+    d = _load("milvus_parity.json")
+    if d is None:
+        return "Not run: `python -m bench.milvus_parity`."
+    return (f"`--store milvus` (embedded Milvus Lite) against the default store, real model, "
+            f"{d['questions']} development questions: same first citation {_f(d['same_first_citation'])}, "
+            f"with a country filter {_f(d['same_first_citation_country_filter'])}, same dense top 10 "
+            f"{_f(d['same_dense_top10'])}, BM25 top-5 overlap {_f(d['bm25_top5_overlap'])}; "
+            f"warm p50 {_f(d['warm_p50_ms'], 0)} ms.")
+
+
+def render() -> str:
+    return "\n".join([
+        "## Hearings (qmsum-dev)", "", hearings(), "",
+        "## Real PDFs (pdf-dev): reading order", "", pdfs(), "",
+        "## Answers and refusals on three corpora (shipped, qmsum-dev, pdf-dev)", "", answers(), "",
+        "## Library scale", "", library(), "",
+        "## Team store (Milvus)", "", team_store(), "",
+    ])

@@ -99,11 +99,18 @@ def team_store() -> str:
     d = _load("milvus_parity.json")
     if d is None:
         return "Not run: `python -m bench.milvus_parity`."
+
+    def splits(x) -> str:
+        if not isinstance(x, dict):
+            return _f(x)
+        return ", ".join(f"{k} {_f(v)}" for k, v in x.items() if k != "country")
+
+    same, country, ms = d["same_first_citation"], d["same_first_citation_country_filter"], d["warm_p50_ms"]
+    where = f" ({country['country']})" if isinstance(country, dict) and "country" in country else ""
     return (f"`--store milvus` (embedded Milvus Lite) against the default store, real model, "
-            f"{d['questions']} development questions: same first citation {_f(d['same_first_citation'])}, "
-            f"with a country filter {_f(d['same_first_citation_country_filter'])}, same dense top 10 "
-            f"{_f(d['same_dense_top10'])}, BM25 top-5 overlap {_f(d['bm25_top5_overlap'])}; "
-            f"warm p50 {_f(d['warm_p50_ms'], 0)} ms.")
+            f"{d['questions']} development questions. Same first citation: {splits(same)}; with a country "
+            f"filter{where}: {splits(country)}. Same dense top 10: {_f(d['same_dense_top10'])}; BM25 top-5 "
+            f"overlap: {_f(d['bm25_top5_overlap'])}. Warm p50 ms: {splits(ms)}.")
 
 
 def render() -> str:

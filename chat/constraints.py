@@ -55,6 +55,7 @@ class Constraint:
 
 
 def _digits(token: str) -> str:
+    """A written number as a constraint key: "2,000" -> "2000", "3.5" and the decade "1990s" as written."""
     token = token.rstrip(".,")
     if re.fullmatch(r"\d{4}s", token):
         return token

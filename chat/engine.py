@@ -172,6 +172,8 @@ class Engine:
             general = general_country_question(asked)
             if general is not None and general in dict(self.countries()):
                 return self.brief(general, question=asked)
+        # the previous question reaches the query too: the same characters are replaced as in this one
+        previous = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", previous)).strip() if previous else previous
         query = resolve_followup(asked, previous) if previous else asked
         qvec = self.embed_question(query)
         allowed = self.allowed_rows(country, doc_id)

@@ -277,3 +277,9 @@ def test_api_survives_raw_json_that_no_client_library_would_send(api_url, body):
     data = json.loads(events.split("event: complete\ndata:", 1)[1].split("\n", 1)[0])
     result = data[0]
     assert "answer" in result or result.get("error")
+
+
+def test_a_lone_surrogate_in_the_previous_question_is_replaced_too(hashing_engine):
+    # found by hypothesis: a follow-up carries the previous question into the query
+    _answers_or_refuses(hashing_engine, "0", previous="\ud800")
+    _answers_or_refuses(hashing_engine, "and what about the bridge?", previous="Who\ud800 funds\x00 the levy?")

@@ -28,9 +28,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def repair_text(text: str) -> str:
+    """Control characters as spaces, lone surrogates as U+FFFD, outer whitespace off."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text)).strip()
+
+
 def clean_question(question: str | None) -> str:
     """The question as asked, minus control characters; empty or oversized questions are usage errors."""
-    text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", question or "")).strip()
+    text = repair_text(question or "")
     if not text:
         raise UsageError("empty question: ask something, e.g. \"What does the report say about Serbia?\"")
     if len(text) > MAX_QUESTION_CHARS:
@@ -173,7 +178,7 @@ class Engine:
             if general is not None and general in dict(self.countries()):
                 return self.brief(general, question=asked)
         # the previous question reaches the query too: the same characters are replaced as in this one
-        previous = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", previous)).strip() if previous else previous
+        previous = repair_text(previous) if previous else previous
         query = resolve_followup(asked, previous) if previous else asked
         qvec = self.embed_question(query)
         allowed = self.allowed_rows(country, doc_id)

@@ -23,32 +23,15 @@ def _mention_runs(hit: Hit, spans: list[tuple[int, int]]) -> list[int]:
 BRIEF_PAGE = 200  # passages per brief page: a country in most of a big library is read a page at a time
 
 
-def _page_rows(con, country: str, offset: int, limit: int) -> list[int]:
-    """One page of the rows mentioning ``country``, in document order (the sort runs in SQLite)."""
-    return [r for (r,) in con.execute(
-        "SELECT p.row FROM passages p WHERE p.row IN (SELECT row FROM mentions WHERE country = ?) "
-        "ORDER BY p.doc_id, p.char_start LIMIT ? OFFSET ?", (country, limit, offset))]
-
-
 def country_brief(engine, country: str, *, question: str | None = None, offset: int = 0,
                   limit: int = BRIEF_PAGE) -> dict:
-    con = engine.index.con
+    index = engine.index  # one generation throughout, even if an upload swaps it meanwhile
     total = dict(engine.countries()).get(country, 0)
-    rows = _page_rows(con, country, max(0, offset), max(1, limit))
-    mentions: dict[int, list[tuple[int, int]]] = {row: [] for row in rows}
-    for start in range(0, len(rows), 500):  # a page is small: a few bound parameters
-        part = rows[start : start + 500]
-        marks = ",".join("?" * len(part))
-        for row, begin, end in con.execute(
-            f"SELECT row, char_start, char_end FROM mentions WHERE country = ? AND row IN ({marks}) "
-            "ORDER BY row, char_start", (country, *part)
-        ):
-            mentions[row].append((begin, end))
-    passages = engine.index.passages_at(rows)
+    rows = index.rows_mentioning_page(country, max(0, offset), max(1, limit))
+    mentions = index.mention_spans(country, rows)
+    passages = index.passages_at(rows)
     order = list(zip(rows, passages, strict=True))
-    n_documents = con.execute(
-        "SELECT count(DISTINCT p.doc_id) FROM passages p WHERE p.row IN (SELECT row FROM mentions WHERE country = ?)",
-        (country,)).fetchone()[0]
+    n_documents = index.documents_mentioning(country)
     documents = engine.documents
     citations, paragraphs, listed = [], [], []
     heading: tuple[str, str | None] | None = None
@@ -69,10 +52,7 @@ def country_brief(engine, country: str, *, question: str | None = None, offset: 
             paragraphs.append(quote_paragraph(citation, span["quote"], []))
     notes = [
         {"doc_id": doc_id, "n": n, "text": documents[doc_id].footnotes.get(n, "") if doc_id in documents else ""}
-        for doc_id, n in con.execute(
-            "SELECT DISTINCT doc_id, n FROM footnote_mentions WHERE country = ? ORDER BY doc_id, n LIMIT ?",
-            (country, max(1, limit)),
-        )
+        for doc_id, n in index.footnotes_mentioning(country, max(1, limit))
     ] if offset <= 0 else []
     if notes:
         paragraphs.append(f"**Footnotes that mention {country}**")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -82,36 +80,16 @@ class Engine:
     # --- corpus facts, cached per index generation -------------------------------------------------
     @cached_property
     def documents(self) -> dict[str, DocInfo]:
-        con = self.index.con
-        notes: dict[str, dict[int, str]] = {}
-        for doc_id, n, text in con.execute("SELECT doc_id, n, text FROM footnotes"):
-            notes.setdefault(doc_id, {})[n] = text
-        return {
-            r["doc_id"]: DocInfo(r["doc_id"], r["title"], r["kind"], notes.get(r["doc_id"], {}), json.loads(r["meta"]))
-            for r in con.execute("SELECT doc_id, title, kind, meta FROM documents ORDER BY doc_id")
-        }
+        return {doc_id: DocInfo(doc_id, title, kind, notes, meta)
+                for doc_id, title, kind, notes, meta in self.index.document_infos()}
 
     @cached_property
     def doc_freq(self) -> Mapping[str, int]:
-        stored = self.index.doc_freq()  # written at ingest: nothing is scanned at open
-        if stored is not None:
-            return stored
-        from chat.terms import words
-
-        counts: Counter = Counter()  # an index from before the table: count once per generation
-        for (text,) in self.index.con.execute("SELECT text FROM passages"):
-            counts.update(set(words(text)))
-        return counts
+        return self.index.doc_freq()  # written at ingest: nothing is scanned at open
 
     @cached_property
     def country_counts(self) -> tuple[tuple[str, int], ...]:
-        stored = self.index.country_counts()
-        if stored is not None:
-            return stored
-        rows = self.index.con.execute(
-            "SELECT country, count(DISTINCT row) AS n FROM mentions GROUP BY country ORDER BY n DESC, country"
-        )
-        return tuple((country, n) for country, n in rows)
+        return self.index.country_counts()
 
     def countries(self) -> list[tuple[str, int]]:
         """Countries the corpus mentions, with passage counts, most mentioned first."""
@@ -210,8 +188,7 @@ class Engine:
     def source_context(self, doc_id: str, char_start: int, char_end: int, window: int = 700) -> dict:
         """The quoted span with the document text around it, for checking a quote at its source."""
         self.resolve_doc(doc_id)
-        r = self.index.con.execute("SELECT title, text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        text = r["text"]
+        title, text = self.index.document_text(doc_id)
         if not (0 <= char_start <= char_end <= len(text)):
             raise UsageError(f"offsets {char_start}-{char_end} are outside document {doc_id!r}")
         lo = max(0, char_start - window)
@@ -221,13 +198,8 @@ class Engine:
             lo -= 1
         while hi < len(text) and not text[hi].isspace():
             hi += 1
-        passage = self.index.con.execute(
-            "SELECT section, page, page_label, speaker, start_s FROM passages "
-            "WHERE doc_id = ? AND char_start <= ? AND char_end >= ? ORDER BY char_start LIMIT 1",
-            (doc_id, char_start, char_end),
-        ).fetchone()
-        where = dict(passage) if passage else {}
-        return {"doc_id": doc_id, "title": r["title"], "before": text[lo:char_start],
+        where = self.index.place_of(doc_id, char_start, char_end)
+        return {"doc_id": doc_id, "title": title, "before": text[lo:char_start],
                 "quote": text[char_start:char_end], "after": text[char_end:hi], **where}
 
     def add_documents(self, paths: list[Path], on_file=None):

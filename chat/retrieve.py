@@ -1,9 +1,10 @@
 """Dense (FAISS) and BM25 (SQLite FTS5) candidates, fused with reciprocal rank fusion.
 
-Filters arrive as a set of allowed passage rows and are applied inside both
-searches, before ranking; an empty set means nothing matches, never "all".
-BM25 never binds a parameter per allowed row: matches stream in rank order
-and a numpy mask keeps the allowed ones.
+Both searches go through the index's backend (index/backend.py: the folder's
+FAISS + FTS5 by default, or a search engine). Filters arrive as a set of
+allowed passage rows (and, for an engine, the ``Where`` they came from) and
+are applied inside both searches, before ranking; an empty set means nothing
+matches, never "all".
 
 A question that names a speaker ("what did Kirsty Williams say about ...",
 "the Chair") adds a third ranking to the fusion: the same dense and BM25
@@ -21,7 +22,6 @@ from chat.speakers import asked_speakers
 from chat.terms import FUNCTION_WORDS
 from index.backend import Where
 from index.reader import Index
-from index.store import FTS_COLUMNS, fts_query, speaker_match
 
 RETRIEVERS = ("hybrid", "dense", "bm25")
 
@@ -47,10 +47,8 @@ class RetrieveConfig:
 
 def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray | None,
                      config: RetrieveConfig = RetrieveConfig(), where: Where | None = None) -> list[tuple[int, float]]:
-    if index.backend is not None:  # a search engine holds the passages: it applies the filter (index/backend.py)
-        scores, rows = index.backend.dense(qvec, max(n, config.dense_pool), where, allowed)
-    else:
-        scores, rows = index.vectors.search(qvec[None, :].astype(np.float32), max(n, config.dense_pool), allowed)
+    # the index's backend (index/backend.py): FAISS with the allowed rows, or an engine applying ``where``
+    scores, rows = index.backend.dense(qvec, max(n, config.dense_pool), where, allowed)
     found = rows[0] >= 0
     rows, passage_cos = rows[0][found].astype(np.int64), scores[0][found]
     if len(rows) == 0:
@@ -64,41 +62,15 @@ def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray
 
 def bm25_candidates(index: Index, question: str, n: int, allowed: np.ndarray | None, weights: tuple[float, ...],
                     stopwords: frozenset[str] = FUNCTION_WORDS, where: Where | None = None) -> list[tuple[int, float]]:
-    if index.backend is not None:  # the engine's own BM25 full-text search, filtered inside
-        return index.backend.keyword(question, n, where, allowed)
-    match = fts_query(question, stopwords)
-    if match is None or (allowed is not None and len(allowed) == 0):
-        return []
-    # one weight per FTS column (text, section, title, speaker); numbers only ever reach the SQL text
-    weights = tuple(float(w) for w in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
-    sql = (f"SELECT rowid, bm25(passages_fts, {weights[0]}, {weights[1]}, {weights[2]}, {weights[3]}) AS s "
-           "FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s")
-    # FTS5's bm25() is lower-is-better; flip it so every score reads higher-is-better
-    if allowed is None:
-        return [(int(r), -float(s)) for r, s in index.con.execute(sql + " LIMIT ?", (match, n))]
-    out: list[tuple[int, float]] = []
-    cursor = index.con.execute(sql, (match,))
-    while len(out) < n and (batch := cursor.fetchmany(2048)):
-        rows = np.fromiter((r for r, _ in batch), dtype=np.int64, count=len(batch))
-        keep = np.isin(rows, allowed)
-        out.extend((int(r), -float(s)) for (r, s), k in zip(batch, keep, strict=True) if k)
-    cursor.close()
-    return out[:n]
+    return index.backend.keyword(question, n, where, allowed, weights=weights, stopwords=stopwords)
 
 
 def speaker_rows(index: Index, question: str, allowed: np.ndarray | None) -> np.ndarray | None:
     """Rows of the passages in which the person the question asks about speaks; None if it names nobody."""
-    labels = [name for (name,) in index.con.execute("SELECT speaker FROM speakers")]
-    asked = asked_speakers(question, labels)
+    asked = asked_speakers(question, index.speaker_labels())
     if not asked:
         return None
-    rows: set[int] = set()
-    for label in asked:
-        match = speaker_match(label)
-        if match:
-            rows.update(r for (r,) in index.con.execute(
-                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", (match,)))
-    found = np.array(sorted(rows), dtype=np.int64)
+    found = index.rows_spoken_by(asked)
     return found if allowed is None else found[np.isin(found, allowed)]
 
 
@@ -167,7 +139,7 @@ def retrieve(
     rows = [row for row, _ in ranked]
     bm25 = dict(lexical)
     # cosine for every hit, also those only BM25 found: the answer step weighs it
-    cosines = np.asarray(index.passage_vectors[rows], dtype=np.float32) @ qvec if rows else np.zeros(0)
+    cosines = index.passage_cosines(rows, qvec)
     return [
         Hit(passage=p, rank=i, score=score, dense=float(cos), bm25=bm25.get(row), row=row)
         for i, ((row, score), p, cos) in enumerate(

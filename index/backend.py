@@ -18,6 +18,7 @@ The store is chosen at ingest and recorded in the manifest (``store``,
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -56,9 +57,13 @@ class SearchBackend(Protocol):
         """
         ...
 
-    def keyword(self, question: str, k: int, where: Where | None,
-                allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        """BM25 (row, score), best first, under the same filter rules as ``dense``."""
+    def keyword(self, question: str, k: int, where: Where | None, allowed: np.ndarray | None, *,
+                weights: tuple[float, ...] = (1.0,), stopwords: Iterable[str] = ()) -> list[tuple[int, float]]:
+        """BM25 (row, score), best first, under the same filter rules as ``dense``.
+
+        ``weights`` (text, section, title, speaker fields) and ``stopwords`` are honoured where the
+        engine lets a query set them (the local FTS5 index); an engine with its own analyzer may ignore them.
+        """
         ...
 
     def close(self) -> None: ...
@@ -134,9 +139,13 @@ def drop_other_generations(index_dir: Path, manifest: Manifest) -> None:
                          keep_previous=bool(manifest.store_url))
 
 
-def open_search_backend(index_dir: Path, manifest: Manifest) -> SearchBackend | None:
+def open_search_backend(index_dir: Path, manifest: Manifest, con=None) -> SearchBackend:
+    """The backend the manifest names; ``con`` is the index's SQLite connection (the local store's FTS5)."""
     if manifest.store == "local":
-        return None
+        from index.local_store import LocalBackend
+        from index.vector_store import open_vector_store
+
+        return LocalBackend(con, open_vector_store(manifest.data_file(index_dir, "vectors", ".faiss")))
     from index.milvus_store import MilvusBackend
 
     return MilvusBackend.open(index_dir, manifest.store_url, manifest.store_collection)

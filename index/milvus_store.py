@@ -269,8 +269,9 @@ class MilvusBackend:
             scores[0, i] = float(hit["distance"])
         return scores, rows
 
-    def keyword(self, question: str, k: int, where: Where | None,
-                allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    def keyword(self, question: str, k: int, where: Where | None, allowed: np.ndarray | None, *,
+                weights: tuple[float, ...] = (1.0,), stopwords=()) -> list[tuple[int, float]]:
+        """Milvus's own BM25 over one text field, with its analyzer: ``weights`` and ``stopwords`` don't apply."""
         expr = filter_expression(where, allowed)
         if expr is None or self.count == 0 or not question.strip():
             return []

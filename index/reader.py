@@ -13,9 +13,9 @@ import numpy as np
 
 from index.backend import SearchBackend
 from index.manifest import Manifest, read_manifest
-from index.store import open_store, passage_from_row
+from index.store import open_store, passage_from_row, speaker_match
 from index.vector_store import VectorStore
-from ingest.errors import CorruptIndex, rebuild_command
+from ingest.errors import CorruptIndex, StaleIndex, rebuild_command
 from ingest.records import Document, Passage
 
 
@@ -26,8 +26,14 @@ class Index:
     con: sqlite3.Connection
     passage_vectors: np.ndarray  # (n, d) float32, memory-mapped
     sentence_vectors: np.ndarray  # (m, d) float16, memory-mapped
-    vectors: VectorStore | None  # None when opened only to reuse records
-    backend: SearchBackend | None = None  # a search engine holding the passages (index/backend.py); None: local
+    # vector and keyword search (index/backend.py): the folder's FAISS + FTS5, or a search engine;
+    # None when opened only to reuse records
+    backend: SearchBackend | None = None
+
+    @property
+    def vectors(self) -> VectorStore | None:
+        """The local FAISS store (None for an engine-backed index)."""
+        return getattr(self.backend, "vectors", None)
 
     @classmethod
     def open(cls, index_dir: Path, *, manifest: Manifest | None = None, with_vectors: bool = True) -> Index:
@@ -41,26 +47,25 @@ class Index:
                 raise CorruptIndex(f"index at {index_dir} is inconsistent ({count} passages, vectors "
                                    f"{passage_vectors.shape}, manifest {manifest.passages}); "
                                    f"run `{rebuild_command(index_dir)}`")
-            vectors = backend = None
-            if with_vectors and manifest.store != "local":
+            for table in ("doc_freq", "country_counts"):  # written at ingest since format 2's first release
+                if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is None:
+                    raise StaleIndex(f"index at {index_dir} has no {table} table (built by an older Quotable); "
+                                     f"run `{rebuild_command(index_dir)}`")
+            backend = None
+            if with_vectors:
                 from index.backend import open_search_backend
 
-                backend = open_search_backend(index_dir, manifest)
+                backend = open_search_backend(index_dir, manifest, con)
                 if len(backend) != count:
                     backend.close()
-                    raise CorruptIndex(f"the index's {manifest.store} collection holds {len(backend)} passages for "
-                                       f"{count}; run `{rebuild_command(index_dir)}`")
-            elif with_vectors:
-                from index.vector_store import open_vector_store
-
-                vectors = open_vector_store(manifest.data_file(index_dir, "vectors", ".faiss"))
-                if len(vectors) != count:
-                    raise CorruptIndex(f"vector index at {index_dir} holds {len(vectors)} vectors for {count} "
-                                       f"passages; run `{rebuild_command(index_dir)}`")
+                    held = (f"the index's {manifest.store} collection holds" if manifest.store != "local"
+                            else f"vector index at {index_dir} holds")
+                    raise CorruptIndex(f"{held} {len(backend)} passages for {count}; "
+                                       f"run `{rebuild_command(index_dir)}`")
         except BaseException:
             con.close()
             raise
-        return cls(index_dir, manifest, con, passage_vectors, sentence_vectors, vectors, backend)
+        return cls(index_dir, manifest, con, passage_vectors, sentence_vectors, backend)
 
     def close(self) -> None:
         self.con.close()
@@ -117,14 +122,12 @@ class Index:
     def has_table(self, name: str) -> bool:
         return self.con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
-    def doc_freq(self) -> Mapping[str, int] | None:
-        """Passages holding each word, as stored at ingest; None for an index built before they were."""
-        return StoredDocFreq(self.con) if self.has_table("doc_freq") else None
+    def doc_freq(self) -> Mapping[str, int]:
+        """Passages holding each word, as stored at ingest."""
+        return StoredDocFreq(self.con)
 
-    def country_counts(self) -> tuple[tuple[str, int], ...] | None:
-        """(country, passages mentioning it), most mentioned first; None for an index without the table."""
-        if not self.has_table("country_counts"):
-            return None
+    def country_counts(self) -> tuple[tuple[str, int], ...]:
+        """(country, passages mentioning it), most mentioned first, as stored at ingest."""
         rows = self.con.execute("SELECT country, passages FROM country_counts ORDER BY passages DESC, country")
         return tuple((country, n) for country, n in rows)
 
@@ -135,6 +138,58 @@ class Index:
     def rows_mentioning(self, country: str) -> np.ndarray:
         rows = self.con.execute("SELECT DISTINCT row FROM mentions WHERE country = ? ORDER BY row", (country,))
         return np.fromiter((r for (r,) in rows), dtype=np.int64)
+
+    def passage_cosines(self, rows: Sequence[int], qvec: np.ndarray) -> np.ndarray:
+        """The cosine of each passage row's own vector to the question."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.float32)
+        return np.asarray(self.passage_vectors[list(rows)], dtype=np.float32) @ qvec
+
+    def speaker_labels(self) -> list[str]:
+        """Every speaker label the transcripts use, as stored at ingest."""
+        return [name for (name,) in self.con.execute("SELECT speaker FROM speakers")]
+
+    def rows_spoken_by(self, labels: Sequence[str]) -> np.ndarray:
+        """Sorted rows of the passages in which any of the speakers ``labels`` speaks."""
+        rows: set[int] = set()
+        for label in labels:
+            match = speaker_match(label)
+            if match:
+                rows.update(r for (r,) in self.con.execute(
+                    "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", (match,)))
+        return np.array(sorted(rows), dtype=np.int64)
+
+    # --- the country lens ----------------------------------------------------------------------------
+    def rows_mentioning_page(self, country: str, offset: int, limit: int) -> list[int]:
+        """One page of the rows mentioning ``country``, in document order (the sort runs in SQLite)."""
+        return [r for (r,) in self.con.execute(
+            "SELECT p.row FROM passages p WHERE p.row IN (SELECT row FROM mentions WHERE country = ?) "
+            "ORDER BY p.doc_id, p.char_start LIMIT ? OFFSET ?", (country, limit, offset))]
+
+    def mention_spans(self, country: str, rows: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+        """(char_start, char_end) of each mention of ``country`` in each of ``rows`` (a page: few parameters)."""
+        spans: dict[int, list[tuple[int, int]]] = {row: [] for row in rows}
+        rows = list(rows)
+        for start in range(0, len(rows), 500):
+            part = rows[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row, begin, end in self.con.execute(
+                f"SELECT row, char_start, char_end FROM mentions WHERE country = ? AND row IN ({marks}) "
+                "ORDER BY row, char_start", (country, *part)
+            ):
+                spans[row].append((begin, end))
+        return spans
+
+    def documents_mentioning(self, country: str) -> int:
+        return self.con.execute(
+            "SELECT count(DISTINCT p.doc_id) FROM passages p WHERE p.row IN "
+            "(SELECT row FROM mentions WHERE country = ?)", (country,)).fetchone()[0]
+
+    def footnotes_mentioning(self, country: str, limit: int) -> list[tuple[str, int]]:
+        """(doc_id, footnote number) of the footnotes that mention ``country``, in document order."""
+        return [(doc_id, int(n)) for doc_id, n in self.con.execute(
+            "SELECT DISTINCT doc_id, n FROM footnote_mentions WHERE country = ? ORDER BY doc_id, n LIMIT ?",
+            (country, limit))]
 
     # --- records -------------------------------------------------------------------------------------
     def document(self, source: str, sha256: str) -> Document | None:
@@ -154,6 +209,28 @@ class Index:
             return None
         notes = self.con.execute("SELECT count(*) FROM footnotes WHERE doc_id = ?", (r["doc_id"],)).fetchone()[0]
         return r["doc_id"], int(notes)
+
+    def document_infos(self) -> list[tuple[str, str, str, dict[int, str], dict]]:
+        """(doc_id, title, kind, footnotes, meta) of every document, by doc_id; the texts stay on disk."""
+        notes: dict[str, dict[int, str]] = {}
+        for doc_id, n, text in self.con.execute("SELECT doc_id, n, text FROM footnotes"):
+            notes.setdefault(doc_id, {})[n] = text
+        return [(r["doc_id"], r["title"], r["kind"], notes.get(r["doc_id"], {}), json.loads(r["meta"]))
+                for r in self.con.execute("SELECT doc_id, title, kind, meta FROM documents ORDER BY doc_id")]
+
+    def document_text(self, doc_id: str) -> tuple[str, str] | None:
+        """(title, clean text) of a document, or None."""
+        r = self.con.execute("SELECT title, text FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return (r["title"], r["text"]) if r else None
+
+    def place_of(self, doc_id: str, char_start: int, char_end: int) -> dict:
+        """Section, page, page label, speaker and time of the first passage holding a span ({} if none)."""
+        r = self.con.execute(
+            "SELECT section, page, page_label, speaker, start_s FROM passages "
+            "WHERE doc_id = ? AND char_start <= ? AND char_end >= ? ORDER BY char_start LIMIT 1",
+            (doc_id, char_start, char_end),
+        ).fetchone()
+        return dict(r) if r else {}
 
     def passages_of(self, doc_id: str) -> tuple[list[Passage], np.ndarray, np.ndarray]:
         rows = self.con.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY row", (doc_id,)).fetchall()

@@ -14,6 +14,7 @@ from index.build import IngestConfig, ingest_paths
 from index.embed import HashingEmbedder
 from index.reader import Index
 from index.vectors import VectorConfig, build_vector_index, search, updated_vector_index
+from ingest.errors import StaleIndex
 
 NEW_DOC = ("# A report on Albania and Serbia\n\nAlbania and Serbia signed a treaty on rivers in 2021. "
            "The treaty covers the Drin and its floods.\n\nSerbia later asked Albania for flood data.\n")
@@ -122,9 +123,8 @@ def test_the_engine_reads_word_and_country_counts_from_the_index(small_index, ha
     assert dict(engine.countries()) == dict(rows)
 
 
-def test_an_index_without_the_count_tables_is_still_read(small_index, hashing_embedder):
+def test_an_index_without_the_count_tables_is_refused_with_the_rebuild_command(small_index, hashing_embedder):
     engine = Engine.open(small_index, embedder=hashing_embedder)
-    expected_df, expected_countries = dict(engine.doc_freq.items()), engine.countries()
     store = engine.index.manifest.data_file(small_index, "store", ".sqlite")
     engine.index.close()
     con = sqlite3.connect(store)
@@ -132,8 +132,8 @@ def test_an_index_without_the_count_tables_is_still_read(small_index, hashing_em
     con.execute("DROP TABLE country_counts")
     con.commit()
     con.close()
-    old = Engine.open(small_index, embedder=hashing_embedder)
-    assert dict(old.doc_freq) == expected_df and old.countries() == expected_countries
+    with pytest.raises(StaleIndex, match=r"no doc_freq table .*run `python -m ingest"):
+        Engine.open(small_index, embedder=hashing_embedder)
 
 
 def test_filters_are_row_arrays_read_once_per_generation(small_index, hashing_embedder):

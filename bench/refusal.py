@@ -14,6 +14,11 @@ sets together; the recommended pair is the one with the best recall that
 refuses at most 3 % of the answerable dev questions. The *holdout* split of
 each set is never used to choose anything: its figures are reported beside.
 
+For the PDFs it also reports hit@5, evidence in the quotes, the cited page
+right, and the share of the top-5 passages (of every question on a PDF with a
+reading-order ground truth) that hold page furniture, a contents row or a dot
+leader (``furniture_of``: the page-edge lines the ground truth leaves out).
+
 A question's split is its ``split`` field, else a stable hash of its id;
 a qmsum meeting is dev or holdout whole, split as ``bench.qmsum`` splits them.
 """
@@ -22,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -77,6 +84,46 @@ def evidence_pages(pdf: Path) -> list[str]:
     return [loose(page.extract_text() or "") for page in PdfReader(pdf).pages]
 
 
+_DOT_LEADER = re.compile(r"(?:\.\s*){5,}")
+
+
+def _loose(text: str) -> str:
+    """Letters and digits only, lower-cased, ligatures unfolded ("ﬁ" -> "fi")."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+def furniture_of(pdf: Path) -> tuple[str, ...]:
+    """What the PDF's ground truth (its text in reading order, page furniture left out) marks as
+    furniture or contents, loosely compared: each page's first and last two lines that the ground
+    truth leaves out (running headers, footers, page numbers with their titles), and the ground
+    truth's own table-of-contents rows (dot leaders) without their dots. Empty without a ground truth."""
+    from pypdf import PdfReader
+
+    truth_file = pdf.with_name(f"{pdf.stem}.groundtruth.md")
+    if not truth_file.is_file():
+        return ()
+    truth = truth_file.read_text(encoding="utf-8")
+    whole = _loose(truth)
+    found: set[str] = set()
+    for page in PdfReader(pdf).pages:
+        lines = [line for line in (page.extract_text() or "").split("\n") if _loose(line)]
+        for line in lines[:2] + lines[-2:]:
+            if len(_loose(line)) >= 8 and _loose(line) not in whole:
+                found.add(_loose(line))
+    for line in truth.splitlines():
+        if _DOT_LEADER.search(line):
+            row = _loose(_DOT_LEADER.sub(" ", line))
+            if len(row) >= 12:
+                found.add(row)
+    return tuple(sorted(found))
+
+
+def holds_furniture(text: str, furniture: tuple[str, ...]) -> bool:
+    """A retrieved passage holding page furniture, a contents row or a dot leader."""
+    flat = _loose(text)
+    return bool(_DOT_LEADER.search(text)) or any(f in flat for f in furniture)
+
+
 def answer_checks(q: dict, r: dict, pages: list[str] | None) -> dict:
     """Evidence in the top-5 passages and in the quotes; for a PDF, the cited page holds it."""
     from bench.quality import contains_all, loose
@@ -99,14 +146,20 @@ def answer_checks(q: dict, r: dict, pages: list[str] | None) -> dict:
 def collect(engine, questions: list[dict], filter_doc: bool, pdfs: dict[str, Path] | None = None) -> list[dict]:
     rows = []
     pages: dict[str, list[str]] = {}
+    furniture: dict[str, tuple[str, ...]] = {}
     for q in questions:
         doc = q.get("doc") if filter_doc else None
         if doc and doc not in engine.documents:
             doc = None
         started = time.perf_counter()
         r = engine.answer(q["question"], doc_id=doc)
+        ms = (time.perf_counter() - started) * 1000  # the answer alone, not the bench's page reading
         if pdfs and q.get("doc") in pdfs and q["doc"] not in pages:
             pages[q["doc"]] = evidence_pages(pdfs[q["doc"]])
+            furniture[q["doc"]] = furniture_of(pdfs[q["doc"]])
+        marked = furniture.get(q.get("doc"))
+        checked = {"furniture": sum(holds_furniture(p["text"], marked) for p in r["passages"][:5]),
+                   "furniture_of": len(r["passages"][:5])} if marked else {}
         rows.append({
             "id": q["id"],
             "split": q.get("split") or split_of(q["id"]),
@@ -114,8 +167,9 @@ def collect(engine, questions: list[dict], filter_doc: bool, pdfs: dict[str, Pat
             "score": r.get("evidence_score", 0.0),
             "missing": r.get("evidence_missing", 0.0),
             "abstained": r["abstained"],
-            "ms": (time.perf_counter() - started) * 1000,
+            "ms": ms,
             **answer_checks(q, r, pages.get(q.get("doc")) if pdfs else None),
+            **checked,
         })
     return rows
 
@@ -208,6 +262,11 @@ def answer_summary(rows: list[dict]) -> dict:
         flags = [r[key] for r in rows if key in r]
         out[key] = sum(flags) / len(flags) if flags else None
         out[f"{key}_n"] = len(flags)
+    # of the top-5 passages of every question (answerable or not) on a document with a ground truth
+    checked = sum(r.get("furniture_of", 0) for r in rows)
+    if checked:
+        out["furniture"] = sum(r.get("furniture", 0) for r in rows) / checked
+        out["furniture_n"] = checked
     return out
 
 
@@ -237,13 +296,15 @@ def markdown(result: dict) -> str:
                 f"| {name} | {split} | {o['questions']} | {o['unanswerable']} | {o['refused_unanswerable']} | "
                 f"{_fmt(o['precision'])} | {_fmt(o['recall'])} | {o['false_refusals']} "
                 f"({_fmt(o['false_refusal_rate'])}) | {_fmt(old['recall'])} | {old['false_refusals']} |")
-    lines += ["", "| set | split | hit@5 | evidence in quotes | cited page right | answerable with evidence |",
-              "|---|---|---|---|---|---|"]
+    lines += ["", "| set | split | hit@5 | evidence in quotes | cited page right | answerable with evidence "
+                  "| top-5 passages with furniture |",
+              "|---|---|---|---|---|---|---|"]
     for name, splits in result.get("answers", {}).items():
         for split, a in splits.items():
             if a["quoted_n"]:
+                furniture = f"{a['furniture']:.3f} of {a['furniture_n']}" if "furniture" in a else "–"
                 lines.append(f"| {name} | {split} | {_fmt(a['hit5'])} | {_fmt(a['quoted'])} | "
-                             f"{_fmt(a['page_ok'])} | {a['quoted_n']} |")
+                             f"{_fmt(a['page_ok'])} | {a['quoted_n']} | {furniture} |")
     rec = result.get("recommended_on_dev") or {}
     if rec:
         lines += ["", f"Best cuts on the dev splits together (≤ {MAX_FALSE_REFUSALS:.0%} false refusals): "

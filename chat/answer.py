@@ -170,18 +170,19 @@ def citation_for(
         for i in run:
             numbers.extend(f for f in sentences[i].footnotes if f not in numbers)
     _, start, end, quote = spans[main]
+    # the page that holds the quote's best sentence: a passage may run over a page break
+    page = _page_of(sentences[best], p)
     citation = {
         "n": n,
         "doc_id": p.doc_id,
         "title": doc.title,
         "section": p.section,
-        "page": p.page,
-        "page_label": p.page_label,
+        **page,
         # who said the quote: the turn of its sentences (a passage may hold an exchange)
         "start_s": sentences[best].start_s if sentences[best].speaker else p.start_s,
         "end_s": p.end_s,
         "speaker": sentences[best].speaker or p.speaker,
-        "ocr": p.page is not None and str(p.page) in (doc.meta.get("ocr_pages") or "").split(","),
+        "ocr": page["page"] is not None and str(page["page"]) in (doc.meta.get("ocr_pages") or "").split(","),
         "quote": quote,
         "passage_id": p.passage_id,
         "char_start": start,
@@ -192,6 +193,13 @@ def citation_for(
     }
     citation["reference"] = reference(citation, doc.meta)
     return citation
+
+
+def _page_of(sentence, passage) -> dict:
+    """The printed and physical page of a quoted sentence (its passage's first page when unknown)."""
+    if sentence.page is None:
+        return {"page": passage.page, "page_label": passage.page_label}
+    return {"page": sentence.page, "page_label": sentence.page_label}
 
 
 def _turn_of(sentence, passage) -> dict:

@@ -6,7 +6,7 @@ import numpy as np
 
 from chat.evidence import Evidence
 from chat.scoring import DEFAULT_CONFIG, AnswerConfig, Candidate, QuestionTerms, question_terms, sentences_of
-from chat.terms import BACK_REFERENCES, words
+from chat.terms import BACK_REFERENCES, FUNCTION_WORDS, stem, words
 from ingest.records import Passage
 
 
@@ -49,6 +49,9 @@ def select_sentences(
             if chosen:
                 continue
             group = group[:room]
+        # what the next sentences say of it ("Otherwise, ...", "The two sections ...") rounds the quote off
+        group += continuation(group, evidence.hits[c.hit_index].passage, by_position, n, taken,
+                              terms)[: room - len(group)]
         chosen.extend(group)
         groups.append(group)
     return groups
@@ -95,6 +98,44 @@ def neighbours(
             out.append(j)
             found |= gained
     return sorted(out)
+
+
+def continuation(group: list[Candidate], passage: Passage, by_position: dict[tuple[int, int], Candidate],
+                 n_sentences: int, taken: set[tuple[int, int]], terms: QuestionTerms) -> list[Candidate]:
+    """The sentences after a quote, in its paragraph, that lean on it and keep to the question: each
+    opens by pointing back ("Otherwise, it returns 0.", "It never ...") or names again what the
+    sentence before it named ("... has two sections. The two sections are connected with a spring.")
+    and holds one of the question's words. Without them a quote stops before the sentence that says
+    what it introduced: the value, the cause, the exception."""
+    h = group[0].hit_index
+    last = max(x.index for x in group if x.hit_index == h)
+    out: list[Candidate] = []
+    while last + 1 < n_sentences and (h, last + 1) not in taken:
+        before, after = by_position[(h, last)], by_position[(h, last + 1)]
+        if (not _same_paragraph(passage, before, after) or not leans_back(after.text, before.stems)
+                or terms.coverage(after.stems) <= 0):
+            break
+        if all((x.hit_index, x.index) != (h, after.index) for x in group):
+            out.append(after)
+        last += 1
+    return out
+
+
+def leans_back(text: str, before: frozenset[str]) -> bool:
+    """Whether a sentence opens by pointing at the one before: a back reference ("This", "Otherwise",
+    "It"), or a definite description ("The two sections", "Both nuts") of something it named."""
+    opening = words(text)[:4]
+    if not opening:
+        return False
+    if opening[0] in BACK_REFERENCES:
+        return True
+    if opening[0] not in _DEFINITE:
+        return False
+    named = [w for w in opening[1:] if w not in FUNCTION_WORDS and not w.isdigit()]
+    return bool(named) and stem(named[0]) in before
+
+
+_DEFINITE = frozenset({"the", "both", "each", "either", "neither"})
 
 
 def _introduced(evidence: Evidence, c: Candidate, by_position: dict[tuple[int, int], Candidate],

@@ -55,18 +55,24 @@ def passage_from_row(r: sqlite3.Row) -> Passage:
         end_s=r["end_s"],
         footnotes=tuple(json.loads(r["footnotes"])),
         countries=tuple(json.loads(r["countries"])),
-        sentences=tuple(_sentence(item) for item in json.loads(r["sentences"])),
+        sentences=tuple(_sentence(item, r["page"], r["page_label"]) for item in json.loads(r["sentences"])),
     )
 
 
-def _sentence(item: list) -> Sentence:
-    """[start, end, footnotes] or, in a transcript, [start, end, footnotes, speaker, start_s]."""
-    s, e, f, *turn = item
-    return Sentence(s, e, tuple(f), *turn)
+def _sentence(item: list, page: int | None = None, page_label: str | None = None) -> Sentence:
+    """[start, end, footnotes], then [speaker, start_s] in a transcript, then [page, page_label] for a
+    sentence on another page than its passage's first; a sentence without its own is on the passage's."""
+    s, e, f, *rest = item
+    speaker, start_s, *own = [*rest, None, None][:2] + rest[2:]
+    if own:
+        page, page_label = own
+    return Sentence(s, e, tuple(f), speaker, start_s, page, page_label)
 
 
-def _sentence_json(s: Sentence) -> list:
+def _sentence_json(s: Sentence, passage: Passage) -> list:
     item = [s.char_start, s.char_end, list(s.footnotes)]
+    if (s.page, s.page_label) != (passage.page, passage.page_label):
+        return [*item, s.speaker, s.start_s, s.page, s.page_label]
     return [*item, s.speaker, s.start_s] if s.speaker is not None or s.start_s is not None else item
 
 
@@ -120,7 +126,7 @@ def append_rows(
         rows.append((row, p.passage_id, p.doc_id, p.text, p.char_start, p.char_end, p.section, p.page,
                      p.page_label, p.speaker, p.start_s, p.end_s, json.dumps(p.footnotes),
                      json.dumps(p.countries),
-                     json.dumps([_sentence_json(s) for s in p.sentences]), sentence_row))
+                     json.dumps([_sentence_json(s, p) for s in p.sentences]), sentence_row))
         sentence_row += len(p.sentences)
     con.executemany(f"INSERT INTO passages VALUES ({','.join('?' * 16)})", rows)
     con.executemany(

@@ -75,6 +75,9 @@ class Sentence:
     ``speaker`` and ``start_s`` are those of the turn the sentence belongs to
     (None outside transcripts): a transcript passage may hold an exchange of
     several turns, and a quote is attributed to whoever said its sentences.
+    ``page`` and ``page_label`` are those of the page the sentence stands on
+    (None where the document has no pages): a passage may run over a page
+    break, and a quote is cited at the page that holds it.
     """
 
     char_start: int
@@ -82,6 +85,8 @@ class Sentence:
     footnotes: tuple[int, ...] = ()
     speaker: str | None = None
     start_s: float | None = None
+    page: int | None = None
+    page_label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

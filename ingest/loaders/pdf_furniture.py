@@ -3,7 +3,8 @@
 A running header is a line at the top (or bottom) of many pages that reads
 the same once its numbers are set aside ("Congressional Research Service 4",
 "Chapter 2. Roles 9"); a page number is a lone number, roman numeral or
-"Page 3 of 10" there. What the page prints as its number comes from the
+"Page 3 of 10" there; a title beside a page number in body-sized type there
+is a running header on any page, repeated or not. What the page prints as its number comes from the
 numbers in its furniture that step with the physical page.
 """
 
@@ -63,10 +64,31 @@ def is_page_number(text: str) -> bool:
     return _PAGE_NUMBER.fullmatch(text.strip()) is not None
 
 
+_NUMBERED_TITLE = re.compile(r"(\d{1,3})\s+(\D.*)|(.*\D)\s+(\d{1,3})")
+
+
+def is_running_title(line: Line, body_size: float) -> bool:
+    """An edge line that prints the page number beside a title or a chapter's name ("Optimized Table
+    Tokenization for Table Structure Recognition 9", "4 Row and Column Access Control"): a running
+    header or footer even on a page of its own, where nothing repeats. In type no larger than the
+    body's and not bold, so that a heading opening a page ("Chapter 4") stays."""
+    m = _NUMBERED_TITLE.fullmatch(line.text.strip())
+    if m is None or line.bold or line.size > body_size + 0.5:
+        return False
+    title = m.group(2) or m.group(3)
+    return len(re.findall(r"[^\W\d_]{2,}", title)) >= 3 and not title.rstrip().endswith((".", ",", ";", ":"))
+
+
+def _body_size(pages: Sequence[Sequence[Line]]) -> float:
+    sizes = sorted(line.size for lines in pages for line in lines)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
 def furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> list[set[int]]:
     """Per page, the indices of its lines (top to bottom) that are page furniture."""
     n = len(pages)
     need = 2 if n < 5 else 3  # the same edge line on three pages is not body text
+    body = _body_size(pages)
     edges = [_edges(lines, h) for lines, h in zip(pages, heights, strict=True)]
     counts: Counter[tuple[str, str]] = Counter()
     for lines, found in zip(pages, edges, strict=True):
@@ -76,7 +98,8 @@ def furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> list
         drop = set()
         for band, k in found:
             text = lines[k].text
-            if is_page_number(text) or (n >= 2 and counts[(band, _shape(text))] >= need):
+            if (is_page_number(text) or is_running_title(lines[k], body)
+                    or (n >= 2 and counts[(band, _shape(text))] >= need)):
                 drop.add(k)
         out.append(drop)
     return out

@@ -66,3 +66,29 @@ def test_results_name_every_development_set_section():
     for heading in ("## Hearings (qmsum-dev)", "## Real PDFs (pdf-dev)", "## Answers and refusals on three corpora",
                     "## Library scale", "## Team store (Milvus)"):
         assert heading in text
+
+
+def test_furniture_is_the_page_edge_text_the_ground_truth_leaves_out(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    for page in (1, 2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=8)
+        pdf.set_xy(20, 10)
+        pdf.cell(170, 4, f"Energy and Water Review, page {page}")
+        pdf.set_font("Helvetica", size=11)
+        pdf.set_xy(20, 40)
+        pdf.multi_cell(170, 6, f"Water use in region {page} rose by a third since 2010.\n\nCosts rose too.")
+    path = tmp_path / "review.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    truth = "## Contents\n\n| Water use in the regions . . . . . . . . . . . . . . | 3 |\n\n"
+    truth += "".join(f"Water use in region {p} rose by a third since 2010.\n\nCosts rose too.\n\n" for p in (1, 2))
+    path.with_name("review.groundtruth.md").write_text(truth, encoding="utf-8")
+    marked = refusal.furniture_of(path)
+    assert "energyandwaterreviewpage1" in marked and "wateruseintheregions3" in marked
+    assert not refusal.holds_furniture("Water use in region 1 rose by a third since 2010.", marked)
+    assert refusal.holds_furniture("rose by a third Energy and Water Review, page 2 since 2010", marked)
+    assert refusal.holds_furniture("Water use in the regions 3", marked), "a contents row without its dots"
+    assert refusal.holds_furniture("Notices . . . . . . . vii", marked), "a dot leader"
+    assert refusal.furniture_of(tmp_path / "other.pdf") == (), "no ground truth, nothing marked"

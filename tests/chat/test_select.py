@@ -6,7 +6,7 @@ from answer_kit import document, evidence
 
 from chat.answer import AnswerConfig
 from chat.scoring import DEFAULT_CONFIG, score_sentences
-from chat.select import select_sentences
+from chat.select import leans_back, select_sentences
 
 
 def _quoted(question, doc, config=DEFAULT_CONFIG):
@@ -43,3 +43,41 @@ def test_weak_second_is_left_out():
 def test_no_candidates_no_groups():
     ev = evidence("anything", [document("x", "Some text here.")], ranking=[])
     assert select_sentences(ev, score_sentences(ev)) == []
+
+
+def test_the_sentence_after_that_points_back_is_quoted_with_it():
+    doc = document("verify", "Lists are checked at run time. If the user is in a listed group, the function returns "
+                   "a long integer value of 1. Otherwise, it returns a value of 0. It never returns the null value.")
+    groups = _quoted("What value does the function return when the user is in a listed group?", doc,
+                     AnswerConfig(max_quotes=3))
+    assert groups[0] == ["If the user is in a listed group, the function returns a long integer value of 1.",
+                         "Otherwise, it returns a value of 0.", "It never returns the null value."]
+
+
+def test_a_definite_description_of_what_the_sentence_named_continues_it():
+    doc = document("nut", "The Boots nut has two sections: a locking nut and a load-carrying nut. The two sections "
+                   "are connected with a spring, an integral part of the nut. Aircraft use many other nuts.")
+    groups = _quoted("What are the parts of a Boots nut?", doc)
+    assert groups[0][:2] == ["The Boots nut has two sections: a locking nut and a load-carrying nut.",
+                             "The two sections are connected with a spring, an integral part of the nut."]
+    assert "Aircraft use many other nuts." not in groups[0]
+
+
+def test_a_continuation_stops_at_the_paragraph_off_the_question_and_at_the_quote_limit():
+    doc = document("para", "Serbia bought six batteries in 2022. They were the first that Serbia bought abroad.\n\n"
+                   "This was a Serbian first.")
+    assert _quoted("What did Serbia buy in 2022?", doc)[0] == [
+        "Serbia bought six batteries in 2022.", "They were the first that Serbia bought abroad."]
+    assert _quoted("What did Serbia buy in 2022?", doc, AnswerConfig(max_quotes=1))[0] == [
+        "Serbia bought six batteries in 2022."]
+    off = document("off", "Serbia bought six batteries in 2022. Its coastline is popular with tourists.")
+    assert _quoted("What did Serbia buy in 2022?", off)[0] == ["Serbia bought six batteries in 2022."]
+
+
+def test_leans_back():
+    before = frozenset({"boot", "nut", "section", "two"})
+    assert leans_back("Otherwise, it returns 0.", frozenset())
+    assert leans_back("The sections are joined.", before)
+    assert not leans_back("The weather was mild.", before)
+    assert not leans_back("Kosovo bought launchers.", before)
+    assert not leans_back("", before)

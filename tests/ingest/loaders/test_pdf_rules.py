@@ -1,7 +1,7 @@
 """The PDF layout rules on plain records: spans, lines, pages (no PDF needed)."""
 
 from ingest.footnotes import split_note_lines
-from ingest.loaders.pdf_furniture import furniture, is_page_number, printed_numbers
+from ingest.loaders.pdf_furniture import furniture, is_page_number, is_running_title, printed_numbers
 from ingest.loaders.pdf_layout import (
     Line,
     Span,
@@ -88,6 +88,18 @@ def test_a_lone_page_number_at_an_edge_is_furniture_on_any_page():
     assert furniture(pages, [H, H]) == [{1}, {1}]
     assert is_page_number("- 12 -") and is_page_number("xiv") and is_page_number("7-45")
     assert not is_page_number("Figure 7")
+
+
+def test_a_title_beside_a_page_number_at_an_edge_is_furniture_on_a_page_of_its_own():
+    body = [line(f"Body line {i} of the only page, in the usual type of the text.", 700 - 12 * i) for i in range(8)]
+    page = [line("Optimized Table Tokenization for Table Structure Recognition 9", 780), *body,
+            line("12 Energy and Water Review", 30)]
+    assert furniture([page], [H]) == [{0, 9}]
+    heading = [line("Chapter 4 Findings of the review 2", 780, size=16, bold=True), *body]
+    assert furniture([heading], [H]) == [set()], "a heading opening a page is not furniture"
+    assert not is_running_title(line("Figure 7", 780), 10.0)
+    assert not is_running_title(line("The total, as the table shows, was:", 780), 10.0)
+    assert not is_running_title(line("in the years up to 2014", 780), 10.0), "a year is not a page number"
 
 
 def test_printed_numbers_follow_the_offset_most_pages_agree_on():

@@ -326,6 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--no-corpus", action="store_true", help="skip the shipped corpus's question sets")
     ap.add_argument("--no-exchanges", action="store_true", help="one turn, one passage (ChunkConfig.exchanges off)")
+    ap.add_argument("--exchange-words", type=int, default=None,
+                    help="ChunkConfig.exchange_target_words (default: the product's)")
+    ap.add_argument("--exchange-max-words", type=int, default=None,
+                    help="ChunkConfig.exchange_max_words (default: the product's)")
     ap.add_argument("--sweep", action="store_true", help="also sweep the fusion settings (hybrid, per split)")
     args = ap.parse_args(argv)
     if not QMSUM.is_dir():
@@ -347,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="quotable-qmsum-") as tmp:
         index_dir = Path(tmp) / "index"
         t0 = time.perf_counter()
-        chunking = ChunkConfig(exchanges=not args.no_exchanges)
+        sizes = {k: v for k, v in (("exchange_target_words", args.exchange_words),
+                                   ("exchange_max_words", args.exchange_max_words)) if v}
+        chunking = ChunkConfig(exchanges=not args.no_exchanges, **sizes)
         report = ingest_paths([QMSUM / "docs"], index_dir, IngestConfig(chunking=chunking), embedder=embedder,
                               progress=False)
         ingest_s = time.perf_counter() - t0

@@ -30,7 +30,8 @@ import numpy as np
 from chat.answer_type import expected_type, holds, without_urls
 from chat.constraints import Constraint, Facts, facts_of, question_constraints
 from chat.evidence import Evidence, Hit
-from chat.terms import asked_kind, asks_for_source, content_words, idf, names_speaker, stem, stems
+from chat.speakers import asked_speakers
+from chat.terms import asked_kind, asks_for_source, content_words, idf, stem, stems
 from ingest.records import Sentence
 
 
@@ -154,6 +155,7 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     source_question = asks_for_source(evidence.question)
     wanted = expected_type(evidence.question)
     kind = asked_kind(evidence.question)
+    asked = set(asked_speakers(evidence.question, {x for hit in evidence.hits for x in _speakers_of(hit.passage)}))
     out: list[Candidate] = []
     for h, hit in enumerate(evidence.hits):
         p = hit.passage
@@ -185,7 +187,7 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 score += config.source_bonus
             if kind and doc and doc.kind == kind:
                 score += config.kind_bonus
-            if speaker and names_speaker(evidence.question, speaker):
+            if speaker and speaker in asked:
                 score += config.speaker_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
@@ -201,7 +203,29 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
             score -= config.w_missing * missing
             out.append(Candidate(h, i, s, text, body, cos, strength, score, missing, tuple(c.text for c in absent)))
     out.sort(key=lambda c: (-c.score, c.hit_index, c.index))
-    return out
+    return _asked_speaker_first(out, evidence, asked, config)
+
+
+def _speakers_of(passage) -> tuple[str, ...]:
+    return passage.speakers or ((passage.speaker,) if passage.speaker else ())
+
+
+def _asked_speaker_first(candidates: list[Candidate], evidence: Evidence, asked: Set[str],
+                         config: AnswerConfig) -> list[Candidate]:
+    """A question about what a named person said is answered first by that person's own words.
+
+    In an exchange the sentence most like the question is often the question put to them
+    ("do you foresee any unintended consequences?"), not their reply. The asked-about
+    person's best sentence leads when it is strong enough not to abstain on; the others keep
+    their order after it (the question put to them may still be quoted as a further quote).
+    """
+    if not asked or not candidates:
+        return candidates
+    for i, c in enumerate(candidates):
+        p = evidence.hits[c.hit_index].passage
+        if (c.sentence.speaker or p.speaker) in asked and c.strength >= config.abstain_below:
+            return [c, *candidates[:i], *candidates[i + 1 :]] if i else candidates
+    return candidates
 
 
 def evidence_score(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -> float:

@@ -2,10 +2,10 @@
 
 Speakers are labels as transcripts print them: "Kirsty Williams AM", "Hon.
 Ahmed Hussen", "Lord Ahmad of Wimbledon", "The Chair (Hon. Anthony Rota)".
-A question names one by the words of the person's name (all of them, or the
-surname when no other speaker shares it) or by the office in the label ("the
-Chair"). The lists here are general English honorifics and post-nominal
-letters, never names from one transcript.
+A question names one by the words of the person's name (first and last, also
+run together as one word, or the surname when no other speaker shares it) or
+by the office in the label ("the Chair"). The lists here are general English
+honorifics and post-nominal letters, never names from one transcript.
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
     for s in speakers:
         if len(s.name) >= 2 and (at := _find(bare, s.name[-2:])) is not None:
             add(s.name, s.label, at, at + 2)  # first and last name
+        elif len(s.name) >= 2 and (at := _find(bare, ("".join(s.name[-2:]),))) is not None:
+            add(s.name, s.label, at, at + 1)  # the two run together ("JustinTrudeau")
         elif s.surname and len(by_surname[s.surname]) == 1 and (at := _find(bare, (s.surname,))) is not None:
             add(s.name, s.label, at, at + 1)  # the surname alone, when nobody else has it
         if s.office and (at := _find(bare, ("the", *s.office))) is not None:

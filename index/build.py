@@ -90,12 +90,43 @@ def index_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def embedding_text(doc: Document, passage: Passage) -> str:
-    # Title, section and speaker give a passage the context its own words may lack.
+def embedding_input(doc: Document, passage: Passage) -> tuple[str, list[tuple[int, int]]]:
+    """The text a passage is embedded as, and where its sentences sit in it.
+
+    Title and section give a passage the context its own words may lack. A speaker's
+    turn opens with their name, as a transcript prints it ("Kirsty Williams AM: ..."),
+    so an exchange reads who said what; a passage of one speaker opens with theirs.
+    """
     head = " — ".join(x for x in (doc.title, passage.section) if x)
-    who = passage.speaker or "; ".join(passage.speakers)  # an exchange: everyone who speaks in it
-    body = f"{who}: {passage.text}" if who else passage.text
-    return f"{head}\n{body}" if head else body
+    parts = [f"{head}\n"] if head else []
+    at = len(parts[0]) if parts else 0
+    spans: list[tuple[int, int]] = []
+    pos = passage.char_start  # document offset copied up to
+    current: str | None = None
+    for i, sent in enumerate(passage.sentences):
+        who = sent.speaker or (passage.speaker if i == 0 else None)
+        if who and who != current:
+            label = f"{who}: "
+            gap = passage.text[pos - passage.char_start : sent.char_start - passage.char_start]
+            parts += [gap, label]
+            at += len(gap) + len(label)
+            pos = sent.char_start
+            current = who
+        body = passage.text[pos - passage.char_start : sent.char_end - passage.char_start]
+        parts.append(body)
+        start = at + (sent.char_start - pos)
+        at += len(body)
+        spans.append((start, at))
+        pos = sent.char_end
+    if not passage.sentences and passage.speaker:
+        parts.append(f"{passage.speaker}: ")
+        at += len(parts[-1])
+    parts.append(passage.text[pos - passage.char_start :])
+    return "".join(parts), spans
+
+
+def embedding_text(doc: Document, passage: Passage) -> str:
+    return embedding_input(doc, passage)[0]
 
 
 def _progress(iterable, total: int, desc: str, enabled: bool, unit: str = "file"):
@@ -104,18 +135,14 @@ def _progress(iterable, total: int, desc: str, enabled: bool, unit: str = "file"
     return tqdm(iterable, total=total, desc=desc, unit=unit, disable=not enabled, file=sys.stderr)
 
 
-def sentence_spans(text: str, passage: Passage) -> list[tuple[int, int]]:
-    """Where the passage's sentences sit in its embedding text (which ends with the passage text)."""
-    shift = len(text) - len(passage.text) - passage.char_start
-    return [(s.char_start + shift, s.char_end + shift) for s in passage.sentences]
-
-
-def embed_passages(embedder: Embedder, texts: Sequence[str], passages: Sequence[Passage], batch: int,
+def embed_passages(embedder: Embedder, inputs: Sequence[tuple[str, list[tuple[int, int]]]], batch: int,
                    progress: bool, pages: int = 0, pooled: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Passage vectors (n, d) float32 and their sentences' vectors (sum of sentences, d), in order."""
+    """Passage vectors (n, d) float32 and their sentences' vectors (sum of sentences, d), in order,
+    from each passage's ``embedding_input``."""
     from index.embed import embed_with_spans
 
-    spans = [sentence_spans(t, p) for t, p in zip(texts, passages, strict=True)]
+    texts = [t for t, _ in inputs]
+    spans = [sp for _, sp in inputs]
     bar = _progress(None, len(texts), "embedding", progress, unit="passage")
     if pages:
         bar.set_postfix_str(f"{pages} pages")
@@ -358,9 +385,9 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
     carry = _carry(previous, {e.doc_id for e in docs if e.doc is None})
     new_passages = [p for doc, _ in new_docs for p in chunk(doc, config.chunking)]
     by_id = {doc.doc_id: doc for doc, _ in new_docs}
-    texts = [embedding_text(by_id[p.doc_id], p) for p in new_passages]
+    inputs = [embedding_input(by_id[p.doc_id], p) for p in new_passages]
     pages = len({(p.doc_id, p.page) for p in new_passages if p.page is not None})
-    new_vectors, new_sentences = embed_passages(embedder, texts, new_passages, config.batch_size, progress, pages,
+    new_vectors, new_sentences = embed_passages(embedder, inputs, config.batch_size, progress, pages,
                                                 config.pooled_sentences)
 
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files

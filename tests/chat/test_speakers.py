@@ -30,6 +30,7 @@ def test_a_label_splits_into_name_surname_and_office():
     # a surname two speakers share names nobody; the full name still does
     ("What did Morris say?", ()),
     ("What did Huw Morris say?", ("Huw Morris",)),
+    ("What did KirstyWilliams say about funding?", ("Kirsty Williams AM",)),  # a name typed run together
     ("What did the committee decide about chairs?", ()),
 ])
 def test_the_asked_about_speaker_is_resolved_from_the_index_labels(question, expected):
@@ -95,3 +96,35 @@ def test_function_words_can_be_kept_in_the_keyword_query(hearing_engine):
     with_stop = bm25_candidates(hearing_engine.index, "the of in", 10, None, (1.0,))
     assert with_stop  # only function words: the query falls back to them rather than matching nothing
     assert bm25_candidates(hearing_engine.index, "the schools", 10, None, (1.0,), frozenset({"the"}))
+
+
+def test_the_top_passages_never_overlap_though_a_transcripts_windows_do(hearing_engine):
+    index = hearing_engine.index
+    spans = [(p.char_start, p.char_end) for p in index.passages_at(list(range(index.manifest.passages)))]
+    assert any(s2 < e1 for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False))  # windows overlap
+    question = "What was said about the transport plan and schools?"
+    hits = retrieve(index, question, hearing_engine.embed_question(question), k=5)
+    assert len(hits) >= 2
+    for i, a in enumerate(hits):
+        for b in hits[i + 1 :]:
+            assert a.passage.char_end <= b.passage.char_start or b.passage.char_end <= a.passage.char_start
+
+
+def test_the_asked_about_person_answers_before_the_question_put_to_them(tmp_path, hashing_embedder):
+    from index.build import IngestConfig, ingest_paths
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    turns = ["Alice Smith AM: Do you foresee any unintended consequences for the housing bill?",
+             "Bob Jones AM: I think not. As with every bill, the housing consequences depend on implementation "
+             "and on the resources that come with it.",
+             "Alice Smith AM: Thank you. Carol, what about schools?",
+             "Carol White: Schools will need guidance before the bill comes into force."]
+    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
+                 progress=False)
+    engine = Engine.open(tmp_path / "index", embedder=hashing_embedder)
+    result = engine.answer("What did Bob Jones say about unintended consequences for the housing bill?")
+    assert not result["abstained"]
+    assert result["citations"][0]["speaker"] == "Bob Jones AM"
+    assert "implementation" in result["citations"][0]["quote"]  # his reply, not the question put to him

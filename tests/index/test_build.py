@@ -132,3 +132,22 @@ def test_a_new_path_list_is_a_change(small_index, small_corpus, hashing_embedder
     report = _ingest([small_corpus, extra], small_index, hashing_embedder)
     assert (report.embedded_files, report.reused_files) == (1, 2)
     assert read_manifest(small_index).paths == [str(small_corpus), str(extra)]
+
+
+def test_an_exchange_is_embedded_with_each_turns_speaker_and_its_sentences_found_in_that_text():
+    from index.build import embedding_input
+    from ingest.chunk import chunk
+    from ingest.records import Block, Document
+
+    text = "Do you agree? Please say.\n\nI do. Entirely.\n\nThank you."
+    blocks = (Block("turn", 0, 25, speaker="Ann Lee AM"), Block("turn", 27, 42, speaker="Bo Dee"),
+              Block("turn", 44, 54, speaker="Ann Lee AM"))
+    doc = Document("h", "Hearing", "transcript", "h.txt", text, blocks=blocks)
+    [passage] = chunk(doc, countries=lambda t: ())
+    embedded, spans = embedding_input(doc, passage)
+    assert embedded == ("Hearing\nAnn Lee AM: Do you agree? Please say.\n\nBo Dee: I do. Entirely.\n\n"
+                        "Ann Lee AM: Thank you.")
+    assert [embedded[a:b] for a, b in spans] == [passage.sentence_text(s) for s in passage.sentences]
+    report = Document("r", "Report", "report", "r.txt", "One. Two.", blocks=(Block("para", 0, 9),))
+    [prose] = chunk(report, countries=lambda t: ())
+    assert embedding_input(report, prose) == ("Report\nOne. Two.", [(7, 11), (12, 16)])

@@ -64,7 +64,8 @@ def test_one_speakers_passage_names_them_and_long_exchanges_split_at_the_word_ta
     for i, part in enumerate(parts):
         blocks.append(Block("turn", pos, pos + len(part), speaker="A" if i < 2 else "B"))
         pos += len(part) + 2
-    passages = chunk(_doc(text, blocks), ChunkConfig(target_words=120, max_words=200), countries=no_countries)
+    sizes = ChunkConfig(exchange_target_words=120, exchange_max_words=200, exchange_overlap=False)
+    passages = chunk(_doc(text, blocks), sizes, countries=no_countries)
     assert all(word_count(p.text) <= 200 for p in passages)
     # 90 + 90 words fill a passage; the next turn starts the next one
     assert [(p.speaker, p.speakers, word_count(p.text)) for p in passages] == [("A", ("A",), 180), ("B", ("B",), 180)]
@@ -124,3 +125,38 @@ def test_exchanges_can_be_turned_off_for_one_turn_per_passage():
     passages = chunk(_doc(text, blocks), ChunkConfig(exchanges=False), countries=no_countries)
     assert [(p.speaker, p.text, p.start_s) for p in passages] == [("A", "Hello there. Short.", 60.0),
                                                                  ("B", "Reply here.", None)]
+
+
+def _turns(parts: list[str], speakers: list[str]) -> tuple[str, list[Block]]:
+    text = "\n\n".join(parts)
+    blocks, pos = [], 0
+    for part, who in zip(parts, speakers, strict=True):
+        blocks.append(Block("turn", pos, pos + len(part), speaker=who))
+        pos += len(part) + 2
+    return text, blocks
+
+
+def test_a_window_over_each_boundary_keeps_an_exchange_cut_there_whole():
+    turn = ("This is a sentence of exactly nine words here. " * 10).strip()  # 90 words
+    text, blocks = _turns([turn] * 4, ["A", "A", "B", "B"])
+    sizes = ChunkConfig(exchange_target_words=120, exchange_max_words=200)
+    passages = chunk(_doc(text, blocks), sizes, countries=no_countries)
+    assert [(p.speakers, word_count(p.text)) for p in passages] == [(("A",), 180), (("A", "B"), 180), (("B",), 180)]
+    for p in passages:
+        assert text[p.char_start : p.char_end] == p.text
+    # the window is A's second turn and B's first, every sentence with its own speaker
+    window = passages[1]
+    assert window.char_start == blocks[1].char_start and window.char_end == blocks[2].char_end
+    assert {s.speaker for s in window.sentences} == {"A", "B"}
+    assert [p.passage_id for p in passages] == ["d:0", "d:1", "d:2"]
+
+
+def test_turns_pack_to_the_exchange_size_and_prose_to_the_prose_size():
+    turn = ("This is a sentence of exactly nine words here. " * 8).strip()  # 72 words
+    text, blocks = _turns([turn] * 4, ["A", "B", "A", "B"])
+    config = ChunkConfig(target_words=60, max_words=100, exchange_target_words=140, exchange_max_words=220,
+                         exchange_overlap=False)
+    turns = chunk(_doc(text, blocks), config, countries=no_countries)
+    assert [word_count(p.text) for p in turns] == [144, 144]
+    prose = [Block("para", b.char_start, b.char_end) for b in blocks]
+    assert [word_count(p.text) for p in chunk(_doc(text, prose), config, countries=no_countries)] == [72] * 4

@@ -35,9 +35,13 @@ import unicodedata
 import zlib
 from pathlib import Path
 
+from chat.refusal import FEATURES, NO_MODEL, RefusalModel, Signals, decide, load_model
+from chat.scoring import AnswerConfig
+
 REPO = Path(__file__).resolve().parents[1]
 HERE = REPO / "bench"
 SHARED = REPO.parent / "shared" / "eval"
+MODEL_FILE = "chat/refusal_model.json"
 MAX_FALSE_REFUSALS = 0.03
 
 
@@ -167,6 +171,9 @@ def collect(engine, questions: list[dict], filter_doc: bool, pdfs: dict[str, Pat
             "score": r.get("evidence_score", 0.0),
             "missing": r.get("evidence_missing", 0.0),
             "abstained": r["abstained"],
+            "refusal": r.get("refusal"),
+            "signals": {k: v for k, v in (r.get("evidence_signals") or {}).items() if k in FEATURES},
+            "absent": (r.get("evidence_signals") or {}).get("absent", []),
             "ms": ms,
             **answer_checks(q, r, pages.get(q.get("doc")) if pdfs else None),
             **checked,
@@ -174,8 +181,20 @@ def collect(engine, questions: list[dict], filter_doc: bool, pdfs: dict[str, Pat
     return rows
 
 
-def outcome(rows: list[dict], abstain_below: float, refuse_missing: float) -> dict:
-    refused = [r["score"] < abstain_below or r["missing"] >= refuse_missing for r in rows]
+def refused_by(row: dict, model: RefusalModel | None, abstain_below: float, refuse_missing: float) -> bool:
+    """Whether the decision refuses ``row``: the two hard cuts, then (with a model) the model."""
+    if "signals" not in row:  # a row of the two numbers only
+        signals = Signals(row["score"], row["missing"], 0.0, 0.0, 0.0, 0.0, absent=("?",) if row["missing"] else ())
+    elif not row["signals"]:  # nothing retrieved, or no sentence to score
+        return True
+    else:
+        signals = Signals(**row["signals"], absent=tuple(row.get("absent") or ()))
+    config = AnswerConfig(abstain_below=abstain_below, refuse_missing=refuse_missing)
+    return decide(signals, config, model or NO_MODEL).refuse
+
+
+def outcome(rows: list[dict], abstain_below: float, refuse_missing: float, model: RefusalModel | None = None) -> dict:
+    refused = [refused_by(r, model, abstain_below, refuse_missing) for r in rows]
     unanswerable = [not r["answerable"] for r in rows]
     tp = sum(a and u for a, u in zip(refused, unanswerable, strict=True))
     n_refused, n_none = sum(refused), sum(unanswerable)
@@ -231,22 +250,24 @@ def run(out: Path, prebuilt: dict[str, Path] | None = None, only: list[str] | No
             engine.index.close()
     current = (DEFAULT_CONFIG.abstain_below, DEFAULT_CONFIG.refuse_missing)
     dev = [r for rs in rows.values() for r in rs if r["split"] == "dev"]
+    model = load_model()
+
+    def per_split(decision) -> dict:
+        return {name: {split: decision([r for r in rs if r["split"] == split]) for split in ("dev", "holdout")}
+                for name, rs in rows.items()}
+
     result = {
-        "current": {"abstain_below": current[0], "refuse_missing": current[1]},
+        "current": {"abstain_below": current[0], "refuse_missing": current[1], "model": str(MODEL_FILE),
+                    "refuse_below": model.refuse_below},
         "recommended_on_dev": recommend(dev),
-        "sets": {
-            name: {split: outcome([r for r in rs if r["split"] == split], *current) for split in ("dev", "holdout")}
-            for name, rs in rows.items()
-        },
+        "sets": per_split(lambda rs: outcome(rs, *current, model)),
+        "two_cuts": per_split(lambda rs: outcome(rs, *current)),  # the decision before the model
+
         "answers": {
             name: {split: answer_summary([r for r in rs if r["split"] == split]) for split in ("dev", "holdout")}
             for name, rs in rows.items()
         },
-        "score_only": {  # the old decision, one threshold, for comparison
-            name: {split: outcome([r for r in rs if r["split"] == split], current[0], 9.0)
-                   for split in ("dev", "holdout")}
-            for name, rs in rows.items()
-        },
+        "score_only": per_split(lambda rs: outcome(rs, current[0], 9.0)),  # one threshold, for comparison
         "warm_ms_p50": _median([r["ms"] for rs in rows.values() for r in rs]),
         "rows": rows,
     }
@@ -282,20 +303,23 @@ def _fmt(x) -> str:
 def markdown(result: dict) -> str:
     cur = result["current"]
     lines = [
-        f"Refuse when evidence score < {cur['abstain_below']} or the best sentence misses "
-        f"≥ {cur['refuse_missing']} of the question's constraints (countries, names, numbers).",
+        f"Refuse when evidence score < {cur.get('refuse_below', cur['abstain_below'])}, when the best sentence misses "
+        f"≥ {cur['refuse_missing']} of the question's constraints (countries, names, numbers), or when the "
+        f"refusal model ({cur.get('model')}, chat/refusal.py) says so.",
         "",
         "| set | split | questions | unanswerable | refused of them | precision | recall | false refusals "
-        "| score-only recall | score-only false |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| two cuts recall | two cuts false | score-only recall | score-only false |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, splits in result["sets"].items():
         for split, o in splits.items():
             old = result["score_only"][name][split]
+            two = result.get("two_cuts", result["score_only"])[name][split]
             lines.append(
                 f"| {name} | {split} | {o['questions']} | {o['unanswerable']} | {o['refused_unanswerable']} | "
                 f"{_fmt(o['precision'])} | {_fmt(o['recall'])} | {o['false_refusals']} "
-                f"({_fmt(o['false_refusal_rate'])}) | {_fmt(old['recall'])} | {old['false_refusals']} |")
+                f"({_fmt(o['false_refusal_rate'])}) | {_fmt(two['recall'])} | {two['false_refusals']} "
+                f"| {_fmt(old['recall'])} | {old['false_refusals']} |")
     lines += ["", "| set | split | hit@5 | evidence in quotes | cited page right | answerable with evidence "
                   "| top-5 passages with furniture |",
               "|---|---|---|---|---|---|---|"]

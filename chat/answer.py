@@ -25,6 +25,7 @@ from collections.abc import Mapping
 
 from chat.evidence import DocInfo, Evidence, Hit
 from chat.formatting import format_date, format_page, format_time, is_turn, one_line, quoted
+from chat.refusal import decide, signals_of
 from chat.scoring import (
     DEFAULT_CONFIG,
     AnswerConfig,
@@ -66,10 +67,16 @@ def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) ->
         "evidence_score": strength,
         "evidence_missing": missing,
     }
-    if not candidates or strength < config.abstain_below or missing >= config.refuse_missing:
-        result["refusal"] = refusal_reason(candidates, config)
+    if not candidates:
+        result["refusal"] = "Nothing in the documents matches the question."
         return result
     groups = select_sentences(evidence, candidates, config)
+    signals = signals_of(evidence, candidates, [c for group in groups for c in group])
+    decision = decide(signals, config)
+    result["evidence_signals"] = {**signals.as_dict(), "refusal_probability": round(decision.probability, 4)}
+    if decision.refuse:
+        result["refusal"] = decision.reason
+        return result
     anchor: dict[int, int] = {}  # hit position -> its best quoted sentence, in order of first use
     picked: dict[int, set[int]] = {}
     for group in groups:
@@ -91,17 +98,6 @@ def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) ->
             paragraphs.append(quote_paragraph(said, span["quote"], shown if span is citation["spans"][-1] else []))
     result.update(answer="\n\n".join(paragraphs), abstained=False, citations=citations)
     return result
-
-
-def refusal_reason(candidates: list[Candidate], config: AnswerConfig = DEFAULT_CONFIG) -> str:
-    """Why the answer is a refusal, in words a reader can act on."""
-    if not candidates:
-        return "Nothing in the documents matches the question."
-    absent = candidates[0].absent
-    if candidates[0].missing >= config.refuse_missing and absent:
-        names = ", ".join(f"“{a}”" for a in dict.fromkeys(absent))
-        return f"The closest passages do not mention {names}."
-    return "No passage answers the question closely enough to quote."
 
 
 def passage_row(hit: Hit) -> dict:

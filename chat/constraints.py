@@ -29,11 +29,15 @@ from chat.terms import STOPWORDS, stem, words
 _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*")
 _RUN_TOGETHER = re.compile(r"[a-z]{2}[A-Z][a-z]{2}")
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+")
+_JOINED = re.compile(r"\w+_\w+")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:s\b)?")
 # A capitalised word at these positions is capitalised by grammar, not because it names something.
 _CLAUSE_START = re.compile(r"(?:^|[.?!:;]\s+|[\"“(]\s*)$")
 # Honorifics and the pronoun "I" are capitalised without narrowing anything on their own.
-_UNSPECIFIC = frozenset({"i", "mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "hon"})
+_UNSPECIFIC = frozenset({"i", "mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "hon"}
+                        # a continent's adjective is a region too broad to pin an answer to
+                        # ("Which European states ..." is answered by naming states)
+                        | {"european", "african", "asian", "oceanian", "antarctic", "continental"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +119,10 @@ def facts_of(text: str, *, countries: Iterable[str] | None = None, stems: Iterab
         from ingest.countries import countries_in
 
         countries = countries_in(text)
-    return Facts(frozenset(stems if stems is not None else (stem(w) for w in words(text))),
-                 frozenset(countries), frozenset(numbers_in(text)))
+    held = set(stems) if stems is not None else {stem(w) for w in words(text)}
+    # an identifier joined by underscores ("TAX_ID", "CLIENT_APPLNAME") holds each of its parts too
+    held.update(stem(part) for token in _JOINED.findall(text.lower()) for part in token.split("_") if part)
+    return Facts(frozenset(held), frozenset(countries), frozenset(numbers_in(text)))
 
 
 def missing_constraints(constraints: Iterable[Constraint], text: str) -> list[Constraint]:

@@ -92,3 +92,28 @@ def test_furniture_is_the_page_edge_text_the_ground_truth_leaves_out(tmp_path):
     assert refusal.holds_furniture("Water use in the regions 3", marked), "a contents row without its dots"
     assert refusal.holds_furniture("Notices . . . . . . . vii", marked), "a dot leader"
     assert refusal.furniture_of(tmp_path / "other.pdf") == (), "no ground truth, nothing marked"
+
+
+def test_fit_logistic_finds_the_direction_that_separates_the_classes():
+    import numpy as np
+
+    from bench.refusal_fit import fit_logistic
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, size=(200, 2))
+    y = (x[:, 0] - x[:, 1] > 0.1).astype(float)
+    w, b = fit_logistic(x, y, l2=0.1)
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    assert w[0] > 0 > w[1]
+    assert ((p >= 0.5) == (y == 1)).mean() > 0.9
+
+
+def test_rows_with_signals_are_decided_by_the_model_and_rows_without_by_the_two_cuts():
+    from chat.refusal import load_model
+
+    near_miss = {"answerable": False, "score": 0.45, "missing": 0.5, "absent": ["Turkey"],
+                 "signals": {"strength": 0.45, "missing": 0.5, "absent_constraint": 1.0, "type_absent": 1.0,
+                             "uncovered": 0.6, "flat": 0.95}}
+    assert refusal.refused_by(near_miss, load_model(), 0.3, 0.75)
+    assert not refusal.refused_by(near_miss, None, 0.3, 0.75)
+    assert refusal.refused_by({**near_miss, "signals": {}}, None, 0.3, 0.75)  # nothing to quote

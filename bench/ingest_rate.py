@@ -10,6 +10,11 @@ is loaded before either clock starts. The reference runs before and after the
 product, and its mean is used, so a change in machine load between them shows.
 The ratio is the product's characters per second over the reference's, by wall
 time and by CPU time (steadier when other jobs share the cores).
+
+A third row, ``library_*``, has sentence-transformers itself encode the product's own
+embedding work (every passage's embedding text, then every sentence on its own): the
+ingest without the hand-written encoder of index/bert.py, for the separate sentence
+vectors of the default ingest.
 """
 
 from __future__ import annotations
@@ -33,16 +38,22 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def reference_seconds(texts: list[str], batch_size: int) -> tuple[float, float]:
-    """Wall and CPU seconds of sentence-transformers encoding ``texts`` in 1,000-character chunks."""
+def _model():
+    """The default model through sentence-transformers, loaded (and warmed up) once."""
     from sentence_transformers import SentenceTransformer
 
     from index.embed import default_model_path
 
-    model = getattr(reference_seconds, "model", None)
+    model = getattr(_model, "loaded", None)
     if model is None:
-        model = reference_seconds.model = SentenceTransformer(default_model_path(), device="cpu")
+        model = _model.loaded = SentenceTransformer(default_model_path(), device="cpu")
         model.encode(["warm up"])
+    return model
+
+
+def reference_seconds(texts: list[str], batch_size: int) -> tuple[float, float]:
+    """Wall and CPU seconds of sentence-transformers encoding ``texts`` in 1,000-character chunks."""
+    model = _model()
     chunks = [t[i : i + CHUNK_CHARS] for t in texts for i in range(0, len(t), CHUNK_CHARS)]
     start, cpu = time.perf_counter(), time.process_time()
     model.encode(chunks, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
@@ -63,7 +74,32 @@ def product_seconds(files: list[Path], index_dir: Path, pooled: bool) -> tuple[f
     return seconds, cpu, {"documents": report.documents, "passages": report.passages}
 
 
-def run(files: list[Path], batch_size: int = 32, pooled: bool = False) -> dict:
+def product_texts(files: list[Path]) -> tuple[list[str], list[str]]:
+    """The texts the product embeds: each passage's embedding text, and each of its sentences."""
+    from index.build import embedding_input
+    from ingest.chunk import ChunkConfig, chunk
+    from ingest.loaders import load
+
+    passages, sentences = [], []
+    for path in files:
+        doc = load(path)
+        for passage in chunk(doc, ChunkConfig()):
+            text, spans = embedding_input(doc, passage)
+            passages.append(text)
+            sentences.extend(text[a:b] for a, b in spans)
+    return passages, sentences
+
+
+def library_seconds(passages: list[str], sentences: list[str], batch_size: int) -> tuple[float, float]:
+    """Wall and CPU seconds of sentence-transformers encoding the passages, then the sentences."""
+    model = _model()
+    start, cpu = time.perf_counter(), time.process_time()
+    for texts in (passages, sentences):
+        model.encode(texts, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def run(files: list[Path], batch_size: int = 32, pooled: bool = False, library: bool = True) -> dict:
     texts = [f.read_text(encoding="utf-8") for f in files]
     chars = sum(len(t) for t in texts)
     ref_before, cpu_before = reference_seconds(texts, batch_size)
@@ -71,6 +107,12 @@ def run(files: list[Path], batch_size: int = 32, pooled: bool = False) -> dict:
         product, product_cpu, counts = product_seconds(files, Path(tmp) / "index", pooled)
     ref_after, cpu_after = reference_seconds(texts, batch_size)
     reference, reference_cpu = (ref_before + ref_after) / 2, (cpu_before + cpu_after) / 2
+    extra = {}
+    if library:
+        lib, lib_cpu = library_seconds(*product_texts(files), batch_size)
+        extra = {"library_separate_s": round(lib, 2), "library_separate_cpu_s": round(lib_cpu, 2),
+                 "ratio_library_separate": round(reference / lib, 3),
+                 "ratio_cpu_library_separate": round(reference_cpu / lib_cpu, 3)}
     return {
         "files": len(files),
         "sentence_vectors": "pooled" if pooled else "separate",
@@ -87,6 +129,7 @@ def run(files: list[Path], batch_size: int = 32, pooled: bool = False) -> dict:
         "reference_cpu_s": round(reference_cpu, 2),
         "ingest_cpu_s": round(product_cpu, 2),
         "ratio_cpu": round(reference_cpu / product_cpu, 3),
+        **extra,
         "peak_rss_mb": round(_peak_rss_mb()),
         "cpus": os.cpu_count(),
         "reference": f"sentence-transformers, {CHUNK_CHARS}-character chunks, batch {batch_size}",
@@ -99,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "ingest_rate.json")
     ap.add_argument("--pooled", action="store_true",
                     help="ingest with sentence vectors pooled from the passage pass (IngestConfig.pooled_sentences)")
+    ap.add_argument("--no-library", action="store_true",
+                    help="skip the row of sentence-transformers encoding the product's passages and sentences")
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -107,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     files = sorted(CORPUS.glob("*.txt"))
     files = files[: args.files] if args.files else files
-    result = run(files, pooled=args.pooled)
+    result = run(files, pooled=args.pooled, library=not args.no_library)
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")

@@ -30,8 +30,10 @@ class IngestConfig:
     rebuild: bool = False
     batch_size: int = 128  # texts embedded per batch: bounds memory on big corpora
     # Sentence vectors pooled from the passage's own forward pass (one pass: ingest at the encoder's
-    # rate), or each sentence embedded on its own. Off by default: pooled vectors cost one quoted
-    # answer on each question set and a corpus answer test (bench/ingest_rate.py has both rates).
+    # rate, bench/ingest_rate.py), or each sentence embedded on its own (a second pass over as many
+    # tokens: 0.39 of it). Off by default: pooled vectors carry the passage's context, agree with
+    # separate ones at cosine 0.71, and cost quoted answers (shipped dev 0.93 -> 0.85, PDF dev
+    # 0.71 -> 0.65); embedding the hits' sentences at question time instead costs 0.5 s a question.
     pooled_sentences: bool = False
     chunking: ChunkConfig = ChunkConfig()
     store: str | None = None  # index/backend.py STORES; None: the store the index already uses, else local
@@ -136,16 +138,22 @@ def _progress(iterable, total: int, desc: str, enabled: bool, unit: str = "file"
 
 
 def embed_passages(embedder: Embedder, inputs: Sequence[tuple[str, list[tuple[int, int]]]], batch: int,
-                   progress: bool, pages: int = 0, pooled: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                   progress: bool, pages: int = 0, pooled: bool = True, files: int = 0,
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Passage vectors (n, d) float32 and their sentences' vectors (sum of sentences, d), in order,
-    from each passage's ``embedding_input``."""
+    from each passage's ``embedding_input``.
+
+    The progress bar counts passages (its rate is passages/s, and its ETA follows) and says how
+    many files and pages they come from.
+    """
     from index.embed import embed_with_spans
 
     texts = [t for t, _ in inputs]
     spans = [sp for _, sp in inputs]
     bar = _progress(None, len(texts), "embedding", progress, unit="passage")
-    if pages:
-        bar.set_postfix_str(f"{pages} pages")
+    source = ", ".join(x for x in (f"{files} files" if files else "", f"{pages} pages" if pages else "") if x)
+    if source:
+        bar.set_postfix_str(source)
     try:
         vectors, sentence_vectors = embed_with_spans(embedder, texts, spans, batch_size=batch, on_batch=bar.update,
                                                    pooled=pooled)
@@ -153,6 +161,11 @@ def embed_passages(embedder: Embedder, inputs: Sequence[tuple[str, list[tuple[in
         bar.close()
     flat = (np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, embedder.dim), np.float32))
     return vectors, flat.astype(np.float16)
+
+
+def sentence_vector_kind(embedder: Embedder, pooled: bool) -> str:
+    """"pooled" when ``embed_passages`` pools this embedder's sentence vectors, else "separate"."""
+    return "pooled" if pooled and getattr(embedder, "embed_spans", None) is not None else "separate"
 
 
 def model_name(config: IngestConfig, embedder: Embedder | None) -> str:
@@ -388,9 +401,12 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
     inputs = [embedding_input(by_id[p.doc_id], p) for p in new_passages]
     pages = len({(p.doc_id, p.page) for p in new_passages if p.page is not None})
     new_vectors, new_sentences = embed_passages(embedder, inputs, config.batch_size, progress, pages,
-                                                config.pooled_sentences)
+                                                config.pooled_sentences, files=len(new_docs))
 
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
+    modes = {sentence_vector_kind(embedder, config.pooled_sentences)} if new_passages else set()
+    if carry.kept:
+        modes.add(previous.manifest.sentence_vectors)
     target = resolve_target(index_dir, config.store, config.store_url)
     manifest = Manifest(
         model=embedder.name,
@@ -404,6 +420,7 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
         store=target.kind,
         store_url=target.url,
         store_collection=target.collection(generation),
+        sentence_vectors="pooled" if "pooled" in modes else "separate",
     )
     appending = previous is not None and not carry.dropped
     store = manifest.data_file(index_dir, "store", ".sqlite")

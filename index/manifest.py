@@ -18,7 +18,11 @@ FORMAT = 2  # 2: per-sentence speakers, the speakers table, the FTS speaker colu
 MANIFEST = "manifest.json"
 _TYPES = {"model": str, "dim": int, "generation": int, "passages": int, "documents": int, "footnotes": int,
           "files": dict, "paths": list, "vector_index": str, "quotable": str,
-          "store": str, "store_url": str, "store_collection": str}
+          "store": str, "store_url": str, "store_collection": str, "sentence_vectors": str}
+# How sentences-N.npy was made: "separate" (each sentence embedded on its own, the default) or "pooled"
+# (from its passage's forward pass: `python -m ingest --pooled-sentences`, IngestConfig.pooled_sentences).
+# An index from before the field holds separate vectors; one that holds any pooled ones says "pooled".
+SENTENCE_VECTORS = ("separate", "pooled")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Manifest:
     store: str = "local"  # where the search half lives: index/backend.py
     store_url: str = ""  # a search server's URL; empty: embedded
     store_collection: str = ""  # the engine's collection of this generation
+    sentence_vectors: str = "separate"  # SENTENCE_VECTORS
     format: int = FORMAT
     quotable: str = "0.1.0"
 
@@ -63,6 +68,9 @@ def read_manifest(index_dir: Path) -> Manifest:
     wrong = [k for k, kind in _TYPES.items() if k in raw and (type(raw[k]) is bool or not isinstance(raw[k], kind))]
     if wrong:
         raise CorruptIndex(f"index manifest {path} has malformed {', '.join(wrong)}; run `{fix}`")
+    if raw.get("sentence_vectors", "separate") not in SENTENCE_VECTORS:
+        raise CorruptIndex(f"index manifest {path} has unknown sentence_vectors {raw['sentence_vectors']!r}; "
+                           f"run `{fix}`")
     from index.backend import STORES
 
     if raw.get("store", "local") not in STORES:

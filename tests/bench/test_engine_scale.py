@@ -21,7 +21,7 @@ def test_synthetic_documents_are_reports_and_transcripts_the_loaders_understand(
     report, hearing = (load(f) for f in files)
     assert (report.kind, hearing.kind) == ("report", "transcript") and report.footnotes
     passages = [p for doc in (report, hearing) for p in chunk(doc, ChunkConfig())]
-    assert any(p.section for p in passages) and any(p.speaker for p in passages)
+    assert any(p.section for p in passages) and any(p.speakers for p in passages)
     common = sum(COMMON in p.countries for p in passages) / len(passages)
     assert common > 0.5 and len({c for p in passages for c in p.countries}) > 10
     assert write_corpus(tmp_path / "again", 240)[0].read_text() == files[0].read_text()  # deterministic

@@ -21,11 +21,16 @@ _NUMBER_WORD = (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
 _HAS = {
     NUMBER: re.compile(rf"\d|{_NUMBER_WORD}|%", re.IGNORECASE),
     PERCENT: re.compile(r"%|\bper ?cent\b|\bpercentage points?\b", re.IGNORECASE),
-    # a year, a month, or a time relative to now ("last year", "two weeks ago"); not "by" or "since" alone
+    # a year, a month, a weekday, a time of day, or a time relative to now ("last year", "two weeks ago");
+    # not "by" or "since" alone
     DATE: re.compile(rf"\b(?:1[5-9]\d\d|20\d\d)s?\b|\b{_MONTH}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\b\s+{_MONTH}"
                      r"|\b(?:yesterday|today|tomorrow|ago|decade|century)\b"
                      r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
-                     r"|\b(?:last|next|this|previous|coming|same)\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b",
+                     r"|\b(?:last|next|this|previous|coming|same)\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b"
+                     # a time of day or a recurrence answers "when" too ("leaves at dawn every weekday")
+                     r"|\b(?:dawn|dusk|sunrise|sunset|noon|midday|midnight|morning|afternoon|evening|overnight"
+                     r"|o'clock|weekdays?|weekends?|daily|weekly|monthly|annually|yearly|nightly)\b"
+                     r"|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b",
                      re.IGNORECASE),
     # "on what date": a day of a month or a written-out date, not a year or a weekday alone
     DAY: re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+\d{{1,2}}\b"

@@ -63,7 +63,7 @@ def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray
     sentence_cos = index.best_sentence_cosines(rows, qvec)
     sentence_cos = np.where(sentence_cos < -0.5, passage_cos, sentence_cos)
     mixed = (1 - config.sentence_weight) * passage_cos + config.sentence_weight * sentence_cos
-    order = np.argsort(-mixed, kind="stable")[:n]
+    order = np.lexsort((rows, -mixed))[:n]  # ties by row: the same ranking whichever engine ordered the pool
     return [(int(rows[i]), float(mixed[i])) for i in order]
 
 

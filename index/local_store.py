@@ -43,8 +43,8 @@ class LocalBackend:
         if match is None or (allowed is not None and len(allowed) == 0):
             return []
         # one weight per FTS column; numbers only ever reach the SQL text
-        w = tuple(float(x) for x in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
-        sql = (f"SELECT rowid, bm25(passages_fts, {w[0]}, {w[1]}, {w[2]}, {w[3]}) AS s "
+        weights = tuple(float(x) for x in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
+        sql = (f"SELECT rowid, bm25(passages_fts, {weights[0]}, {weights[1]}, {weights[2]}, {weights[3]}) AS s "
                "FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s")
         # FTS5's bm25() is lower-is-better; flip it so every score reads higher-is-better
         if allowed is None:

@@ -9,6 +9,8 @@ def test_library_row_encodes_what_the_ingest_embeds(small_index, small_corpus):
     index = Index.open(small_index)
     assert len(passages) == index.manifest.passages
     assert len(sentences) == len(index.sentence_vectors)
-    stored = [t for (t,) in index.con.execute("SELECT text FROM passages ORDER BY row")]
-    assert all(text.endswith(passage) for text, passage in zip(passages, stored, strict=True))
-    assert all(any(s in p for p in stored) for s in sentences)
+    texts = dict(index.con.execute("SELECT doc_id, text FROM documents"))
+    stored = [texts[p.doc_id][s.char_start : s.char_end]
+              for p in index.passages_at(list(range(index.manifest.passages))) for s in p.sentences]
+    # the sentences embedded are the stored sentences, in order, as the documents spell them
+    assert sentences == stored

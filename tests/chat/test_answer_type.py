@@ -88,3 +88,10 @@ def test_the_questions_own_numbers_are_not_the_answer():
     assert not holds("Since the late 1990s the accords have held back democracy.", NUMBER, q)
     assert holds("In the 1990s two million people fled Bosnia.", NUMBER, q)
     assert not holds("The summit of 2018 was a success.", DATE, "When was the 2018 summit's plan adopted?")
+
+
+def test_a_time_of_day_or_a_recurrence_answers_when():
+    assert expected_type("When does the harbour ferry leave?") == DATE
+    assert holds("The ferry leaves at dawn every weekday.", DATE)
+    assert holds("The office opens at 9.30 and shuts at 5 pm.", DATE)
+    assert not holds("The ferry leaves from the quay.", DATE)

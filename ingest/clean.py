@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ingest.footnotes import (
+    SUPERSCRIPTS,
     ends_sentence,
     is_prose_note,
     split_footnotes,
@@ -303,6 +304,8 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
         bodies.append((page, blocks, local))
     known = set(footnotes)
     expect = min(known) if known else 1
+    # A laid-out page whose markers were read as raised digits: a number after a space is text.
+    spaced = not any(page.blocks is not None and any(ch in SUPERSCRIPTS for ch in page.text) for page in pages)
     units: list[_Unit] = []
     for page, blocks, local in bodies:
         page_expect = min(local) if local else 1
@@ -311,12 +314,12 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
                 if kind == "table":  # cells hold numbers, not markers
                     text, markers = para.strip(), []
                 elif local:
-                    text, markers, page_expect = link_markers_from(para, set(local), page_expect)
+                    text, markers, page_expect = link_markers_from(para, set(local), page_expect, spaced)
                     markers = [Marker(m.pos, local[m.n]) for m in markers]
                     text, markers = _trim(text, markers)
                     expect = max([expect, *(m.n + 1 for m in markers)])
                 else:
-                    text, markers, expect = link_markers_from(para, known, expect)
+                    text, markers, expect = link_markers_from(para, known, expect, spaced)
                     text, markers = _trim(text, markers)
                 if not text:
                     continue

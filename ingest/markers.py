@@ -86,11 +86,14 @@ def _plain_shape(text: str, i: int) -> str | None:
     return None
 
 
-def _plain_numbers(text: str, m: re.Match[str], known: Collection[int], expect: int) -> list[int] | None:
+def _plain_numbers(text: str, m: re.Match[str], known: Collection[int], expect: int,
+                   spaced: bool = True) -> list[int] | None:
     shape = _plain_shape(text, m.start())  # m: a digit run
     follower = _follower(text, m.end())
     if shape is None or not known or follower in ("glued", "number", "enumerator"):
         return None
+    if not spaced and shape != "glued":
+        return None  # where markers are set raised, a number after a space is text ("in phase 1.")
     nums = split_run(m.group(0), known, expect)
     if not nums or not expect <= nums[0] <= expect + _PLAIN_SKIP:
         return None
@@ -126,8 +129,14 @@ def _trailing_space(parts: list[str]) -> int:
     return count
 
 
-def link_markers_from(body: str, known: Collection[int], expect: int) -> tuple[str, list[Marker], int]:
-    """``link_markers`` for one paragraph of many: ``expect`` is the next footnote number due."""
+def link_markers_from(body: str, known: Collection[int], expect: int,
+                      spaced: bool = True) -> tuple[str, list[Marker], int]:
+    """``link_markers`` for one paragraph of many: ``expect`` is the next footnote number due.
+
+    ``spaced``: may a plain number standing apart after a word be a marker ("Montenegro 39,")? Text
+    converted with its superscripts flattened needs it; a document whose markers were read as
+    raised (a PDF's layout) does not, and there "in phase 1." is a number.
+    """
     known = set(known)
     parts: list[str] = []
     length = 0
@@ -147,7 +156,7 @@ def link_markers_from(body: str, known: Collection[int], expect: int) -> tuple[s
             if not nums:
                 continue
         else:
-            nums = _plain_numbers(body, m, known, expect) or []
+            nums = _plain_numbers(body, m, known, expect, spaced) or []
             if not nums:
                 continue
         parts.append(body[cursor:start])

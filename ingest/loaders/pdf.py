@@ -27,11 +27,10 @@ from ingest.loaders.pdf_layout import (
     Line,
     Span,
     body_size,
-    footnote_zone,
     is_styled,
     lines_from_spans,
     paragraphs,
-    reading_order,
+    split_notes,
 )
 from ingest.loaders.pdf_ocr import OCR_HINT
 from ingest.records import Document
@@ -206,10 +205,9 @@ def layout_pages(pages: list[list[Line]], heights: list[float], labels: list[str
     styled = is_styled(everything)
     out = []
     for number, (lines, height, label) in enumerate(zip(kept, heights, labels, strict=True), start=1):
-        zone = footnote_zone(lines, size, height)
-        body, notes = (lines[:-zone], lines[-zone:]) if zone else (lines, [])
-        paras = paragraphs(reading_order(body, size), size, styled)
-        note_lines = tuple(line.text for run in reading_order(notes, size) for line in run)
+        runs, notes = split_notes(lines, size, height)
+        paras = paragraphs(runs, size, styled)
+        note_lines = tuple(line.text for line in notes)
         text = "\n\n".join("\n".join(p.lines) for p in paras)
         out.append(Page(text, number, label, tuple((p.kind, "\n".join(p.lines)) for p in paras), note_lines))
     return out

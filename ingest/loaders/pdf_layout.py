@@ -353,3 +353,23 @@ def footnote_zone(lines: Sequence[Line], size: float, height: float) -> int:
         if re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}(?:[.)]?\s|(?=[A-Za-z(“\"]))", lines[k].text) and k > 0:
             return len(lines) - k
     return 0
+
+
+def split_notes(lines: Sequence[Line], size: float, height: float) -> tuple[list[list[Line]], list[Line]]:
+    """A page's lines (top to bottom) -> its body in reading order (runs) and its footnote lines.
+
+    Notes sit at the foot of the page, or at the foot of one column where a
+    column ends above the page's foot (a note block under the left column
+    while the right column runs on): both are cut out of the body, column
+    notes first, in reading order.
+    """
+    zone = footnote_zone(lines, size, height)
+    body, foot = (list(lines[:-zone]), list(lines[-zone:])) if zone else (list(lines), [])
+    runs: list[list[Line]] = []
+    notes: list[Line] = []
+    for run in reading_order(body, size):
+        cut = footnote_zone(run, size, height)
+        runs.append(run[:-cut] if cut else run)
+        notes.extend(run[-cut:] if cut else [])
+    notes.extend(line for run in reading_order(foot, size) for line in run)
+    return [run for run in runs if run], notes

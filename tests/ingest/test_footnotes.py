@@ -168,3 +168,13 @@ def test_prose_notes_are_told_from_bare_urls():
     assert is_prose_note("This ban was itself engineered by the Russian-aligned SNSD and HDZ blocs.")
     assert not is_prose_note("https://www.rferl.org/a/serbia-china-military-exercises-eu-alarm-russia/33476628.html")
     assert not is_prose_note("See https://example.org/a-long-slug-with-many-words-in-it")
+
+
+def test_where_markers_are_raised_a_number_after_a_space_is_text():
+    body = "The canal was lined in phase 1. Engineers praised it.²"
+    text, markers, _ = link_markers_from(body, {1, 2}, 1)
+    assert [m.n for m in markers] == [1, 2]  # flattened text: "phase 1." may be marker 1
+    text, markers, _ = link_markers_from(body, {1, 2}, 1, spaced=False)
+    assert text == "The canal was lined in phase 1. Engineers praised it." and [m.n for m in markers] == [2]
+    glued, markers, _ = link_markers_from("as the ministry said.1 Then", {1}, 1, spaced=False)
+    assert glued == "as the ministry said. Then" and [m.n for m in markers] == [1]

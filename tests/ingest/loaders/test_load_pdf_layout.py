@@ -278,3 +278,38 @@ def test_notes_numbered_again_from_one_link_each_marker_to_its_own_page(tmp_path
         passage = next(p for p in passages if f"The {chapter} chapter" in p.text)
         claim = next(s for s in passage.sentences if f"The {chapter} chapter" in passage.sentence_text(s))
         assert [doc.footnotes[n] for n in claim.footnotes] == [f"First source on {chapter}."]
+
+
+def column_notes_pdf():
+    """Two columns; the left one ends in its own notes, in small type, while the right one runs on below them."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    left = " ".join(f"The northern basin lost water to the canals in season {i}." for i in range(14))
+    right = " ".join(f"The southern basin kept its water in the reservoirs in season {i}." for i in range(30))
+    pdf.set_xy(20, 30)
+    pdf.set_right_margin(115)
+    _marked(pdf, left, 1, " Engineers blamed the old sluice gates, which the district")
+    pdf.set_font("Helvetica", size=7)
+    pdf.set_xy(20, 200)
+    pdf.multi_cell(75, 3.5, "1 District water board, Canal losses 2019, table 2, with the gauges read by hand.")
+    pdf.set_font("Helvetica", size=10)
+    pdf.set_left_margin(110)
+    pdf.set_right_margin(20)
+    pdf.set_xy(110, 30)
+    pdf.multi_cell(80, 5, "has not replaced since the flood. " + right)
+    return bytes(pdf.output())
+
+
+def test_notes_under_one_column_are_cut_out_and_the_sentence_runs_on_into_the_next_column(tmp_path):
+    path = tmp_path / "basins.pdf"
+    path.write_bytes(column_notes_pdf())
+    doc = load(path)
+    assert doc.footnotes[1].startswith("District water board, Canal losses 2019")
+    body_end = max(b.char_end for b in doc.blocks if b.kind != "note")
+    assert "District water board" not in doc.text[:body_end]
+    assert "which the district has not replaced since the flood." in doc.text[:body_end]
+    assert [m.n for m in doc.markers if m.pos <= body_end] == [1]

@@ -71,8 +71,10 @@ def answers() -> str:
 
 def library() -> str:
     parts = []
-    for name, label in (("ingest_rate-separate.json", "sentences embedded on their own (default)"),
-                        ("ingest_rate-pooled.json", "sentence vectors pooled from the passage's pass")):
+    for name, label in (("ingest_rate-default.json", "each distinct sentence embedded once; a passage's vector "
+                                                     "is their mean (default)"),
+                        ("ingest_rate-own.json", "the same, and each passage embedded whole as well"),
+                        ("ingest_rate-pooled.json", "each passage embedded whole; sentence vectors pooled from it")):
         d = _load(name)
         if d:
             parts.append(f"| {label} | {d['files']} | {d['chars']:,} | {_f(d['ingest_chars_per_s'], 0)} | "
@@ -81,7 +83,7 @@ def library() -> str:
     if parts:
         out += ["Ingest rate against sentence-transformers encoding the same text in 1,000-character chunks, in the "
                 "same run (`python -m bench.ingest_rate`; 2 shared cores):", "",
-                "| sentence vectors | files | characters | ingest chars/s | encoder chars/s | ratio | CPU ratio |",
+                "| vectors | files | characters | ingest chars/s | encoder chars/s | ratio | CPU ratio |",
                 "|---|---|---|---|---|---|---|", *parts, ""]
     runs = sorted((d for p in HERE.glob("engine_scale-*.json") if (d := _load(p.name))), key=lambda d: d["passages"])
     if runs:

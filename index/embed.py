@@ -202,14 +202,34 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+def mean_direction(vectors: np.ndarray) -> np.ndarray:
+    """The unit vector along the mean of ``vectors`` (rows): a passage's vector from its sentences'."""
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm > 0 else mean
+
+
+def _embed_unique(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """``embedder.embed(texts)``, each distinct text embedded once (overlapping passages share sentences)."""
+    if not texts:
+        return np.zeros((0, embedder.dim), np.float32)
+    unique = list(dict.fromkeys(texts))
+    if len(unique) == len(texts):
+        return embedder.embed(texts)
+    where = {text: k for k, text in enumerate(unique)}
+    return embedder.embed(unique)[[where[text] for text in texts]]
+
+
 def embed_with_spans(embedder: Embedder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
                      batch_size: int = 128, on_batch: Callable[[int], None] | None = None, pooled: bool = True,
-                     ) -> tuple[np.ndarray, list[np.ndarray]]:
+                     mean: bool = False) -> tuple[np.ndarray, list[np.ndarray]]:
     """Vectors of ``texts`` and of the character spans of each (e.g. a passage and its sentences).
 
     An embedder with its own ``embed_spans`` (the transformer) pools spans from the texts'
     forward pass, unless ``pooled`` is False; any other embeds the span texts separately,
-    in batches of ``batch_size``.
+    in batches of ``batch_size``. Then, with ``mean``, a text with spans is not embedded
+    itself: its vector is the mean direction of its spans' (one pass over the words, not two);
+    a text without spans is embedded whole.
     """
     own = getattr(embedder, "embed_spans", None)
     if own is not None and pooled:
@@ -218,12 +238,16 @@ def embed_with_spans(embedder: Embedder, texts: Sequence[str], spans: Sequence[S
     span_out = []
     for start in range(0, len(texts), batch_size):
         part = range(start, min(start + batch_size, len(texts)))
-        out[start : part.stop] = embedder.embed([texts[i] for i in part])
+        whole = [i for i in part if not (mean and spans[i])]
+        if whole:
+            out[whole] = embedder.embed([texts[i] for i in whole])
         pieces = [texts[i][a:b] for i in part for a, b in spans[i]]
-        vectors = embedder.embed(pieces) if pieces else np.zeros((0, embedder.dim), np.float32)
+        vectors = _embed_unique(embedder, pieces)
         at = 0
         for i in part:
             span_out.append(vectors[at : at + len(spans[i])])
+            if mean and spans[i]:
+                out[i] = mean_direction(span_out[-1])
             at += len(spans[i])
         if on_batch:
             on_batch(len(part))

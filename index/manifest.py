@@ -18,11 +18,16 @@ FORMAT = 2  # 2: per-sentence speakers, the speakers table, the FTS speaker colu
 MANIFEST = "manifest.json"
 _TYPES = {"model": str, "dim": int, "generation": int, "passages": int, "documents": int, "footnotes": int,
           "files": dict, "paths": list, "vector_index": str, "quotable": str,
-          "store": str, "store_url": str, "store_collection": str, "sentence_vectors": str}
+          "store": str, "store_url": str, "store_collection": str, "sentence_vectors": str,
+          "passage_vectors": str}
 # How sentences-N.npy was made: "separate" (each sentence embedded on its own, the default) or "pooled"
 # (from its passage's forward pass: `python -m ingest --pooled-sentences`, IngestConfig.pooled_sentences).
 # An index from before the field holds separate vectors; one that holds any pooled ones says "pooled".
 SENTENCE_VECTORS = ("separate", "pooled")
+# How passages-N.npy was made: "mean" (the mean direction of the passage's sentence vectors, the default),
+# "own" (the passage embedded whole: IngestConfig.passage_vectors="own", or with pooled sentences), or
+# "mixed" (an index updated across the two). An index from before the field holds its passages' own.
+PASSAGE_VECTORS = ("mean", "own", "mixed")
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class Manifest:
     store_url: str = ""  # a search server's URL; empty: embedded
     store_collection: str = ""  # the engine's collection of this generation
     sentence_vectors: str = "separate"  # SENTENCE_VECTORS
+    passage_vectors: str = "own"  # PASSAGE_VECTORS
     format: int = FORMAT
     quotable: str = "0.1.0"
 
@@ -70,6 +76,9 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise CorruptIndex(f"index manifest {path} has malformed {', '.join(wrong)}; run `{fix}`")
     if raw.get("sentence_vectors", "separate") not in SENTENCE_VECTORS:
         raise CorruptIndex(f"index manifest {path} has unknown sentence_vectors {raw['sentence_vectors']!r}; "
+                           f"run `{fix}`")
+    if raw.get("passage_vectors", "own") not in PASSAGE_VECTORS:
+        raise CorruptIndex(f"index manifest {path} has unknown passage_vectors {raw['passage_vectors']!r}; "
                            f"run `{fix}`")
     from index.backend import STORES
 

@@ -1,4 +1,5 @@
-"""The manifest says how an index's sentence vectors were made: separate (default) or pooled."""
+"""The manifest says how an index's vectors were made: sentences separate (default) or pooled, passages
+the mean of their sentences (default) or their own."""
 
 import json
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 from index.build import IngestConfig, ingest_paths
-from index.embed import load_embedder
+from index.embed import load_embedder, mean_direction
 from index.manifest import read_manifest
 from index.reader import Index
 from ingest.cli import main as ingest_main
@@ -37,10 +38,42 @@ def test_default_ingest_embeds_sentences_separately(tmp_path, small_corpus, mode
     assert float(stored @ alone) > 0.999  # the first sentence's vector is that sentence embedded alone
 
 
+def test_default_passage_vectors_are_the_mean_of_their_sentences(tmp_path, small_corpus, model):
+    _ingest([small_corpus], tmp_path / "index", model)
+    assert read_manifest(tmp_path / "index").passage_vectors == "mean"
+    index = Index.open(tmp_path / "index")
+    offsets = index.sentence_offsets
+    checked = 0
+    for row in range(len(offsets) - 1):
+        own = index.sentence_vectors[offsets[row] : offsets[row + 1]]
+        if len(own):
+            expected = mean_direction(np.asarray(own, dtype=np.float32))
+            assert float(np.asarray(index.passage_vectors[row], dtype=np.float32) @ expected) > 0.999
+            checked += 1
+    assert checked >= 3
+
+
+def test_passages_embedded_whole_when_asked(tmp_path, small_corpus, model):
+    _ingest([small_corpus], tmp_path / "index", model, passage_vectors="own")
+    assert read_manifest(tmp_path / "index").passage_vectors == "own"
+    index = Index.open(tmp_path / "index")
+    first = index.passages_at([0])[0]
+    assert first.sentences  # a passage with sentences, embedded whole all the same
+    alone = np.asarray(index.sentence_vectors[0 : len(first.sentences)], dtype=np.float32)
+    assert float(np.asarray(index.passage_vectors[0], dtype=np.float32) @ mean_direction(alone)) < 0.999
+
+
+def test_an_update_across_passage_vector_kinds_says_mixed(tmp_path, small_corpus, model):
+    _ingest([small_corpus / "bridges.txt"], tmp_path / "index", model, passage_vectors="own")
+    _ingest([small_corpus], tmp_path / "index", model)
+    assert read_manifest(tmp_path / "index").passage_vectors == "mixed"
+
+
 def test_pooled_ingest_says_so_and_differs_from_separate(tmp_path, small_corpus, model):
-    _ingest([small_corpus], tmp_path / "sep", model)
+    _ingest([small_corpus], tmp_path / "sep", model, passage_vectors="own")
     _ingest([small_corpus], tmp_path / "pooled", model, pooled_sentences=True)
     assert read_manifest(tmp_path / "pooled").sentence_vectors == "pooled"
+    assert read_manifest(tmp_path / "pooled").passage_vectors == "own"  # the one pass is the passage's
     sep, pooled = Index.open(tmp_path / "sep"), Index.open(tmp_path / "pooled")
     assert sep.sentence_vectors.shape == pooled.sentence_vectors.shape
     assert np.array_equal(np.asarray(sep.passage_vectors), np.asarray(pooled.passage_vectors))
@@ -76,4 +109,16 @@ def test_manifest_without_the_field_is_an_index_of_separate_vectors(small_index)
     raw["sentence_vectors"] = "averaged"
     path.write_text(json.dumps(raw))
     with pytest.raises(CorruptIndex, match="sentence_vectors"):
+        read_manifest(small_index)
+
+
+def test_manifest_without_passage_vectors_is_an_index_of_whole_passages(small_index):
+    path = small_index / "manifest.json"
+    raw = json.loads(path.read_text())
+    del raw["passage_vectors"]
+    path.write_text(json.dumps(raw))
+    assert read_manifest(small_index).passage_vectors == "own"
+    raw["passage_vectors"] = "averaged"
+    path.write_text(json.dumps(raw))
+    with pytest.raises(CorruptIndex, match="passage_vectors"):
         read_manifest(small_index)

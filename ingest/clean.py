@@ -10,7 +10,7 @@ and the citations never go back to the raw pages.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ingest.footnotes import (
@@ -33,12 +33,6 @@ _ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?![\s*])([^*\n]{1,200}?)(?<![\s*])\1(?![\w*])")
 _ESCAPED = re.compile(r"\\([$%&_#*\[\]])")
-# A Greek letter standing alone before "." or ")" in Latin text is a misread list letter.
-_GREEK_ITEM = re.compile(r"(?<![^\s(\[])([αβγδεζ])( ?)([.)])(?=\s+(\S)|$)")
-_GREEK_TO_LATIN = str.maketrans("αβγδεζ", "abcdef")
-_LIST_REACH = 400  # characters either side where the rest of a list stands
-_SYMBOL_IN_WORD = re.compile(r"[®©]")
-_GLYPH_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]+[®©][^\W\d_]+(?![^\W\d_])")
 _BULLET = re.compile(r"[-•▪◦●*·]\s+(?=[\"“'‘(]?[A-Z0-9])")
 _ENUMERATOR = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,5}|[A-Za-z])[.)]\s+")
 _MD_HEADING = re.compile(r"#{1,6}\s+")
@@ -71,57 +65,17 @@ class Cleaned:
     markers: tuple[Marker, ...]  # body markers removed from text, at their offsets in it
 
 
-def _greek_item(m: re.Match[str]) -> str:
-    """A Greek list letter in a list of Latin ones ("α . offer ... and b. concrete") is the Latin letter.
+def fix_noise(text: str) -> str:
+    """Undo extraction noise that is not structure: odd spaces, soft hyphens, escapes.
 
-    Only where the list itself says so: the Latin letter just before or
-    after it in the alphabet stands nearby as a list letter too.
+    Letters are never changed: a quote must be the document's own words, so a glyph the
+    converter misread ("DIPL®MACY", "α ." for "a.") is quoted as the file has it.
     """
-    letter, space, punct, following = m.groups()
-    if not (space or (following or "").islower()):  # "the angle α. Then" is not a list item
-        return m.group(0)
-    k = "αβγδεζ".index(letter)
-    near = m.string[max(0, m.start() - _LIST_REACH):m.end() + _LIST_REACH]
-    neighbours = [c for c in ("abcdefg"[k - 1] if k else "", "abcdefg"[k + 1]) if c]
-    if any(re.search(rf"(?<![^\s(\[]){c} ?[.)]\s", near) for c in neighbours):
-        return letter.translate(_GREEK_TO_LATIN) + punct
-    return m.group(0)
-
-
-def repair_glyphs(text: str, vocabulary: Collection[str]) -> str:
-    """A symbol read in place of a letter inside a word ("DIPL®MACY"), mended where the document spells the word.
-
-    The symbol is replaced by the one letter that makes a word found
-    elsewhere in the same document (``vocabulary``: its words, lower-cased);
-    with no such letter, or several, the text stays as it is.
-    """
-    def mend(m: re.Match[str]) -> str:
-        word = m.group(0)
-        fits = {c for c in "abcdefghijklmnopqrstuvwxyz" if _SYMBOL_IN_WORD.sub(c, word).lower() in vocabulary}
-        if len(fits) != 1:
-            return word
-        letter = fits.pop()
-        return _SYMBOL_IN_WORD.sub(letter.upper() if word.isupper() or word[0].isupper() and word[1:2].isupper()
-                                   else letter, word)
-
-    return _GLYPH_WORD.sub(mend, text) if vocabulary else text
-
-
-def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
-    """The lower-cased words of a document (letters only), for ``repair_glyphs``."""
-    return frozenset(w.lower() for text in texts for w in re.findall(r"[^\W\d_]{3,}", text))
-
-
-def fix_noise(text: str, vocabulary: Collection[str] = ()) -> str:
-    """Undo extraction noise that is not structure: odd spaces, soft hyphens, escapes, misread letters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00ad\n", "").replace("\u00ad", "")  # a soft hyphen only marks a break point
     text = _INVISIBLE.sub("", _ODD_SPACE.sub(" ", text))
     text = _EMPHASIS.sub(r"\2", text)  # Markdown emphasis left by a converter: "*Financial Times*"
     text = _ESCAPED.sub(r"\1", text)  # "\$72 million"
-    text = repair_glyphs(text, vocabulary)
-    if len(re.findall(r"[α-ω]", text)) <= 3:  # Greek text keeps its letters
-        text = _GREEK_ITEM.sub(_greek_item, text)
     text = re.sub(r" {2,}", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text)
@@ -234,12 +188,12 @@ def _trim(text: str, markers: list[Marker], start: int = 0) -> tuple[str, list[M
 
 
 def _layout_body(
-    page: Page, last: int, vocabulary: Collection[str]
+    page: Page, last: int
 ) -> tuple[list[tuple[str, str]], dict[int, str], int]:
     """A laid-out page's blocks without their footnote definitions, the definitions, the last number."""
-    blocks = [(kind, fix_noise(text, vocabulary).strip()) for kind, text in page.blocks or ()]
+    blocks = [(kind, fix_noise(text).strip()) for kind, text in page.blocks or ()]
     if page.notes:
-        defs, last = split_note_lines([fix_noise(line, vocabulary).strip() for line in page.notes], last)
+        defs, last = split_note_lines([fix_noise(line).strip() for line in page.notes], last)
         return blocks, defs, last
     if not blocks:
         return blocks, {}, last
@@ -283,12 +237,11 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
     # numbers -> the document's footnote numbers (they differ once numbering restarts).
     bodies: list[tuple[Page, list[tuple[str, str]], dict[int, int] | None]] = []
     last = 0
-    vocabulary = vocabulary_of(page.text for page in pages)
     for page in pages:
         if page.blocks is not None:
-            blocks, defs, last = _layout_body(page, last, vocabulary)
+            blocks, defs, last = _layout_body(page, last)
         else:
-            raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page), vocabulary)
+            raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page))
             body, defs, last = split_footnotes_after(raw, last)
             blocks = [("auto", body)]
         local: dict[int, int] | None = {} if page.notes and defs else None

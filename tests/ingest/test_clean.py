@@ -36,20 +36,17 @@ def assert_well_formed(cleaned: Cleaned) -> None:
 
 def test_fix_noise_undoes_extraction_artifacts():
     assert fix_noise("purchasing \\$72 million") == "purchasing $72 million"
-    # a symbol read for a letter is mended only where the document spells the word elsewhere
-    assert fix_noise("NEW DIPL®MACY PROJECT", {"diplomacy", "project"}) == "NEW DIPLOMACY PROJECT"
-    assert fix_noise("the Dipl®macy desk", {"diplomacy"}) == "the Diplomacy desk"
-    assert fix_noise("who would α . offer BiH and *b.* concrete") == "who would a. offer BiH and b. concrete"
+    assert fix_noise("who would α . offer BiH and *b.* concrete") == "who would α . offer BiH and b. concrete"
     assert fix_noise("the *Financial Times* board") == "the Financial Times board"
     assert fix_noise("odd\u00a0 spaces\u200b and soft\u00adhyphen") == "odd spaces and softhyphen"
 
 
-def test_fix_noise_leaves_normal_text_alone():
+def test_fix_noise_never_changes_a_letter():
+    # a quote is the document's own words: a glyph a converter misread stays as the file has it
     for text in ("ACME® products, © 2025 Acme.", "The angle α. Then", "5 * 3 * 2 = 30", "AT&T paid $5.",
                  "30 NATO peace- keepers", "Ελληνικά: α. β. γ. δ.", "NEW DIPL®MACY PROJECT",
-                 "Options: α . offer more"):  # no word to mend by; a Greek letter in no Latin list
+                 "Options: α . offer more", "who would α . offer BiH and b. concrete"):
         assert fix_noise(text) == text
-    assert fix_noise("WORLD®NE", {"worldone", "worldine"}) == "WORLD®NE"  # two words fit: unsure, left
 
 
 @pytest.mark.parametrize("line", [
@@ -162,10 +159,10 @@ def test_report_text_reads_without_marker_digits(report):
         "government which continue.",
         "ordinary citizens. Indeed, across",
         "purchasing $72 million",
-        "who would a. offer BiH",
+        "who would α . offer BiH",
     ):
         assert phrase in report.text, phrase
-    assert "NEW DIPLOMACY PROJECT" in report.text
+    assert "NEW DIPL®MACY PROJECT" in report.text  # as the file spells it: quotes stay verbatim
     assert not any(ch in report.text for ch in "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

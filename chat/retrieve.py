@@ -1,4 +1,5 @@
-"""Dense (FAISS) and BM25 (SQLite FTS5) candidates, fused with reciprocal rank fusion.
+"""Dense (FAISS) and BM25 (SQLite FTS5) candidates, fused by score: a convex combination of the two
+min-max normalised scores over the union of both candidate lists (reciprocal rank fusion on request).
 
 Both searches go through the index's backend (index/backend.py: the folder's
 FAISS + FTS5 by default, or a search engine). Filters arrive as a set of
@@ -7,8 +8,9 @@ are applied inside both searches, before ranking; an empty set means nothing
 matches, never "all".
 
 A question that names a speaker ("what did Kirsty Williams say about ...",
-"the Chair") adds a third ranking to the fusion: the same dense and BM25
-searches restricted to the passages in which that person speaks.
+"the Chair") adds that person's own candidates to the fusion: the same dense
+and BM25 searches restricted to the passages in which that person speaks,
+whose fused score is averaged into each passage's.
 """
 
 from __future__ import annotations

@@ -43,8 +43,9 @@ class RetrieveConfig:
     # ranks first by a wide margin and the other lower down (or past its 50); and two overlapping
     # windows sharing the words asked about tie (1st + 2nd vs 2nd + 1st) and the row breaks the tie, so
     # the window without the answer may stand for both. Scores keep how far ahead a passage is.
-    # Measured (dev splits only: hearings dev meetings filtered and unfiltered, shipped corpus and bench
-    # questions of the dev hash split, PDF dev questions; mean of the four): RRF k 20 hit@5 0.961,
+    # Measured by ``python -m bench.fusion`` (bench/fusion.json; dev splits only: hearings dev meetings
+    # filtered and unfiltered, shipped corpus and bench questions of the dev hash split, PDF dev questions;
+    # mean of the four, retrieval alone): RRF k 20 hit@5 0.961,
     # MRR@10 0.882; convex dense_share 0.5 / 0.6 / 0.7: hit@5 0.969 / 0.969 / 0.969, MRR 0.895 / 0.901 /
     # 0.894. Tried and not kept (no better on dev): RRF k 5 or 60, 100 or 20 candidates, scores floored
     # at 0 instead of the list's lowest, the exact BM25 score of every candidate of either list, each

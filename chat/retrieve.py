@@ -1,5 +1,5 @@
-"""Dense (FAISS) and BM25 (SQLite FTS5) candidates, fused by score: a convex combination of the two
-min-max normalised scores over the union of both candidate lists (reciprocal rank fusion on request).
+"""Dense (FAISS) and BM25 (SQLite FTS5) candidates, fused with reciprocal rank fusion (k 5), or by score
+on request (a convex combination of the two min-max normalised scores, RetrieveConfig.fusion).
 
 Both searches go through the index's backend (index/backend.py: the folder's
 FAISS + FTS5 by default, or a search engine). Filters arrive as a set of
@@ -8,9 +8,8 @@ are applied inside both searches, before ranking; an empty set means nothing
 matches, never "all".
 
 A question that names a speaker ("what did Kirsty Williams say about ...",
-"the Chair") adds that person's own candidates to the fusion: the same dense
-and BM25 searches restricted to the passages in which that person speaks,
-whose fused score is averaged into each passage's.
+"the Chair") adds a third ranking to the fusion: the same dense and BM25
+searches restricted to the passages in which that person speaks.
 """
 
 from __future__ import annotations
@@ -36,37 +35,42 @@ class RetrieveConfig:
     # bench questions, the mix lifts dense MRR from 0.72 to 0.83 (bench/RESULTS.md).
     sentence_weight: float = 0.5
     dense_pool: int = 200  # passages the vector index proposes for that rescoring
-    # How the two rankings are fused: "convex" (default) adds the two min-max normalised scores,
-    # ``dense_share`` of the dense one; "rrf" is weighted reciprocal rank fusion (rrf_k, *_weight below).
-    # Why not RRF: asked within one meeting, both lists of 50 hold most of the meeting's passages, so
-    # RRF's flat 1/(k + rank) lets a passage both lists rank middling (8th and 9th) beat one that a list
-    # ranks first by a wide margin and the other lower down (or past its 50); and two overlapping
-    # windows sharing the words asked about tie (1st + 2nd vs 2nd + 1st) and the row breaks the tie, so
-    # the window without the answer may stand for both. Scores keep how far ahead a passage is.
+    # How the two rankings are fused: "rrf" (default), weighted reciprocal rank fusion, each list adding
+    # weight / (rrf_k + rank); or "convex", the two min-max normalised scores added, ``dense_share`` of the
+    # dense one, over the union of both lists (a passage only BM25 found gets its true dense score).
+    # Why RRF at k 20 lost within one meeting: both lists of 50 then hold most of the meeting's passages
+    # (they share 58 % of their passages, unfiltered 29 %), so a passage both rank middling (4th and 4th)
+    # tied or beat one that a list ranks first and the other lower down (1st and 8th); and of two
+    # overlapping windows sharing the words asked about (1st + 2nd vs 2nd + 1st) the row broke the tie,
+    # so the window without the answer could stand for both. A smaller k makes a list's first places
+    # count for more (1st + 8th beats 4th + 4th at k 5); scores (convex) keep how far ahead a passage is.
     # Measured by ``python -m bench.fusion`` (bench/fusion.json; dev splits only: hearings dev meetings
     # filtered and unfiltered, shipped corpus and bench questions of the dev hash split, PDF dev questions;
-    # mean of the four, retrieval alone): RRF k 20 hit@5 0.961,
-    # MRR@10 0.882; convex dense_share 0.5 / 0.6 / 0.7: hit@5 0.969 / 0.969 / 0.969, MRR 0.895 / 0.901 /
-    # 0.894. Tried and not kept (no better on dev): RRF k 5 or 60, 100 or 20 candidates, scores floored
-    # at 0 instead of the list's lowest, the exact BM25 score of every candidate of either list, each
-    # list's own top 1 or 2 kept in the top 5 (worse: 0.953), dropping overlapping windows by the share
-    # of their text still new (the same on dev).
-    fusion: str = "convex"
-    dense_share: float = 0.6
-    # RRF constant (fusion="rrf"): 20 over the usual 60 lets a passage that one list ranks first count more;
-    # chosen on two development sets that agree (shipped corpus questions 0.90 -> 0.93, hearings dev half
-    # 0.90 -> 0.94)
-    rrf_k: int = 20
+    # mean of the four, retrieval alone): RRF k 20 hit@5 0.961, MRR@10 0.889; RRF k 2 / 5 / 10: 0.977 /
+    # 0.977 / 0.977, MRR 0.888 / 0.890 / 0.888; convex dense_share 0.5 / 0.6 / 0.7 (speaker 1): 0.969 /
+    # 0.977 / 0.969, MRR 0.898 / 0.902 / 0.887. RRF k 5 and convex 0.6 tie on hit@5; RRF is the default
+    # because it reads ranks only: convex reads the BM25 scores themselves, which another engine scores
+    # otherwise (Milvus Lite's BM25 does not stem), and with it the two stores' first citations agree less
+    # (tests/index, hashing embedder: 34 of 38 against 36 of 38). Tried and not kept (no better on dev):
+    # k 60, 100 or 20 candidates, z-score or mean +- 3 sd normalisation, scores floored at 0, the exact
+    # BM25 score of every candidate, each list's own top 1 or 2 kept in the top 5 (worse), dropping
+    # overlapping windows by the share of their text still new. Both fixes cost one devcheck 'none'
+    # question ("What is the population of Albania?"): the one passage naming Albania now ranks high
+    # enough for a sentence of it to pass the refusal step.
+    fusion: str = "rrf"
+    dense_share: float = 0.6  # convex: the dense score's share
+    rrf_k: int = 5
     # Leave function words out of the keyword query? Measured (bench/qmsum.json "sweep", bench.qmsum's
     # corpus figures): leaving them out costs hit@5 on both development sets (hearings dev half 0.94 -> 0.90,
     # shipped corpus questions 0.97 -> 0.93), so they stay; FTS5 gives them almost no weight on a large index.
     bm25_stopwords: bool = False
     bm25_weights: tuple[float, ...] = (1.0, 0.5, 0.3, 0.3)  # text, section, title, speaker columns
-    # The asked-about speaker's own ranking (the same two searches within that person's passages). Convex:
-    # its candidates join both lists, and a passage's fused score is averaged with its fused score within
-    # the speaker's passages at this weight (0 on the speaker's own: they join the pool only). Dev mean
-    # MRR: 0 -> 0.87, 0.5 -> 0.901, 1 -> 0.900 (convex, dense_share 0.6). RRF: the list's weight.
-    speaker_weight: float = 0.5
+    # The asked-about speaker's own ranking (the same two searches within that person's passages). RRF: the
+    # weight of that ranking as a third list (dev mean hit@5 / MRR at k 5: 0.5 -> 0.977 / 0.884, 1 -> 0.977 /
+    # 0.890; at k 20, 0 -> 0.945 / 0.853). Convex: the speaker's candidates join both lists, and a passage's
+    # fused score is averaged with its fused score among the speaker's passages at this weight (dense_share
+    # 0.6: 0 -> 0.953 / 0.868, 0.5 -> 0.969 / 0.903, 1 -> 0.977 / 0.902).
+    speaker_weight: float = 1.0
     # RRF weight of the dense ranking (fusion="rrf"). 0.6 lifts mean MRR@10 over five development sets
     # (hearings dev half filtered and unfiltered, shipped corpus, bench and PDF dev questions) from 0.869 to
     # 0.879, but ranks a passage high enough to answer an unanswerable shipped-corpus question (devcheck).

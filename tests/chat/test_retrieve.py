@@ -88,7 +88,19 @@ def test_weighted_rrf_counts_a_list_by_its_weight():
     assert [row for row, _ in fuse(lists, rrf_k=20, weights=[1.0, 2.0])] == [2, 1]
 
 
-# --- convex fusion (the default): scores, not ranks ----------------------------------------------------------
+# --- fusion: ranks with a small k (the default), or scores ------------------------------------------------------
+def test_a_small_rrf_k_lets_a_lists_first_place_beat_two_middling_ranks():
+    """First in one list and 8th in the other against 4th in both: a tie at k 20 (broken by row), a win at k 5."""
+    dense = [(2, 0.9), (3, 0.8), (4, 0.7), (9, 0.6), (5, 0.5), (6, 0.4), (7, 0.3), (1, 0.2)]
+    lexical = [(1, 9.0), (5, 8.0), (6, 7.0), (9, 6.0), (7, 5.0), (3, 4.0), (4, 3.0)]
+    by_row = dict(fuse([dense, lexical], rrf_k=20))
+    assert by_row[1] == pytest.approx(by_row[9])
+    assert fuse([dense, lexical], rrf_k=5)[0][0] == 1
+    from chat.retrieve import RetrieveConfig
+
+    assert RetrieveConfig().fusion == "rrf" and RetrieveConfig().rrf_k == 5
+
+
 def test_convex_fusion_keeps_a_wide_lead_that_rrf_loses(engine):
     """One list ranks row 1 first by a wide margin and the other lower down; rows 2 and 3 are middling in
     both. By rank (RRF) the middling rows win; by normalised score the clear winner stays first."""
@@ -129,10 +141,9 @@ def test_convex_fusion_scores_a_keyword_only_row_by_its_own_vectors(engine):
     assert [r for r, _ in fused] == [r for r, _ in full]
 
 
-def test_hybrid_is_fused_by_score_and_rrf_is_still_there(engine):
+def test_both_fusions_find_the_passage_with_the_words(engine):
     from chat.retrieve import RetrieveConfig
 
-    assert RetrieveConfig().fusion == "convex"
     for fusion in ("convex", "rrf"):
         hits = _hits(engine, "bearings for the middle bridge", k=3, config=RetrieveConfig(fusion=fusion))
         assert "bearings" in hits[0].passage.text

@@ -16,7 +16,7 @@ class Hit:
 
     passage: Passage
     rank: int  # 1-based
-    score: float  # the fused (RRF) score, or the single retriever's score
+    score: float  # the fused score (RRF; or convex, in [0, 1]), or the single retriever's score
     dense: float | None = None  # cosine of passage and question, when the dense retriever saw it
     bm25: float | None = None  # BM25 score (higher is better), when the lexical retriever saw it
     row: int = -1  # the passage's row in the index (FAISS id), when it came from one

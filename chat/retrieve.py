@@ -1,4 +1,5 @@
-"""Dense (FAISS) and BM25 (SQLite FTS5) candidates, fused with reciprocal rank fusion.
+"""Dense (FAISS) and BM25 (SQLite FTS5) candidates, fused with reciprocal rank fusion (k 5), or by score
+on request (a convex combination of the two min-max normalised scores, RetrieveConfig.fusion).
 
 Both searches go through the index's backend (index/backend.py: the folder's
 FAISS + FTS5 by default, or a search engine). Filters arrive as a set of
@@ -34,18 +35,45 @@ class RetrieveConfig:
     # bench questions, the mix lifts dense MRR from 0.72 to 0.83 (bench/RESULTS.md).
     sentence_weight: float = 0.5
     dense_pool: int = 200  # passages the vector index proposes for that rescoring
-    # RRF constant: 20 over the usual 60 lets a passage that one list ranks first count more; chosen on
-    # two development sets that agree (shipped corpus questions 0.90 -> 0.93, hearings dev half 0.90 -> 0.94)
-    rrf_k: int = 20
+    # How the two rankings are fused: "rrf" (default), weighted reciprocal rank fusion, each list adding
+    # weight / (rrf_k + rank); or "convex", the two min-max normalised scores added, ``dense_share`` of the
+    # dense one, over the union of both lists (a passage only BM25 found gets its true dense score).
+    # Why RRF at k 20 lost within one meeting: both lists of 50 then hold most of the meeting's passages
+    # (they share 58 % of their passages, unfiltered 29 %), so a passage both rank middling (4th and 4th)
+    # tied or beat one that a list ranks first and the other lower down (1st and 8th); and of two
+    # overlapping windows sharing the words asked about (1st + 2nd vs 2nd + 1st) the row broke the tie,
+    # so the window without the answer could stand for both. A smaller k makes a list's first places
+    # count for more (1st + 8th beats 4th + 4th at k 5); scores (convex) keep how far ahead a passage is.
+    # Measured by ``python -m bench.fusion`` (bench/fusion.json; dev splits only: hearings dev meetings
+    # filtered and unfiltered, shipped corpus and bench questions of the dev hash split, PDF dev questions;
+    # mean of the four, retrieval alone): RRF k 20 hit@5 0.961, MRR@10 0.889; RRF k 2 / 5 / 10: 0.977 /
+    # 0.977 / 0.977, MRR 0.888 / 0.890 / 0.888; convex dense_share 0.5 / 0.6 / 0.7 (speaker 1): 0.969 /
+    # 0.977 / 0.969, MRR 0.898 / 0.902 / 0.887. RRF k 5 and convex 0.6 tie on hit@5; RRF is the default
+    # because it reads ranks only: convex reads the BM25 scores themselves, which another engine scores
+    # otherwise (Milvus Lite's BM25 does not stem), and with it the two stores' first citations agree less
+    # (tests/index, hashing embedder: 34 of 38 against 36 of 38). Tried and not kept (no better on dev):
+    # k 60, 100 or 20 candidates, z-score or mean +- 3 sd normalisation, scores floored at 0, the exact
+    # BM25 score of every candidate, each list's own top 1 or 2 kept in the top 5 (worse), dropping
+    # overlapping windows by the share of their text still new. Both fixes cost one devcheck 'none'
+    # question ("What is the population of Albania?"): the one passage naming Albania now ranks high
+    # enough for a sentence of it to pass the refusal step.
+    fusion: str = "rrf"
+    dense_share: float = 0.6  # convex: the dense score's share
+    rrf_k: int = 5
     # Leave function words out of the keyword query? Measured (bench/qmsum.json "sweep", bench.qmsum's
     # corpus figures): leaving them out costs hit@5 on both development sets (hearings dev half 0.94 -> 0.90,
     # shipped corpus questions 0.97 -> 0.93), so they stay; FTS5 gives them almost no weight on a large index.
     bm25_stopwords: bool = False
     bm25_weights: tuple[float, ...] = (1.0, 0.5, 0.3, 0.3)  # text, section, title, speaker columns
-    speaker_weight: float = 1.0  # RRF weight of the asked-about speaker's own ranking
-    # RRF weight of the dense ranking. 0.6 lifts mean MRR@10 over five development sets (hearings dev half
-    # filtered and unfiltered, shipped corpus, bench and PDF dev questions) from 0.869 to 0.879, but ranks a
-    # passage high enough to answer an unanswerable shipped-corpus question (devcheck): left at 1.
+    # The asked-about speaker's own ranking (the same two searches within that person's passages). RRF: the
+    # weight of that ranking as a third list (dev mean hit@5 / MRR at k 5: 0.5 -> 0.977 / 0.884, 1 -> 0.977 /
+    # 0.890; at k 20, 0 -> 0.945 / 0.853). Convex: the speaker's candidates join both lists, and a passage's
+    # fused score is averaged with its fused score among the speaker's passages at this weight (dense_share
+    # 0.6: 0 -> 0.953 / 0.868, 0.5 -> 0.969 / 0.903, 1 -> 0.977 / 0.902).
+    speaker_weight: float = 1.0
+    # RRF weight of the dense ranking (fusion="rrf"). 0.6 lifts mean MRR@10 over five development sets
+    # (hearings dev half filtered and unfiltered, shipped corpus, bench and PDF dev questions) from 0.869 to
+    # 0.879, but ranks a passage high enough to answer an unanswerable shipped-corpus question (devcheck).
     dense_weight: float = 1.0
     bm25_weight: float = 1.0  # RRF weight of the keyword ranking
     # The top passages never overlap (a transcript's windows do): the better-ranked one stands for both.
@@ -90,6 +118,53 @@ def fuse(lists: list[list[tuple[int, float]]], rrf_k: int,
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
 
 
+def _merged(a: list[tuple[int, float]], b: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Two candidate lists of the same scorer as one, best first."""
+    both = dict(a)
+    both.update(b)
+    return sorted(both.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _normalised(scores: np.ndarray) -> np.ndarray:
+    """Min-max: the list's lowest score to 0, its highest to 1 (all 1 when they are equal)."""
+    if not len(scores):
+        return scores
+    low, span = float(scores.min()), float(scores.max() - scores.min())
+    return (scores - low) / span if span > 1e-12 else np.ones_like(scores)
+
+
+def dense_scores(index: Index, rows: np.ndarray, qvec: np.ndarray, config: RetrieveConfig) -> np.ndarray:
+    """The dense score (passage and best-sentence cosine mixed) of any rows, as dense_candidates scores them."""
+    passage_cos = index.passage_cosines(rows, qvec)
+    sentence_cos = index.best_sentence_cosines(rows, qvec)
+    sentence_cos = np.where(sentence_cos < -0.5, passage_cos, sentence_cos)
+    return (1 - config.sentence_weight) * passage_cos + config.sentence_weight * sentence_cos
+
+
+def fuse_convex(index: Index, qvec: np.ndarray, dense: list[tuple[int, float]], lexical: list[tuple[int, float]],
+                config: RetrieveConfig = RetrieveConfig()) -> list[tuple[int, float]]:
+    """Convex combination of the two min-max normalised scores over the union of both candidate lists
+    (Bruch et al. 2023, "An Analysis of Fusion Functions for Hybrid Retrieval"). A row the dense list
+    lacks gets its true dense score (any row's vectors are at hand); one the keyword list lacks scores
+    as its lowest (it is below that list's last)."""
+    rows = sorted({r for r, _ in dense} | {r for r, _ in lexical})
+    if not rows:
+        return []
+    by_dense = dict(dense)
+    missing = np.array([r for r in rows if r not in by_dense], dtype=np.int64)
+    if len(missing):
+        by_dense.update(zip(missing.tolist(), dense_scores(index, missing, qvec, config).tolist(), strict=True))
+    dense_norm = _normalised(np.array([by_dense[r] for r in rows], dtype=np.float64))
+    by_lex = dict(lexical)
+    lex_norm = np.zeros(len(rows))
+    if lexical:
+        found = np.array([r in by_lex for r in rows])
+        lex_norm[found] = _normalised(np.array([by_lex[r] for r in rows if r in by_lex], dtype=np.float64))
+    fused = config.dense_share * dense_norm + (1 - config.dense_share) * lex_norm
+    order = np.lexsort((np.array(rows), -fused))  # ties by row: the same ranking whichever engine searched
+    return [(rows[i], float(fused[i])) for i in order]
+
+
 def _with_continuations(index: Index, ranked: list[tuple[int, float]], k: int,
                         allowed: np.ndarray | None) -> list[tuple[int, float]]:
     """A passage that ends on a colon ("... three core principles:") introduces the next one
@@ -130,6 +205,25 @@ def _disjoint(index: Index, ranked: list[tuple[int, float]], k: int) -> list[tup
     return kept
 
 
+def _convex_hybrid(index: Index, question: str, qvec: np.ndarray, dense: list[tuple[int, float]],
+                   lexical: list[tuple[int, float]], n: int, allowed: np.ndarray | None, stop: frozenset[str],
+                   config: RetrieveConfig) -> list[tuple[int, float]]:
+    """The two lists fused by score; a question naming a speaker adds that person's own candidates to
+    both lists and averages each passage's score with its score among the speaker's passages."""
+    spoken = speaker_rows(index, question, allowed)
+    if spoken is None or not len(spoken):
+        return fuse_convex(index, qvec, dense, lexical, config)
+    own_dense = dense_candidates(index, qvec, n, spoken, config)
+    own_lexical = bm25_candidates(index, question, n, spoken, config.bm25_weights, stop)
+    ranked = fuse_convex(index, qvec, _merged(dense, own_dense), _merged(lexical, own_lexical), config)
+    if config.speaker_weight <= 0:
+        return ranked
+    own = dict(fuse_convex(index, qvec, own_dense, own_lexical, config))
+    w = config.speaker_weight
+    return sorted(((row, (score + w * own.get(row, 0.0)) / (1 + w)) for row, score in ranked),
+                  key=lambda item: (-item[1], item[0]))
+
+
 def retrieve(
     index: Index,
     question: str,
@@ -148,7 +242,9 @@ def retrieve(
     stop = FUNCTION_WORDS if config.bm25_stopwords else frozenset()
     lexical = (bm25_candidates(index, question, n, allowed, config.bm25_weights, stop, where)
                if retriever != "dense" else [])
-    if retriever == "hybrid":
+    if retriever == "hybrid" and config.fusion == "convex":
+        ranked = _convex_hybrid(index, question, qvec, dense, lexical, n, allowed, stop, config)
+    elif retriever == "hybrid":
         lists, weights = [dense, lexical], [config.dense_weight, config.bm25_weight]
         spoken = speaker_rows(index, question, allowed) if config.speaker_weight > 0 else None
         if spoken is not None and len(spoken):

@@ -128,3 +128,20 @@ def test_the_asked_about_person_answers_before_the_question_put_to_them(tmp_path
     assert not result["abstained"]
     assert result["citations"][0]["speaker"] == "Bob Jones AM"
     assert "implementation" in result["citations"][0]["quote"]  # his reply, not the question put to him
+
+
+@pytest.mark.parametrize("fusion", ["rrf", "convex"])
+def test_the_speakers_own_ranking_is_what_lifts_their_passage(hearing_engine, fusion):
+    """The asked-about speaker's own ranking (a third list for RRF; for score fusion their candidates join
+    both lists and their score among the speaker's passages is averaged in) puts Bob's one mention of
+    housing first; without that list (RRF, speaker_weight 0) Alice's talk of housing wins."""
+    from chat.retrieve import RetrieveConfig
+
+    question = "What did Bob Jones say about the housing plan?"
+    qvec = hearing_engine.embed_question(question)
+    weighted = retrieve(hearing_engine.index, question, qvec, k=3, config=RetrieveConfig(fusion=fusion))
+    assert weighted[0].passage.speaker == "Bob Jones AM"
+    if fusion == "rrf":
+        unweighted = retrieve(hearing_engine.index, question, qvec, k=3,
+                              config=RetrieveConfig(fusion=fusion, speaker_weight=0.0))
+        assert unweighted[0].passage.speaker == "Alice Smith AM"

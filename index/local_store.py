@@ -5,32 +5,82 @@ a Milvus collection, so retrieval asks one interface whichever store the index
 uses. Filters arrive as an array of allowed rows (the ``Where`` they came from is
 for engines that filter by expression); an empty array matches nothing, never
 "all". BM25 never binds a parameter per allowed row: matches stream in rank
-order and a numpy mask keeps the allowed ones.
+order and a numpy mask keeps the allowed ones, or, when the allowed rows are a
+few runs of consecutive rows (one document's passages), each run is searched as
+a ``rowid BETWEEN`` range, which FTS5 seeks to.
+
+Why the keyword search is split (it was most of a question's time on a large
+index): FTS5 scores every row that matches any word of the question, so one
+word held by half the passages ("report", "committee") costs as much as
+scoring half the index. Two things keep that off the common path, both read off
+BM25's own IDF as FTS5 computes it, ``idf = log((N - n + 0.5) / (n + 0.5))``
+clamped to 1e-6 (``fts5_aux.c``):
+
+- a word in at least half of the rows has no positive IDF; FTS5 gives it 1e-6,
+  so it moves no row's score by more than 2.2e-6. It is left out of the query
+  while some other word of the question matches a row (only the rows matching
+  nothing but such words, which score ~1e-6, drop from the list).
+- the other frequent words (in more than ``EXPENSIVE_SHARE`` of the rows) are
+  handled as MaxScore does (Turtle and Flood 1995): no row can score more than
+  ``(k1 + 1) * idf`` from a word, so the rows matching none of the rare words
+  score below ``U``, the sum of those bounds over the frequent words. The rows
+  matching a rare word are scored exactly, all words counted, as two cheap
+  queries (``rare AND frequent``, ``rare NOT frequent``); if k of them score at
+  least ``U`` they are the top k; only otherwise are the rows holding frequent
+  words alone scored (``frequent NOT rare``). The ranking is FTS5's own, with
+  the same scores; the split only decides how few rows must be scored to know it.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import queue
 import sqlite3
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from index.backend import Where
-from index.store import FTS_COLUMNS, fts_query
+from index.store import FTS_COLUMNS, fts_phrases
 from index.vector_store import VectorStore
+
+K1 = 1.2  # FTS5's bm25() constant: no word adds more than (K1 + 1) * idf to a row's score
+EXPENSIVE_SHARE = 0.02  # a word in more than this share of the rows is costly to score in full...
+EXPENSIVE_MIN_ROWS = 2000  # ...and in more than this many (a small index is searched in one query)
+MAX_RUNS = 16  # allowed rows in at most this many runs of consecutive rows are searched run by run
+PARALLEL_ROWS = 30_000  # a query matching more rows is scored in row ranges, one thread and connection each
+WORKERS = min(4, os.cpu_count() or 1)
+RANGES_PER_WORKER = 4
+
+
+def _any(phrases: list[str]) -> str:
+    return "(" + " OR ".join(phrases) + ")"
 
 
 @dataclass
 class LocalBackend:
     con: sqlite3.Connection  # owned by the Index that opened it
     vectors: VectorStore
+    # phrase -> rows holding it (a generation is never changed in place)
+    _rows_holding: dict[str, int] = field(default_factory=dict, repr=False)
+    _pool: tuple[list[sqlite3.Connection], ThreadPoolExecutor] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
         return len(self.vectors)
 
     def close(self) -> None:
-        """Nothing of its own to close: the connection belongs to the Index."""
+        """The connection belongs to the Index; the range searchers' own connections close here."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool[1].shutdown()
+            for con in pool[0]:
+                con.close()
 
     def dense(self, qvec: np.ndarray, k: int, where: Where | None,
               allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -39,21 +89,116 @@ class LocalBackend:
     def keyword(self, question: str, k: int, where: Where | None, allowed: np.ndarray | None, *,
                 weights: tuple[float, ...] = (1.0,), stopwords: Iterable[str] = ()) -> list[tuple[int, float]]:
         """BM25 (row, score) best first; ``weights`` per FTS column (text, section, title, speaker)."""
-        match = fts_query(question, stopwords)
-        if match is None or (allowed is not None and len(allowed) == 0):
+        phrases = fts_phrases(question, stopwords)
+        if not phrases or k <= 0 or (allowed is not None and len(allowed) == 0):
             return []
         # one weight per FTS column; numbers only ever reach the SQL text
         weights = tuple(float(x) for x in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
-        sql = (f"SELECT rowid, bm25(passages_fts, {weights[0]}, {weights[1]}, {weights[2]}, {weights[3]}) AS s "
-               "FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s")
+        sql = ("SELECT rowid, bm25(passages_fts, " + ", ".join(map(str, weights)) + ") AS s "
+               "FROM passages_fts WHERE passages_fts MATCH ?")
+        mask = None
+        if allowed is not None:
+            allowed = np.asarray(allowed, dtype=np.int64)
+            if len(allowed) > 1 and not (allowed[1:] > allowed[:-1]).all():
+                allowed = np.unique(allowed)
+            breaks = np.flatnonzero(np.diff(allowed) != 1)
+            if len(breaks) < MAX_RUNS:  # a document's rows: FTS5 seeks to each run, nothing else is scored
+                starts = np.r_[allowed[0], allowed[breaks + 1]]
+                ends = np.r_[allowed[breaks], allowed[-1]]
+                found: list[tuple[int, float]] = []
+                for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+                    found += self._ranked(sql + " AND rowid BETWEEN ? AND ?", (_any(phrases), lo, hi), k, None)
+                return _best(found, k)
+            mask = np.zeros(max(len(self), int(allowed[-1]) + 1), dtype=bool)  # row -> allowed, one lookup per match
+            mask[allowed[allowed >= 0]] = True
+        if min(weights) < 0:  # the bound below needs every column to add, never take away
+            return self._ranked(sql, (_any(phrases),), k, mask)
+        n_rows = len(self)
+        held = {p: self._rows_of(p) for p in phrases}
+        expensive_at = max(EXPENSIVE_SHARE * n_rows, EXPENSIVE_MIN_ROWS)
+        # a costly word with no positive IDF goes while another word matches (on a small index none is costly)
+        informative = [p for p in phrases if 0 < held[p] and not (held[p] > expensive_at and 2 * held[p] >= n_rows)]
+        if informative:
+            phrases = informative
+        frequent = [p for p in phrases if held[p] > expensive_at]
+        rare = [p for p in phrases if held[p] <= expensive_at]
+        if not frequent or not rare:
+            return self._scored(sql, _any(phrases), sum(held[p] for p in phrases), k, mask)
+        bound = sum((K1 + 1) * _idf(n_rows, held[p]) for p in frequent)
+        found = _best(self._ranked(sql, (f"{_any(rare)} AND {_any(frequent)}",), k, mask)
+                      + self._ranked(sql, (f"{_any(rare)} NOT {_any(frequent)}",), k, mask), k)
+        if len(found) == k and found[-1][1] >= bound:
+            return found
+        return _best(found + self._scored(sql, f"{_any(frequent)} NOT {_any(rare)}",
+                                          sum(held[p] for p in frequent), k, mask), k)
+
+    def _scored(self, sql: str, match: str, rows: int, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """``_ranked`` of a MATCH expected to hit ``rows`` rows: past ``PARALLEL_ROWS``, split by row range
+        (IDF is the whole table's in each range, so the scores are the same) and scored on several cores."""
+        pool = self._range_searchers() if rows > PARALLEL_ROWS and WORKERS > 1 else None
+        if pool is None:
+            return self._ranked(sql, (match,), k, mask)
+        cons, executor = pool
+        # more ranges than threads: a word's rows may crowd into some ranges (documents of one kind together)
+        edges = np.linspace(0, len(self), RANGES_PER_WORKER * len(cons) + 1).astype(np.int64).tolist()
+        free = queue.SimpleQueue()
+        for con in cons:
+            free.put(con)
+
+        def search(lo: int, hi: int) -> list[tuple[int, float]]:
+            con = free.get()
+            try:
+                return self._ranked(sql + " AND rowid BETWEEN ? AND ?", (match, lo, hi - 1), k, mask, con)
+            finally:
+                free.put(con)
+
+        jobs = [executor.submit(search, lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        return _best([hit for job in jobs for hit in job.result()], k)
+
+    def _range_searchers(self) -> tuple[list[sqlite3.Connection], ThreadPoolExecutor] | None:
+        with self._lock:
+            if self._pool is None:
+                path = next((file for _, name, file in self.con.execute("PRAGMA database_list") if name == "main"), "")
+                if not path:
+                    return None
+                cons = [sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                        for _ in range(WORKERS)]
+                self._pool = (cons, ThreadPoolExecutor(WORKERS, thread_name_prefix="fts5-range"))
+            return self._pool
+
+    def _rows_of(self, phrase: str) -> int:
+        """Rows holding ``phrase`` (FTS5 tokenizes and stems it as it does in a query)."""
+        n = self._rows_holding.get(phrase)
+        if n is None:
+            if len(self._rows_holding) > 50_000:
+                self._rows_holding.clear()
+            sql = "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?"
+            n = self.con.execute(sql, (phrase,)).fetchone()[0]
+            self._rows_holding[phrase] = n
+        return n
+
+    def _ranked(self, sql: str, params: tuple, k: int, mask: np.ndarray | None,
+                con: sqlite3.Connection | None = None) -> list[tuple[int, float]]:
+        """The first ``k`` matches in rank order whose rows ``mask`` allows (all, without one)."""
+        con = con or self.con
         # FTS5's bm25() is lower-is-better; flip it so every score reads higher-is-better
-        if allowed is None:
-            return [(int(r), -float(s)) for r, s in self.con.execute(sql + " LIMIT ?", (match, k))]
+        if mask is None:
+            return [(int(r), -float(s)) for r, s in con.execute(sql + " ORDER BY s LIMIT ?", (*params, k))]
         out: list[tuple[int, float]] = []
-        cursor = self.con.execute(sql, (match,))
+        cursor = con.execute(sql + " ORDER BY s", params)
         while len(out) < k and (batch := cursor.fetchmany(2048)):
             rows = np.fromiter((r for r, _ in batch), dtype=np.int64, count=len(batch))
-            keep = np.isin(rows, allowed)
+            keep = mask[rows]
             out.extend((int(r), -float(s)) for (r, s), kept in zip(batch, keep, strict=True) if kept)
         cursor.close()
         return out[:k]
+
+
+def _idf(n_rows: int, n: int) -> float:
+    """FTS5's bm25() IDF of a phrase in ``n`` of ``n_rows`` rows (fts5_aux.c, clamped as there)."""
+    idf = math.log((n_rows - n + 0.5) / (n + 0.5))
+    return idf if idf > 0 else 1e-6
+
+
+def _best(found: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+    return sorted(found, key=lambda item: (-item[1], item[0]))[:k]

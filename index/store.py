@@ -219,12 +219,16 @@ def fts_query(text: str, stopwords: Iterable[str] = ()) -> str | None:
     ``stopwords`` (lower-case) are left out, unless nothing else is left: an
     OR of "the", "what" and "did" matches every passage and ranks by noise.
     """
+    phrases = fts_phrases(text, stopwords)
+    return " OR ".join(phrases) if phrases else None
+
+
+def fts_phrases(text: str, stopwords: Iterable[str] = ()) -> list[str]:
+    """The quoted terms ``fts_query`` joins with OR (each one FTS5 phrase), in question order."""
     tokens = list(dict.fromkeys(t for t in _TOKEN.findall(text) if t))
-    if not tokens:
-        return None
     drop = frozenset(stopwords)
     kept = [t for t in tokens if t.lower() not in drop] or tokens
-    return " OR ".join(_term(t) for t in kept)
+    return [_term(t) for t in kept]
 
 
 def speaker_match(label: str) -> str | None:

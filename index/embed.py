@@ -231,11 +231,30 @@ def embed_with_spans(embedder: Embedder, texts: Sequence[str], spans: Sequence[S
     itself: its vector is the mean direction of its spans' (one pass over the words, not two);
     a text without spans is embedded whole.
     """
+    vectors, flat = embed_with_spans_flat(embedder, texts, spans, batch_size=batch_size, on_batch=on_batch,
+                                          pooled=pooled, mean=mean)
+    return vectors, np.split(flat, np.cumsum([len(s) for s in spans])[:-1]) if len(spans) else []
+
+
+def embed_with_spans_flat(embedder: Embedder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
+                          batch_size: int = 128, on_batch: Callable[[int], None] | None = None,
+                          pooled: bool = True, mean: bool = False,
+                          span_dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """``embed_with_spans`` with every span's vector in one array (spans of text 0, then of text 1, ...),
+    of ``span_dtype``: each batch's vectors are stored as they come, so a big ingest never holds
+    its sentence vectors twice, nor at full width when float16 is asked for."""
     own = getattr(embedder, "embed_spans", None)
     if own is not None and pooled:
-        return own(texts, spans, on_batch)
+        vectors, pieces = own(texts, spans, on_batch)
+        flat = np.zeros((sum(len(s) for s in spans), embedder.dim), dtype=span_dtype)
+        at = 0
+        for piece in pieces:
+            flat[at : at + len(piece)] = piece
+            at += len(piece)
+        return vectors, flat
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    span_out = []
+    flat = np.zeros((sum(len(s) for s in spans), embedder.dim), dtype=span_dtype)
+    done = 0  # spans stored
     for start in range(0, len(texts), batch_size):
         part = range(start, min(start + batch_size, len(texts)))
         whole = [i for i in part if not (mean and spans[i])]
@@ -245,13 +264,14 @@ def embed_with_spans(embedder: Embedder, texts: Sequence[str], spans: Sequence[S
         vectors = _embed_unique(embedder, pieces)
         at = 0
         for i in part:
-            span_out.append(vectors[at : at + len(spans[i])])
             if mean and spans[i]:
-                out[i] = mean_direction(span_out[-1])
+                out[i] = mean_direction(vectors[at : at + len(spans[i])])  # from the full-width vectors
             at += len(spans[i])
+        flat[done : done + len(pieces)] = vectors
+        done += len(pieces)
         if on_batch:
             on_batch(len(part))
-    return out, span_out
+    return out, flat
 
 
 def sentence_model(name: str, path: str) -> Embedder:

@@ -97,7 +97,7 @@ class LocalBackend:
             return []
         # one weight per FTS column; numbers only ever reach the SQL text
         weights = tuple(float(x) for x in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
-        sql = ("SELECT rowid, bm25(passages_fts, " + ", ".join(map(str, weights)) + ") AS s "
+        sql = (f"SELECT rowid, bm25(passages_fts, {weights[0]}, {weights[1]}, {weights[2]}, {weights[3]}) AS s "
                "FROM passages_fts WHERE passages_fts MATCH ?")
         mask = None
         if allowed is not None:

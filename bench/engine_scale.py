@@ -13,7 +13,9 @@ is. ``errors`` counts questions that raised or gave no JSON, with the first few
 messages in ``error_messages``. A filtered set stops early once it has used
 ``--budget-s`` (``*_questions`` say how many were asked). ``rss_mb`` is the
 engine's resident memory after the questions and the brief; ``peak_rss_mb``
-includes the update.
+includes the update (the engine process's own high-water mark, ``VmHWM``: its
+``ru_maxrss`` would count the building process's memory, which a child started by
+vfork and exec inherits); ``build_peak_rss_mb`` is the building process's peak.
 """
 
 from __future__ import annotations
@@ -144,12 +146,13 @@ def percentile(values: list[float], q: float) -> float:
     return p(values, q)
 
 
-def _rss_mb() -> int | None:
+def _rss_mb(field: str = "VmRSS") -> int | None:
+    """This process's resident memory now (``VmRSS``) or at its peak (``VmHWM``), in MB."""
     try:
         status = Path("/proc/self/status").read_text()
     except OSError:
         return None
-    kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), None)
+    kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith(f"{field}:")), None)
     return None if kb is None else round(kb / 1024)
 
 
@@ -202,7 +205,8 @@ def _child(index_dir: Path, spec: dict) -> dict:
     return {
         "open_s": round(open_s, 3),
         "rss_mb": serving_rss,  # after the questions and the brief: what serving holds
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),  # update included
+        # update included; VmHWM where there is /proc (ru_maxrss would hold the parent's peak too)
+        "peak_rss_mb": _rss_mb("VmHWM") or round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "warm_p50_ms": round(percentile(warm, 50), 1),
         "warm_p95_ms": round(percentile(warm, 95), 1),
         "country_filter_p95_ms": round(percentile(country_ms, 95), 1),
@@ -235,6 +239,9 @@ def run(passages: int, workdir: Path, n_questions: int = 41, filtered: int = 20,
     built = ingest_paths([corpus], index_dir, IngestConfig(model=MODEL), embedder=load_embedder(MODEL),
                          progress=sys.stderr.isatty())
     build_s = time.perf_counter() - t
+    import resource
+
+    build_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # corpus writing and the build
     spec = {"questions": questions(0, n_questions), "filtered": filtered, "budget_s": budget_s,
             "new_file": str(new_file)}
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -244,7 +251,8 @@ def run(passages: int, workdir: Path, n_questions: int = 41, filtered: int = 20,
         raise RuntimeError(f"engine process failed ({proc.returncode}): {proc.stderr[-2000:]}")
     child = json.loads(proc.stdout.strip().splitlines()[-1])
     return {"passages": built.passages, "documents": built.documents, "build_s": round(build_s, 1),
-            "corpus_write_s": round(write_s, 1), **child, "model": MODEL, "cpus": os.cpu_count()}
+            "corpus_write_s": round(write_s, 1), "build_peak_rss_mb": build_peak, **child, "model": MODEL,
+            "cpus": os.cpu_count()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -238,23 +238,30 @@ def embed_with_spans(embedder: Embedder, texts: Sequence[str], spans: Sequence[S
 
 def embed_with_spans_flat(embedder: Embedder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], *,
                           batch_size: int = 128, on_batch: Callable[[int], None] | None = None,
-                          pooled: bool = True, mean: bool = False,
-                          span_dtype=np.float32) -> tuple[np.ndarray, np.ndarray]:
+                          pooled: bool = True, mean: bool = False, span_dtype=np.float32,
+                          sink: Callable[[np.ndarray], None] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """``embed_with_spans`` with every span's vector in one array (spans of text 0, then of text 1, ...),
     of ``span_dtype``: each batch's vectors are stored as they come, so a big ingest never holds
-    its sentence vectors twice, nor at full width when float16 is asked for."""
+    its sentence vectors twice, nor at full width when float16 is asked for. With ``sink``, each
+    batch's span vectors (of ``span_dtype``, in order) go to it instead, and None comes back for them."""
+    flat = None if sink is not None else np.zeros((sum(len(s) for s in spans), embedder.dim), dtype=span_dtype)
+    done = 0  # spans stored
+
+    def store(vectors: np.ndarray) -> None:
+        nonlocal done
+        if sink is not None:
+            sink(np.asarray(vectors, dtype=span_dtype))
+        else:
+            flat[done : done + len(vectors)] = vectors
+        done += len(vectors)
+
     own = getattr(embedder, "embed_spans", None)
     if own is not None and pooled:
         vectors, pieces = own(texts, spans, on_batch)
-        flat = np.zeros((sum(len(s) for s in spans), embedder.dim), dtype=span_dtype)
-        at = 0
         for piece in pieces:
-            flat[at : at + len(piece)] = piece
-            at += len(piece)
+            store(piece)
         return vectors, flat
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    flat = np.zeros((sum(len(s) for s in spans), embedder.dim), dtype=span_dtype)
-    done = 0  # spans stored
     for start in range(0, len(texts), batch_size):
         part = range(start, min(start + batch_size, len(texts)))
         whole = [i for i in part if not (mean and spans[i])]
@@ -267,8 +274,7 @@ def embed_with_spans_flat(embedder: Embedder, texts: Sequence[str], spans: Seque
             if mean and spans[i]:
                 out[i] = mean_direction(vectors[at : at + len(spans[i])])  # from the full-width vectors
             at += len(spans[i])
-        flat[done : done + len(pieces)] = vectors
-        done += len(pieces)
+        store(vectors)
         if on_batch:
             on_batch(len(part))
     return out, flat

@@ -55,6 +55,7 @@ MAX_RUNS = 16  # allowed rows in at most this many runs of consecutive rows are 
 PARALLEL_ROWS = 30_000  # a query matching more rows is scored in row ranges, one thread and connection each
 WORKERS = min(4, os.cpu_count() or 1)
 RANGES_PER_WORKER = 4
+CACHE_DEPTH = 256  # rows kept of a frequent words' own ranking
 
 
 def _any(phrases: list[str]) -> str:
@@ -67,6 +68,8 @@ class LocalBackend:
     vectors: VectorStore
     # phrase -> rows holding it (a generation is never changed in place)
     _rows_holding: dict[str, int] = field(default_factory=dict, repr=False)
+    # frequent words' MATCH -> (their own best rows, how many were asked for)
+    _alone: dict[tuple[str, str], tuple[list[tuple[int, float]], int]] = field(default_factory=dict, repr=False)
     _pool: tuple[list[sqlite3.Connection], ThreadPoolExecutor] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -111,26 +114,65 @@ class LocalBackend:
                 return _best(found, k)
             mask = np.zeros(max(len(self), int(allowed[-1]) + 1), dtype=bool)  # row -> allowed, one lookup per match
             mask[allowed[allowed >= 0]] = True
-        if min(weights) < 0:  # the bound below needs every column to add, never take away
-            return self._ranked(sql, (_any(phrases),), k, mask)
         n_rows = len(self)
+        if min(weights) < 0 or n_rows <= EXPENSIVE_MIN_ROWS:  # the bound below needs every column to add
+            return self._ranked(sql, (_any(phrases),), k, mask)  # (and on a small index no word is costly)
         held = {p: self._rows_of(p) for p in phrases}
-        expensive_at = max(EXPENSIVE_SHARE * n_rows, EXPENSIVE_MIN_ROWS)
-        # a costly word with no positive IDF goes while another word matches (on a small index none is costly)
-        informative = [p for p in phrases if 0 < held[p] and not (held[p] > expensive_at and 2 * held[p] >= n_rows)]
-        if informative:
-            phrases = informative
-        frequent = [p for p in phrases if held[p] > expensive_at]
-        rare = [p for p in phrases if held[p] <= expensive_at]
-        if not frequent or not rare:
-            return self._scored(sql, _any(phrases), sum(held[p] for p in phrases), k, mask)
-        bound = sum((K1 + 1) * _idf(n_rows, held[p]) for p in frequent)
-        found = _best(self._ranked(sql, (f"{_any(rare)} AND {_any(frequent)}",), k, mask)
-                      + self._ranked(sql, (f"{_any(rare)} NOT {_any(frequent)}",), k, mask), k)
+        costly_at = max(EXPENSIVE_SHARE * n_rows, EXPENSIVE_MIN_ROWS)  # on a small index no word is costly
+        # a costly word with no positive IDF adds at most 2.2e-6 to a score: it goes, and a row holding
+        # nothing else is not ranked (by noise) at the cost of scoring half the index
+        phrases = [p for p in phrases if held[p] > 0 and not (held[p] > costly_at and 2 * held[p] >= n_rows)]
+        if not phrases:
+            return []
+        return self._top(sql, sorted(phrases, key=held.__getitem__), [], set(), k, mask, held, costly_at)
+
+    def _top(self, sql: str, phrases: list[str], others: list[str], exclude: set[int] | None, k: int,
+             mask: np.ndarray | None, held: dict[str, int], costly_at: float) -> list[tuple[int, float]]:
+        """The best ``k`` allowed rows matching one of ``phrases`` (rarest first) and none of ``others``, each
+        scored as by every phrase of the question (an ``others`` phrase is in none of these rows). ``exclude``:
+        the rows matching ``others``, where every one is known, else None.
+
+        MaxScore: the frequent phrases (above ``costly_at`` rows, else the most frequent one) cannot add more
+        than ``bound`` to a row, so when k rows matching a rarer phrase score at least that, no row holding
+        frequent ones alone can be among the best k, and those are not scored."""
+        rows = sum(held[p] for p in phrases)
+        unless = f" NOT {_any(others)}" if others else ""
+        if rows <= costly_at:
+            return self._ranked(sql, (f"{_any(phrases)}{unless}",), k, mask)
+        if len(phrases) == 1:
+            alone = self._frequent_alone(sql, _any(phrases), rows, exclude, k, mask)
+            return alone if alone is not None else self._scored(sql, f"{_any(phrases)}{unless}", rows, k, mask)
+        cut = min(sum(held[p] <= costly_at for p in phrases), len(phrases) - 1) or len(phrases) - 1
+        rare, frequent = phrases[:cut], phrases[cut:]
+        bound = sum((K1 + 1) * _idf(len(self), held[p]) for p in frequent)
+        both = self._ranked(sql, (f"({_any(rare)} AND {_any(frequent)}){unless}",), k, mask)
+        rare_only = self._top(sql, rare, [*others, *frequent], None, k, mask, held, costly_at)
+        found = _best(both + rare_only, k)
         if len(found) == k and found[-1][1] >= bound:
             return found
-        return _best(found + self._scored(sql, f"{_any(frequent)} NOT {_any(rare)}",
-                                          sum(held[p] for p in frequent), k, mask), k)
+        if exclude is not None and len(both) < k and len(rare_only) < k:  # every allowed row of a rare phrase
+            exclude = exclude | {r for r, _ in both + rare_only}
+        else:
+            exclude = None
+        return _best(found + self._top(sql, frequent, [*others, *rare], exclude, k, mask, held, costly_at), k)
+
+    def _frequent_alone(self, sql: str, match: str, rows: int, exclude: set[int] | None, k: int,
+                        mask: np.ndarray | None) -> list[tuple[int, float]] | None:
+        """The best ``k`` allowed rows matching the frequent words ``match`` and none of ``exclude``, from the
+        kept ranking of those words alone (a row without a rare word scores by them alone); None when that
+        ranking is too short to tell. A few sets of common words come back question after question."""
+        if exclude is None:
+            return None
+        depth = max(CACHE_DEPTH, 4 * k)
+        key = (sql, match)
+        kept = self._alone.get(key)
+        if kept is None or (kept[1] < depth and len(kept[0]) == kept[1]):
+            if len(self._alone) >= 256:
+                self._alone.clear()
+            kept = self._alone[key] = (self._scored(sql, match, rows, depth, None), depth)
+        ranked, asked = kept
+        out = [(r, s) for r, s in ranked if r not in exclude and (mask is None or mask[r])][:k]
+        return out if len(out) == k or len(ranked) < asked else None
 
     def _scored(self, sql: str, match: str, rows: int, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         """``_ranked`` of a MATCH expected to hit ``rows`` rows: past ``PARALLEL_ROWS``, split by row range

@@ -13,7 +13,7 @@ from ingest.chunk import ChunkConfig, chunk
 from ingest.loaders import load
 
 KEYS = {"passages", "build_s", "open_s", "rss_mb", "warm_p50_ms", "warm_p95_ms", "country_filter_p95_ms",
-        "doc_filter_p95_ms", "brief_s", "update_one_file_s", "errors"}
+        "doc_filter_p95_ms", "brief_s", "update_one_file_s", "errors", "peak_rss_mb", "build_peak_rss_mb"}
 
 
 def test_synthetic_documents_are_reports_and_transcripts_the_loaders_understand(tmp_path):

@@ -10,6 +10,10 @@ words, general to any corpus.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from chat.terms import FUNCTION_WORDS, STOPWORDS, stem, words
 
 NUMBER, PERCENT, DATE, DAY, MONEY, NAME = "number", "percent", "date", "day", "money", "name"
 
@@ -84,3 +88,233 @@ def holds(sentence: str, kind: str | None, question: str = "") -> bool:
     # "How many fled in the 1990s?": the question's own numbers and dates are not the answer
     asked = {m.group().lower() for m in _HAS[kind].finditer(question)} if question else set()
     return any(m.group().lower() not in asked for m in _HAS[kind].finditer(sentence))
+
+
+# --- the answer slot: what, exactly, fills the answer --------------------------------------------------
+# "How many Bayraktar drones did Kosovo buy?" is not answered by a sentence that holds *a* number
+# ("$72 million worth of ... Bayraktar drones"): the number must count drones. A slot says what kind of
+# value answers the question and which of the question's words it must stand next to (``anchors``, as
+# stems); a sentence fills it with a value the question does not already hold, at most ``WINDOW``
+# words from an anchor. Every cue is an English question form or a unit of measurement, general to any
+# corpus.
+EMAIL, URL, PHONE, MEASURE, PLACE = "email", "url", "phone", "measure", "place"
+WINDOW = 3  # "next to": at most this many words between the value and an anchor
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    kind: str
+    anchors: frozenset[str] = frozenset()  # empty: the value's own form is specific enough
+    quantity: str | None = None  # for MEASURE: what is measured ("temperature")
+
+
+_COUNT = re.compile(r"(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?![\w/-]|\.\d)"
+                    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+                    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+                    r"|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|a dozen)\b", re.I)
+_YEAR = re.compile(r"^(?:1[5-9]\d\d|20\d\d)$")
+_CURRENCY = r"(?:[$£€¥₩]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|US\$|C\$))"
+_CURRENCY_WORD = r"(?:dollars?|euros?|pounds?(?: sterling)?|yuan|renminbi|yen|francs?|rupees?|won|dinars?)\b"
+_MONEY_VALUE = re.compile(rf"{_CURRENCY}\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m|k)\b)?"
+                          rf"|\b\d[\d,.]*\s?(?:(?:million|billion|trillion|bn|m)\s)?{_CURRENCY_WORD}", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_URL_VALUE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|gov|edu|int|io)\b", re.I)
+_PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d ()./-]{6,}\d(?!\w)")
+# units of what people measure, by quantity; a measurement is a number followed by one of them
+_UNITS = {
+    "temperature": r"°\s?[CF]?|º\s?[CF]?|℃|℉|degrees?(?: (?:Celsius|Fahrenheit|centigrade|C|F))?|kelvin|K",
+    "torque": r"(?:inch|in\.?|foot|ft\.?)[- ]?(?:pounds?|lbs?\.?)|(?:pounds?|lbs?\.?)[- ]?(?:inch|in|foot|feet|ft)"
+              r"|N\s?[·.⋅-]?\s?m|newton[- ]met(?:er|re)s?|kgf?[·.-]?m",
+    "pressure": r"psi|k?Pa|bars?|mbar|mmHg|atm|atmospheres?|pascals?",
+    "weight": r"k?g|mg|grams?|kilo(?:gram)?s?|lbs?\.?|pounds?|ounces?|oz|tonnes?|tons?",
+    "length": r"[mck]?m|mm|inch(?:es)?|in\.|ft|feet|foot|yards?|miles?|(?:milli|centi|kilo)?met(?:er|re)s?",
+    "speed": r"mph|km/h|kph|knots?|m/s|miles per hour|kilomet(?:er|re)s per hour",
+    "voltage": r"[mk]?V|volts?",
+    "current": r"m?A|amps?|amperes?",
+    "power": r"[kMG]?W|watts?|kilowatts?|megawatts?|horsepower|hp",
+    "energy": r"[kMG]?Wh|joules?|kJ|calories?|kcal|BTU",
+    "frequency": r"[kMG]?Hz|hertz",
+    "duration": r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|ms|hrs?",
+}
+_UNITS["mass"] = _UNITS["weight"]
+_UNITS["distance"] = _UNITS["height"] = _UNITS["width"] = _UNITS["depth"] = _UNITS["length"]
+_MEASURE = {q: re.compile(rf"\d(?:[\d,.]*\d)?\s?(?:-\s?)?(?:{u})(?![A-Za-z])", re.I if q != "voltage" else 0)
+            for q, u in _UNITS.items()}
+_QUANTITY_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
+# a question's verbs and auxiliaries end the noun phrase "how many <noun phrase>"
+_AUX = frozenset("""is are was were be been being do does did done has have had will would can could shall should
+    may might must""".split())
+_NAME_WORD = re.compile(r"\b[A-Z][\w'’.-]*[A-Za-z]")
+_LOCATIVE = re.compile(r"\b(?:in|at|near|from|to)\s+((?:the\s+)?[A-Z][\w'’.-]*[A-Za-z])")
+
+
+def _content_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS and w not in _AUX and len(w) > 1)
+
+
+def _phrase_after(question: str, start: int, limit: int = 4, skip_leading: bool = False) -> str:
+    """The words after ``start`` up to the first function word or auxiliary (a noun phrase, roughly);
+    with ``skip_leading``, function words before the phrase are passed over ("for its stake")."""
+    out: list[str] = []
+    for w in re.findall(r"[\w'’+-]+", question[start:]):
+        if w.lower() in FUNCTION_WORDS or w.lower() in _AUX or len(out) == limit:
+            if skip_leading and not out and len(out) < limit:
+                continue
+            break
+        out.append(w)
+    return " ".join(out)
+
+
+_SLOTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\be-?mail(?: address)?\b", re.I), EMAIL),
+    (re.compile(r"\b(?:website|web ?site|web address|url|home ?page)\b", re.I), URL),
+    (re.compile(r"\b(?:(?:tele)?phone|fax) number\b", re.I), PHONE),
+)
+# "how many" opens the question, or follows one adverb ("Roughly how many ..."), not "why ... how many"
+_HOW_MANY = re.compile(r"^\s*(?:(?!why\b|what\b|which\b|who\b|when\b|where\b|how\b)\w+\s+)?how many\s+", re.I)
+# a count of "people" is said in many nouns ("three deaths", "47 personnel"): any count fills it
+GENERIC_HEADS = frozenset({"people", "persons", "person", "individuals", "ones", "things", "times"})
+_HOW_MUCH_VERB = re.compile(r"^\s*how much\b(.*?)\b(?:did|does|do|has|have|had|will|would|is|was|are|were)\b\s+"
+                            r"(?:[\w'’-]+\s+){0,4}?(pay|paid|cost|costs|spend|spent|lend|lent|loan|invest|"
+                            r"invested|fund|funded|raise|raised|charge|charged|earn|earned|give|gave|commit|"
+                            r"committed|receive|received|sell|sold|buy|bought|offer|offered)\b", re.I)
+_WHO_ROLE = re.compile(r"^\s*who\s+(?:is|was|are|were|has been|will be)\s+(?:the|their|its|his|her|our)\s+", re.I)
+_WHO_VERB = re.compile(r"^\s*who\s+(?!is\b|was\b|are\b|were\b|do\b|does\b|did\b|has\b|have\b|had\b|will\b|"
+                       r"would\b|can\b|could\b|should\b|may\b|might\b|must\b)([\w'’-]+)", re.I)
+_WHICH_PLACE = re.compile(r"^\s*(?:in |at |from |to |near )?(?:what|which)\s+(city|town|village|country|capital|"
+                          r"region|province|state|place|venue|location)\b", re.I)
+_MEASURE_Q = re.compile(rf"\b(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+){{0,2}}?"
+                        rf"({_QUANTITY_WORDS})\b", re.I)
+# a value named by what it measures ("the TED score", "the population"); generic words ("number",
+# "share", "amount") name nothing and keep to the coarse check of ``expected_type``
+_VALUE_Q = re.compile(r"^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?((?:[\w'’-]+\s+){0,2}?"
+                      r"(?:score|ratio|accuracy|precision|recall|price|cost|budget|population|salary|revenue|turnover"
+                      r"|profit)s?)\b", re.I)
+
+
+def answer_slot(question: str) -> Slot | None:
+    """What fills the answer of ``question`` and which of its words the value must stand next to
+    (``None``: nothing specific is asked for)."""
+    for pattern, kind in _SLOTS:
+        if pattern.search(question):
+            return Slot(kind)
+    m = _MEASURE_Q.search(question)
+    if m:
+        return Slot(MEASURE, quantity=m.group(1).lower())
+    m = _HOW_MANY.search(question)
+    if m:
+        phrase = _phrase_after(question, m.end())
+        if phrase.lower() in GENERIC_HEADS:
+            return Slot(NUMBER)
+        head = _content_stems(phrase)
+        return Slot(NUMBER, head) if head else None
+    m = _HOW_MUCH_VERB.search(question)
+    if m:  # the amount stands next to the verb, what is paid for, or what the amount is ("how much funding")
+        paid_for = _phrase_after(question, m.end(), skip_leading=True)
+        return Slot(MONEY, frozenset({stem(m.group(2).lower())}) | _content_stems(paid_for)
+                    | _content_stems(_phrase_after(m.group(1), 0)))
+    m = _WHO_ROLE.search(question)
+    if m:
+        role = _content_stems(_phrase_after(question, m.end()))
+        return Slot(NAME, role) if role else None
+    m = _WHO_VERB.search(question)
+    if m and m.group(1).lower() not in STOPWORDS:  # "who said ..." is answered by a speaker, not a quote
+        done = _phrase_after(question, m.end(), skip_leading=True)
+        return Slot(NAME, frozenset({stem(m.group(1).lower())}) | _content_stems(done))
+    m = _WHICH_PLACE.search(question)
+    if m:
+        return Slot(PLACE, quantity=m.group(1).lower())
+    m = _VALUE_Q.search(question)
+    if m:
+        return Slot(NUMBER, _content_stems(m.group(1)))
+    return None
+
+
+def _word_index(text: str) -> tuple[list[int], list[str]]:
+    spans = [(w.start(), w.group()) for w in re.finditer(r"[\w'’.@/-]+|[$£€¥₩%]", text)]
+    return [s for s, _ in spans], [w for _, w in spans]
+
+
+def _near(text: str, start: int, end: int, anchors: frozenset[str], window: int = WINDOW,
+          skip: tuple[tuple[int, int], ...] = ()) -> bool:
+    """Whether a word whose stem is an anchor stands within ``window`` words of ``text[start:end]``."""
+    starts, toks = _word_index(text)
+    first, last = bisect_left(starts, start), bisect_right(starts, end - 1) - 1
+    for i in range(max(first - window - 1, 0), min(last + window + 2, len(toks))):
+        if first <= i <= last or any(s <= starts[i] < e for s, e in skip):
+            continue
+        if any(stem(w) in anchors for w in words(toks[i])):
+            return True
+    return False
+
+
+def _names(text: str, question: str) -> list[tuple[int, int]]:
+    """Spans of capitalised names in ``text`` that the question does not hold: neither its words nor a
+    country (a demonym, "Serbian", is an attribute, not a name), and not the sentence's first word."""
+    from ingest.countries import find_mentions
+
+    asked = {stem(w) for w in words(question)}
+    countries = [(c.start, c.end) for c in find_mentions(text)]
+    out = []
+    for m in _NAME_WORD.finditer(text):
+        if m.start() == 0 or any(s <= m.start() < e for s, e in countries) or m.group().lower() in FUNCTION_WORDS:
+            continue
+        if all(stem(w) in asked for w in words(m.group())):
+            continue
+        out.append(m.span())
+    return out
+
+
+def _foreign_role(text: str, start: int, question: str) -> bool:
+    """Whether the word at ``start`` is qualified by a country the question does not ask about
+    ("Serbian President" for "the President of Kosovo")."""
+    from ingest.countries import countries_in, find_mentions
+
+    asked = set(countries_in(question))
+    if not asked:
+        return False
+    before = text[max(0, start - 40):start]
+    mentions = find_mentions(before)
+    return bool(mentions) and mentions[-1].country not in asked and not before[mentions[-1].end:].strip(" ,'’s")
+
+
+def fills(sentence: str, slot: Slot | None, question: str = "") -> bool:
+    """Whether ``sentence`` fills ``slot``: a value of its kind, not in the question, next to an anchor."""
+    if slot is None:
+        return True
+    if slot.kind == EMAIL:
+        return bool(_EMAIL.search(sentence))
+    if slot.kind == URL:
+        return bool(_URL_VALUE.search(sentence))
+    if slot.kind == PHONE:
+        return bool(_PHONE.search(sentence))
+    asked = question.lower()
+    if slot.kind == MEASURE:
+        pattern = _MEASURE.get(slot.quantity or "")
+        return bool(pattern and any(m.group().lower() not in asked for m in pattern.finditer(sentence)))
+    if slot.kind == PLACE:
+        from ingest.countries import countries_in
+
+        if slot.quantity == "country":
+            return bool(set(countries_in(sentence)) - set(countries_in(question)))
+        names = _names(sentence, question)
+        return any(m.start(1) in {s for s, _ in names} or set(countries_in(m.group(1))) - set(countries_in(question))
+                   for m in _LOCATIVE.finditer(sentence))
+    if slot.kind == NAME:
+        names = _names(sentence, question)
+        return any(_near(sentence, s, e, slot.anchors, skip=tuple(names)) and not _role_is_foreign(sentence, s, e,
+                                                                                                    slot, question)
+                   for s, e in names)
+    if slot.kind == MONEY:
+        values = [m.span() for m in _MONEY_VALUE.finditer(sentence) if m.group().lower() not in asked]
+    else:
+        values = [m.span() for m in _COUNT.finditer(sentence)
+                  if m.group().lower() not in asked and not _YEAR.match(m.group())]
+    return any(not slot.anchors or _near(sentence, s, e, slot.anchors) for s, e in values)
+
+
+def _role_is_foreign(sentence: str, start: int, end: int, slot: Slot, question: str) -> bool:
+    """Every anchor word next to the name at ``start:end`` is qualified by another country."""
+    near = [m.start() for m in re.finditer(r"[\w'’-]+", sentence)
+            if stem(m.group().lower()) in slot.anchors and abs(m.start() - start) < 60]
+    return bool(near) and all(_foreign_role(sentence, p, question) for p in near)

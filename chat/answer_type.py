@@ -44,8 +44,16 @@ _HAS = {
     MONEY: re.compile(r"[$£€¥₩]|\b(?:USD|EUR|GBP|dollars?|euros?|pounds?|yuan|yen|francs?|rupees?|won|"
                       r"million|billion|trillion|bn|m)\b", re.IGNORECASE),
 }
+# a way to reach someone or something: an email address, a web address, a phone number
+EMAIL, URL, PHONE = "email", "url", "phone"
+_HAS[EMAIL] = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_HAS[URL] = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|gov|edu|int|io)\b", re.I)
+_HAS[PHONE] = re.compile(r"(?<!\w)\+?\(?\d[\d ()./-]{6,}\d(?!\w)")
 # Question openings -> expected answer type, most specific first.
 _CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\be-?mail(?: address)?\b", re.I), EMAIL),
+    (re.compile(r"\b(?:website|web ?site|web address|url|home ?page)\b", re.I), URL),
+    (re.compile(r"\b(?:(?:tele)?phone|fax) number\b", re.I), PHONE),
     (re.compile(r"^\s*(?:on |by |until )?(?:what|which) date\b", re.I), DAY),
     (re.compile(r"^\s*(?:in |on |since |by |until )?(?:what|which) (?:year|month|day|decade|century)\b", re.I), DATE),
     (re.compile(r"^\s*how much (?:money\b|\w+ )?(?:did|does|do|has|have|had|will|would|is|was|are|were)\b"
@@ -97,7 +105,7 @@ def holds(sentence: str, kind: str | None, question: str = "") -> bool:
 # stems); a sentence fills it with a value the question does not already hold, at most ``WINDOW``
 # words from an anchor. Every cue is an English question form or a unit of measurement, general to any
 # corpus.
-EMAIL, URL, PHONE, MEASURE, PLACE = "email", "url", "phone", "measure", "place"
+MEASURE, PLACE = "measure", "place"
 WINDOW = 3  # "next to": at most this many words between the value and an anchor
 
 
@@ -108,7 +116,7 @@ class Slot:
     quantity: str | None = None  # for MEASURE: what is measured ("temperature")
 
 
-_COUNT = re.compile(r"(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?![\w/-]|\.\d)"
+_COUNT = re.compile(r"(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?:[kKM]|bn)?(?![\w/-]|\.\d)"
                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
                     r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
                     r"|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|a dozen)\b", re.I)
@@ -117,9 +125,6 @@ _CURRENCY = r"(?:[$£€¥₩]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|US\$|C\$))"
 _CURRENCY_WORD = r"(?:dollars?|euros?|pounds?(?: sterling)?|yuan|renminbi|yen|francs?|rupees?|won|dinars?)\b"
 _MONEY_VALUE = re.compile(rf"{_CURRENCY}\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m|k)\b)?"
                           rf"|\b\d[\d,.]*\s?(?:(?:million|billion|trillion|bn|m)\s)?{_CURRENCY_WORD}", re.I)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_URL_VALUE = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|gov|edu|int|io)\b", re.I)
-_PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d ()./-]{6,}\d(?!\w)")
 # units of what people measure, by quantity; a measurement is a number followed by one of them
 _UNITS = {
     "temperature": r"°\s?[CF]?|º\s?[CF]?|℃|℉|degrees?(?: (?:Celsius|Fahrenheit|centigrade|C|F))?|kelvin|K",
@@ -128,7 +133,8 @@ _UNITS = {
     "pressure": r"psi|k?Pa|bars?|mbar|mmHg|atm|atmospheres?|pascals?",
     "weight": r"k?g|mg|grams?|kilo(?:gram)?s?|lbs?\.?|pounds?|ounces?|oz|tonnes?|tons?",
     "length": r"[mck]?m|mm|inch(?:es)?|in\.|ft|feet|foot|yards?|miles?|(?:milli|centi|kilo)?met(?:er|re)s?",
-    "speed": r"mph|km/h|kph|knots?|m/s|miles per hour|kilomet(?:er|re)s per hour",
+    # a processor's "clock speed" is a frequency
+    "speed": r"mph|km/h|kph|knots?|m/s|miles per hour|kilomet(?:er|re)s per hour|[kMG]Hz",
     "voltage": r"[mk]?V|volts?",
     "current": r"m?A|amps?|amperes?",
     "power": r"[kMG]?W|watts?|kilowatts?|megawatts?|horsepower|hp",
@@ -165,11 +171,6 @@ def _phrase_after(question: str, start: int, limit: int = 4, skip_leading: bool 
     return " ".join(out)
 
 
-_SLOTS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\be-?mail(?: address)?\b", re.I), EMAIL),
-    (re.compile(r"\b(?:website|web ?site|web address|url|home ?page)\b", re.I), URL),
-    (re.compile(r"\b(?:(?:tele)?phone|fax) number\b", re.I), PHONE),
-)
 # "how many" opens the question, or follows one adverb ("Roughly how many ..."), not "why ... how many"
 _HOW_MANY = re.compile(r"^\s*(?:(?!why\b|what\b|which\b|who\b|when\b|where\b|how\b)\w+\s+)?how many\s+", re.I)
 # a count of "people" is said in many nouns ("three deaths", "47 personnel"): any count fills it
@@ -177,7 +178,8 @@ GENERIC_HEADS = frozenset({"people", "persons", "person", "individuals", "ones",
 _HOW_MUCH_VERB = re.compile(r"^\s*how much\b(.*?)\b(?:did|does|do|has|have|had|will|would|is|was|are|were)\b\s+"
                             r"(?:[\w'’-]+\s+){0,4}?(pay|paid|cost|costs|spend|spent|lend|lent|loan|invest|"
                             r"invested|fund|funded|raise|raised|charge|charged|earn|earned|give|gave|commit|"
-                            r"committed|receive|received|sell|sold|buy|bought|offer|offered)\b", re.I)
+                            r"committed|receive|received|sell|sold|buy|bought|offer|offered|borrow|borrowed|owe|"
+                            r"owed)\b", re.I)
 _WHO_ROLE = re.compile(r"^\s*who\s+(?:is|was|are|were|has been|will be)\s+(?:the|their|its|his|her|our)\s+", re.I)
 _WHO_VERB = re.compile(r"^\s*who\s+(?!is\b|was\b|are\b|were\b|do\b|does\b|did\b|has\b|have\b|had\b|will\b|"
                        r"would\b|can\b|could\b|should\b|may\b|might\b|must\b)([\w'’-]+)", re.I)
@@ -195,9 +197,9 @@ _VALUE_Q = re.compile(r"^\s*(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?((
 def answer_slot(question: str) -> Slot | None:
     """What fills the answer of ``question`` and which of its words the value must stand next to
     (``None``: nothing specific is asked for)."""
-    for pattern, kind in _SLOTS:
-        if pattern.search(question):
-            return Slot(kind)
+    wanted = expected_type(question)
+    if wanted in (EMAIL, URL, PHONE):
+        return Slot(wanted)
     m = _MEASURE_Q.search(question)
     if m:
         return Slot(MEASURE, quantity=m.group(1).lower())
@@ -235,16 +237,24 @@ def _word_index(text: str) -> tuple[list[int], list[str]]:
     return [s for s, _ in spans], [w for _, w in spans]
 
 
-def _near(text: str, start: int, end: int, anchors: frozenset[str], window: int = WINDOW,
+def _near(text: str, start: int, end: int, anchors: frozenset[str], question: str = "", window: int = WINDOW,
           skip: tuple[tuple[int, int], ...] = ()) -> bool:
-    """Whether a word whose stem is an anchor stands within ``window`` words of ``text[start:end]``."""
+    """Whether a word whose stem is an anchor stands within ``window`` words of ``text[start:end]``.
+
+    Words the question itself holds do not count toward the distance: they belong to what is asked
+    ("the president of the Canadian Federation of Agriculture, Mary Robinson")."""
     starts, toks = _word_index(text)
     first, last = bisect_left(starts, start), bisect_right(starts, end - 1) - 1
-    for i in range(max(first - window - 1, 0), min(last + window + 2, len(toks))):
-        if first <= i <= last or any(s <= starts[i] < e for s, e in skip):
-            continue
-        if any(stem(w) in anchors for w in words(toks[i])):
-            return True
+    asked = {stem(w) for w in words(question)}
+    for direction, begin in ((-1, first - 1), (1, last + 1)):
+        gap, i = 0, begin
+        while 0 <= i < len(toks) and gap <= window:
+            stems_here = [stem(w) for w in words(toks[i])]
+            if any(st in anchors for st in stems_here) and not any(s <= starts[i] < e for s, e in skip):
+                return True
+            if stems_here and not all(st in asked for st in stems_here):
+                gap += 1
+            i += direction
     return False
 
 
@@ -282,12 +292,8 @@ def fills(sentence: str, slot: Slot | None, question: str = "") -> bool:
     """Whether ``sentence`` fills ``slot``: a value of its kind, not in the question, next to an anchor."""
     if slot is None:
         return True
-    if slot.kind == EMAIL:
-        return bool(_EMAIL.search(sentence))
-    if slot.kind == URL:
-        return bool(_URL_VALUE.search(sentence))
-    if slot.kind == PHONE:
-        return bool(_PHONE.search(sentence))
+    if slot.kind in (EMAIL, URL, PHONE):
+        return bool(_HAS[slot.kind].search(sentence))
     asked = question.lower()
     if slot.kind == MEASURE:
         pattern = _MEASURE.get(slot.quantity or "")
@@ -302,15 +308,14 @@ def fills(sentence: str, slot: Slot | None, question: str = "") -> bool:
                    for m in _LOCATIVE.finditer(sentence))
     if slot.kind == NAME:
         names = _names(sentence, question)
-        return any(_near(sentence, s, e, slot.anchors, skip=tuple(names)) and not _role_is_foreign(sentence, s, e,
-                                                                                                    slot, question)
-                   for s, e in names)
+        return any(_near(sentence, s, e, slot.anchors, question, skip=tuple(names))
+                   and not _role_is_foreign(sentence, s, e, slot, question) for s, e in names)
     if slot.kind == MONEY:
         values = [m.span() for m in _MONEY_VALUE.finditer(sentence) if m.group().lower() not in asked]
     else:
         values = [m.span() for m in _COUNT.finditer(sentence)
                   if m.group().lower() not in asked and not _YEAR.match(m.group())]
-    return any(not slot.anchors or _near(sentence, s, e, slot.anchors) for s, e in values)
+    return any(not slot.anchors or _near(sentence, s, e, slot.anchors, question) for s, e in values)
 
 
 def _role_is_foreign(sentence: str, start: int, end: int, slot: Slot, question: str) -> bool:

@@ -44,7 +44,21 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from chat.answer_type import DATE, DAY, MONEY, NAME, NUMBER, PERCENT, answer_slot, expected_type, fills, holds
+from chat.answer_type import (
+    DATE,
+    DAY,
+    EMAIL,
+    MONEY,
+    NAME,
+    NUMBER,
+    PERCENT,
+    PHONE,
+    URL,
+    answer_slot,
+    expected_type,
+    fills,
+    holds,
+)
 from chat.evidence import Evidence
 from chat.scoring import DEFAULT_CONFIG, AnswerConfig, Candidate, question_terms
 from chat.terms import stems
@@ -53,7 +67,7 @@ MODEL_PATH = Path(__file__).with_name("refusal_model.json")
 FEATURES = ("strength", "missing", "absent_constraint", "type_absent", "uncovered", "flat", "unfilled")
 
 _TYPE_WORDS = {NUMBER: "a number", PERCENT: "a percentage", DATE: "a date", DAY: "a date", MONEY: "an amount",
-               NAME: "a name"}
+               NAME: "a name", EMAIL: "an email address", URL: "a web address", PHONE: "a phone number"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,10 @@ REPO = Path(__file__).resolve().parents[1]
 HERE = REPO / "bench"
 SHARED = REPO.parent / "shared" / "eval"
 MODEL_FILE = "chat/refusal_model.json"
-MAX_FALSE_REFUSALS = 0.03
+# at most 1 % of the answerable dev questions refused (1 of ~100): at 3 % the fitted cut sat at the edge
+# of a cliff (a few points lower, 9 false refusals on dev) and refused answerable questions of the
+# development sample (../shared/tools/devcheck.py asks for none)
+MAX_FALSE_REFUSALS = 0.01
 
 
 def split_of(key: str) -> str:

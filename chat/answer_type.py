@@ -114,6 +114,9 @@ class Slot:
     kind: str
     anchors: frozenset[str] = frozenset()  # empty: the value's own form is specific enough
     quantity: str | None = None  # for MEASURE: what is measured ("temperature")
+    # for a count: the question's other words; a count of something else next to them also fills the slot
+    # ("47 personnel deployed to KFOR" for "how many British troops serve in KFOR"), not an amount of money
+    context: frozenset[str] = frozenset()
 
 
 _COUNT = re.compile(r"(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?:[kKM]|bn)?(?![\w/-]|\.\d)"
@@ -209,7 +212,8 @@ def answer_slot(question: str) -> Slot | None:
         if phrase.lower() in GENERIC_HEADS:
             return Slot(NUMBER)
         head = _content_stems(phrase)
-        return Slot(NUMBER, head) if head else None
+        rest = _content_stems(question[m.end() + len(phrase):]) - head
+        return Slot(NUMBER, head, context=rest) if head else None
     m = _HOW_MUCH_VERB.search(question)
     if m:  # the amount stands next to the verb, what is paid for, or what the amount is ("how much funding")
         paid_for = _phrase_after(question, m.end(), skip_leading=True)
@@ -313,9 +317,19 @@ def fills(sentence: str, slot: Slot | None, question: str = "") -> bool:
     if slot.kind == MONEY:
         values = [m.span() for m in _MONEY_VALUE.finditer(sentence) if m.group().lower() not in asked]
     else:
+        money = [m.span() for m in _MONEY_VALUE.finditer(sentence)]
         values = [m.span() for m in _COUNT.finditer(sentence)
-                  if m.group().lower() not in asked and not _YEAR.match(m.group())]
+                  if m.group().lower() not in asked and not _YEAR.match(m.group())
+                  and not any(s <= m.start() < e for s, e in money)]
+        if any(_near(sentence, s, e, slot.context, question) and _quantifies(sentence, e) for s, e in values):
+            return True
     return any(not slot.anchors or _near(sentence, s, e, slot.anchors, question) for s, e in values)
+
+
+def _quantifies(sentence: str, end: int) -> bool:
+    """Whether the number ending at ``end`` is followed by the noun it counts ("47 personnel")."""
+    m = re.match(r"\s+([A-Za-z][\w-]*)", sentence[end:])
+    return bool(m) and m.group(1).lower() not in FUNCTION_WORDS
 
 
 def _role_is_foreign(sentence: str, start: int, end: int, slot: Slot, question: str) -> bool:

@@ -58,6 +58,7 @@ from chat.answer_type import (
     expected_type,
     fills,
     holds,
+    without_urls,
 )
 from chat.evidence import Evidence
 from chat.scoring import DEFAULT_CONFIG, AnswerConfig, Candidate, question_terms
@@ -160,7 +161,9 @@ def signals_of(evidence: Evidence, candidates: list[Candidate], quoted: list[Can
     # a constraint is absent when no quoted passage holds it ("Serbia and Kosovo": two passages)
     absent = tuple(a for a in best.absent if all(a in c.absent for c in quoted if c is not best))
     slot = answer_slot(evidence.question)
-    unfilled = slot is not None and lexical and not any(fills(c.text, slot, evidence.question) for c in quoted)
+    unfilled = slot is not None and lexical and not any(
+        fills(c.text, slot, evidence.question) or fills(_notes_of(evidence, c), slot, evidence.question)
+        for c in quoted)
     return Signals(
         strength=max(strengths[0], 0.0),
         missing=best.missing if lexical else 0.0,
@@ -172,6 +175,15 @@ def signals_of(evidence: Evidence, candidates: list[Candidate], quoted: list[Can
         wanted=wanted,
         absent=absent if lexical else (),
     )
+
+
+def _notes_of(evidence: Evidence, c: Candidate) -> str:
+    """The prose of the report's own footnotes on a quoted sentence, which the answer shows with it ("This ban
+    was engineered by ...")."""
+    doc = evidence.documents.get(evidence.hits[c.hit_index].passage.doc_id)
+    if doc is None:
+        return ""
+    return without_urls(" ".join(doc.footnotes.get(n, "") for n in c.sentence.footnotes))
 
 
 def latin_share(text: str) -> float:

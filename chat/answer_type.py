@@ -117,6 +117,7 @@ class Slot:
     # for a count: the question's other words; a count of something else next to them also fills the slot
     # ("47 personnel deployed to KFOR" for "how many British troops serve in KFOR"), not an amount of money
     context: frozenset[str] = frozenset()
+    verb: str | None = None  # for "who <verb> ...": the verb's stem, whose subject is an answer too
 
 
 _COUNT = re.compile(r"(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?:[kKM]|bn)?(?![\w/-]|\.\d)"
@@ -154,6 +155,9 @@ _QUANTITY_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
 _AUX = frozenset("""is are was were be been being do does did done has have had will would can could shall should
     may might must""".split())
 _NAME_WORD = re.compile(r"\b[A-Z][\w'’.-]*[A-Za-z]")
+_AGENT = re.compile(r"\bby\s+((?:(?:the|a|an|its|their|his|her)\s+)?[\w'’-]+(?:\s+[\w'’-]+)?)", re.I)
+# a sentence in the first person: said by its speaker, who can be the "who" of the question
+_FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Ww]e|[Mm]y|[Oo]ur|me|us)\b")
 _LOCATIVE = re.compile(r"\b(?:in|at|near|from|to)\s+((?:the\s+)?[A-Z][\w'’.-]*[A-Za-z])")
 
 
@@ -226,7 +230,8 @@ def answer_slot(question: str) -> Slot | None:
     m = _WHO_VERB.search(question)
     if m and m.group(1).lower() not in STOPWORDS:  # "who said ..." is answered by a speaker, not a quote
         done = _phrase_after(question, m.end(), skip_leading=True)
-        return Slot(NAME, frozenset({stem(m.group(1).lower())}) | _content_stems(done))
+        verb = stem(m.group(1).lower())
+        return Slot(NAME, frozenset({verb}) | _content_stems(done), quantity="agent", verb=verb)
     m = _WHICH_PLACE.search(question)
     if m:
         return Slot(PLACE, quantity=m.group(1).lower())
@@ -312,6 +317,19 @@ def fills(sentence: str, slot: Slot | None, question: str = "") -> bool:
                    for m in _LOCATIVE.finditer(sentence))
     if slot.kind == NAME:
         names = _names(sentence, question)
+        if slot.quantity == "agent":
+            # "who built it" is answered by whoever the sentence says did it, named or not ("by local masons")
+            agents = [m.span(1) for m in _AGENT.finditer(sentence)
+                      if not all(stem(w) in _content_stems(question) for w in words(m.group(1)))]
+            # ... or in the active voice, the word before the verb ("the council funds repairs")
+            asked = _content_stems(question)
+            toks = list(re.finditer(r"[\w'’-]+", sentence))
+            agents += [toks[i - 1].span() for i in range(1, len(toks))
+                       if stem(toks[i].group().lower()) == slot.verb and toks[i - 1].group()[0].isalpha()
+                       and not sentence[toks[i - 1].end():toks[i].start()].strip()
+                       and toks[i - 1].group().lower() not in FUNCTION_WORDS | _AUX
+                       and stem(toks[i - 1].group().lower()) not in asked]
+            names = names + agents
         return any(_near(sentence, s, e, slot.anchors, question, skip=tuple(names))
                    and not _role_is_foreign(sentence, s, e, slot, question) for s, e in names)
     if slot.kind == MONEY:
@@ -330,6 +348,11 @@ def _quantifies(sentence: str, end: int) -> bool:
     """Whether the number ending at ``end`` is followed by the noun it counts ("47 personnel")."""
     m = re.match(r"\s+([A-Za-z][\w-]*)", sentence[end:])
     return bool(m) and m.group(1).lower() not in FUNCTION_WORDS
+
+
+def speaks_for_itself(sentence: str) -> bool:
+    """Whether the sentence is in the first person ("I add my own tribute ..."): its speaker is its subject."""
+    return bool(_FIRST_PERSON.search(sentence))
 
 
 def _role_is_foreign(sentence: str, start: int, end: int, slot: Slot, question: str) -> bool:

@@ -58,6 +58,7 @@ from chat.answer_type import (
     expected_type,
     fills,
     holds,
+    speaks_for_itself,
     without_urls,
 )
 from chat.evidence import Evidence
@@ -163,6 +164,9 @@ def signals_of(evidence: Evidence, candidates: list[Candidate], quoted: list[Can
     slot = answer_slot(evidence.question)
     unfilled = slot is not None and lexical and not any(
         fills(c.text, slot, evidence.question) or fills(_notes_of(evidence, c), slot, evidence.question)
+        # a speaker who says "I ..." is the name a "who" question asks for
+        or (slot.kind == NAME and bool(c.sentence.speaker or evidence.hits[c.hit_index].passage.speaker)
+            and speaks_for_itself(c.text))
         for c in quoted)
     return Signals(
         strength=max(strengths[0], 0.0),

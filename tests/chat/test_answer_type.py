@@ -212,3 +212,27 @@ def test_questions_that_name_no_slot_accept_any_sentence():
               "What share of the loans went to Serbia?"):
         assert answer_slot(q) is None
         assert fills("Anything at all.", answer_slot(q), q)
+
+
+def test_who_did_it_is_answered_by_the_agent_named_or_not():
+    q = "Who built the oldest bridge?"
+    assert fills("The oldest bridge was built in 1820 by local masons.", answer_slot(q), q)
+    assert not fills("The oldest bridge was built in 1820.", answer_slot(q), q)
+    # an agent the question already names answers nothing
+    w = "Who founded Wang Laboratories?"
+    assert not fills("The machines were made by Wang Laboratories.", answer_slot(w), w)
+
+
+def test_a_sentence_in_the_first_person_speaks_for_its_speaker():
+    from chat.answer_type import speaks_for_itself
+
+    assert speaks_for_itself("I add my own tribute to my noble friend Lord Robertson.")
+    assert speaks_for_itself("We convened more than 50 countries.")
+    assert not speaks_for_itself("The US sent engineers to study the levy.")
+
+
+def test_who_did_it_in_the_active_voice_is_the_word_before_the_verb():
+    q = "Who funds the repairs?"
+    assert fills("The council funds repairs from a maintenance levy.", answer_slot(q), q)
+    d = "Who developed WordStar?"
+    assert not fills("WordStar (1978) : Developed for early home computers, it sold well.", answer_slot(d), d)

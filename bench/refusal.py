@@ -42,7 +42,10 @@ REPO = Path(__file__).resolve().parents[1]
 HERE = REPO / "bench"
 SHARED = REPO.parent / "shared" / "eval"
 MODEL_FILE = "chat/refusal_model.json"
-MAX_FALSE_REFUSALS = 0.03
+# at most 1 % of the answerable dev questions refused (1 of ~100): at 3 % the fitted cut sat at the edge
+# of a cliff (a few points lower, 9 false refusals on dev) and refused answerable questions of the
+# development sample (../shared/tools/devcheck.py asks for none)
+MAX_FALSE_REFUSALS = 0.01
 
 
 def split_of(key: str) -> str:
@@ -224,13 +227,15 @@ def recommend(rows: list[dict]) -> dict:
     return best[1] if best else {}
 
 
-def run(out: Path, prebuilt: dict[str, Path] | None = None, only: list[str] | None = None) -> dict:
+def run(out: Path, prebuilt: dict[str, Path] | None = None, only: list[str] | None = None,
+        cache: Path | None = None) -> dict:
+    from bench.qmsum import CachedEmbedder
     from chat.engine import Engine
     from chat.scoring import DEFAULT_CONFIG
     from index.build import IngestConfig, ingest_paths
     from index.embed import DEFAULT_MODEL, load_embedder
 
-    embedder = load_embedder(DEFAULT_MODEL)
+    embedder = CachedEmbedder(load_embedder(DEFAULT_MODEL), cache)
     rows: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="quotable-refusal-") as tmp:
         for name, spec in question_sets().items():
@@ -244,10 +249,12 @@ def run(out: Path, prebuilt: dict[str, Path] | None = None, only: list[str] | No
                 print(f"[refusal] {name}: indexing {len(spec['paths'])} path(s)", file=sys.stderr, flush=True)
                 ingest_paths(spec["paths"], index_dir, IngestConfig(model=DEFAULT_MODEL), embedder=embedder,
                              progress=False)
+                embedder.save()
             engine = Engine.open(index_dir, embedder=embedder)
             pdfs = {p.stem: p for p in spec["paths"] if p.suffix == ".pdf"}
             rows[name] = collect(engine, spec["questions"], spec["filter_doc"], pdfs)
             engine.index.close()
+    embedder.save()
     current = (DEFAULT_CONFIG.abstain_below, DEFAULT_CONFIG.refuse_missing)
     dev = [r for rs in rows.values() for r in rs if r["split"] == "dev"]
     model = load_model()
@@ -343,8 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", action="append", default=[], metavar="SET=DIR",
                     help="reuse an index already built of that set's documents (shipped, qmsum, pdf)")
     ap.add_argument("--sets", nargs="*", help="only these sets (default: all)")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "quotable-refusal-vectors.npz",
+                    help="vector cache by text (default: in the temp folder), so a re-run embeds only new texts; "
+                         "--cache '' for none")
     args = ap.parse_args(argv)
-    run(args.out, only=args.sets, prebuilt={k: Path(v) for k, v in (item.split("=", 1) for item in args.index)})
+    run(args.out, only=args.sets, prebuilt={k: Path(v) for k, v in (item.split("=", 1) for item in args.index)},
+        cache=args.cache if str(args.cache) not in ("", ".") else None)
     return 0
 
 

@@ -51,13 +51,14 @@ def choose_cuts(rows: list[dict], weights: np.ndarray, bias: float) -> tuple[flo
     """The weak-evidence cut and the probability cut with the best dev recall within the false-refusal cap.
 
     The weak-evidence cut is searched from the old single threshold (``AnswerConfig.abstain_below``)
-    down in steps of 0.01; with equal recall the higher cut wins (the smaller change).
+    down in steps of 0.01; with equal recall the fewer false refusals win, then the higher cut (the smaller
+    change).
     """
     base = RefusalModel(tuple(float(w) for w in weights), bias, 1.0)
     probs = [base.probability(_signals(r)) if r.get("signals") else 1.0 for r in rows]
     answerable = sum(r["answerable"] for r in rows)
     allowed = int(MAX_FALSE_REFUSALS * answerable)
-    best = (-1, 1.0, DEFAULT_CONFIG.abstain_below)
+    best = ((-1, 0), 1.0, DEFAULT_CONFIG.abstain_below)
     for step in range(16):
         weak = round(DEFAULT_CONFIG.abstain_below - 0.01 * step, 2)
         hard = [refused_by(r, NO_MODEL, weak, DEFAULT_CONFIG.refuse_missing) for r in rows]
@@ -65,8 +66,9 @@ def choose_cuts(rows: list[dict], weights: np.ndarray, bias: float) -> tuple[flo
             refused = [h or p >= t for h, p in zip(hard, probs, strict=True)]
             false = sum(f and r["answerable"] for f, r in zip(refused, rows, strict=True))
             tp = sum(f and not r["answerable"] for f, r in zip(refused, rows, strict=True))
-            if false <= allowed and tp > best[0]:
-                best = (tp, t, weak)
+            # the best recall; with equal recall, fewer false refusals
+            if false <= allowed and (tp, -false) > best[0]:
+                best = ((tp, -false), t, weak)
     _, t, weak = best
     # halfway between the lowest refused probability and the next one below it
     below = [p for p in probs if p < t]

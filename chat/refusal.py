@@ -18,6 +18,10 @@ at what the quoted sentences hold:
   that no quoted sentence holds;
 * ``uncovered`` - the share of the question's IDF mass (rare words weigh
   most) that the quoted sentences and their frame do not contain;
+* ``unfilled`` - the question names the slot its answer fills (``chat.answer_type.answer_slot``: a
+  number counting the noun of "how many drones", an amount beside "pay", a name beside the role of
+  "who is the president of ...", a place, an email, a measurement in the unit asked for) and no quoted
+  sentence fills it with a value the question does not already hold;
 * ``flat`` - how little the best sentence stands out from the next one
   (1 - margin, the margin clipped to [0, 1]): a real answer usually beats
   its neighbours clearly, a near miss is one of many similar sentences.
@@ -40,16 +44,32 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from chat.answer_type import DATE, DAY, MONEY, NAME, NUMBER, PERCENT, expected_type, holds
+from chat.answer_type import (
+    DATE,
+    DAY,
+    EMAIL,
+    MONEY,
+    NAME,
+    NUMBER,
+    PERCENT,
+    PHONE,
+    URL,
+    answer_slot,
+    expected_type,
+    fills,
+    holds,
+    speaks_for_itself,
+    without_urls,
+)
 from chat.evidence import Evidence
 from chat.scoring import DEFAULT_CONFIG, AnswerConfig, Candidate, question_terms
 from chat.terms import stems
 
 MODEL_PATH = Path(__file__).with_name("refusal_model.json")
-FEATURES = ("strength", "missing", "absent_constraint", "type_absent", "uncovered", "flat")
+FEATURES = ("strength", "missing", "absent_constraint", "type_absent", "uncovered", "flat", "unfilled")
 
 _TYPE_WORDS = {NUMBER: "a number", PERCENT: "a percentage", DATE: "a date", DAY: "a date", MONEY: "an amount",
-               NAME: "a name"}
+               NAME: "a name", EMAIL: "an email address", URL: "a web address", PHONE: "a phone number"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +82,7 @@ class Signals:
     type_absent: float  # 1 when the wanted kind of answer is in no quoted sentence
     uncovered: float  # IDF share of question words not in the quoted sentences (with their frame)
     flat: float  # 1 - (best score - next score), clipped
+    unfilled: float = 0.0  # 1 when the question's answer slot is filled in no quoted sentence
     wanted: str | None = None
     absent: tuple[str, ...] = ()  # the constraints the passage lacks, as the question writes them
 
@@ -98,7 +119,8 @@ class RefusalModel:
     def from_dict(cls, data: dict) -> RefusalModel:
         weights = data["weights"]
         below = data.get("refuse_below")
-        return cls(tuple(float(weights[f]) for f in FEATURES), float(data["bias"]), float(data["threshold"]),
+        # a model fitted before a feature existed gives it no weight
+        return cls(tuple(float(weights.get(f, 0.0)) for f in FEATURES), float(data["bias"]), float(data["threshold"]),
                    None if below is None else float(below))
 
 
@@ -119,7 +141,7 @@ def signals_of(evidence: Evidence, candidates: list[Candidate], quoted: list[Can
     """The signals for an answer whose best sentences are ``candidates`` (best first) and that would quote
     ``quoted``."""
     if not candidates:
-        return Signals(0.0, 1.0, 1.0, 1.0, 1.0, 1.0)
+        return Signals(0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)
     best = candidates[0]
     quoted = quoted or [best]
     wanted = expected_type(evidence.question)
@@ -139,6 +161,13 @@ def signals_of(evidence: Evidence, candidates: list[Candidate], quoted: list[Can
     lexical = same_script(evidence.question, " ".join(c.text for c in quoted))
     # a constraint is absent when no quoted passage holds it ("Serbia and Kosovo": two passages)
     absent = tuple(a for a in best.absent if all(a in c.absent for c in quoted if c is not best))
+    slot = answer_slot(evidence.question)
+    unfilled = slot is not None and lexical and not any(
+        fills(c.text, slot, evidence.question) or fills(_notes_of(evidence, c), slot, evidence.question)
+        # a speaker who says "I ..." is the name a "who" question asks for
+        or (slot.kind == NAME and bool(c.sentence.speaker or evidence.hits[c.hit_index].passage.speaker)
+            and speaks_for_itself(c.text))
+        for c in quoted)
     return Signals(
         strength=max(strengths[0], 0.0),
         missing=best.missing if lexical else 0.0,
@@ -146,9 +175,19 @@ def signals_of(evidence: Evidence, candidates: list[Candidate], quoted: list[Can
         type_absent=1.0 if type_absent else 0.0,
         uncovered=min(max(1.0 - covered, 0.0), 1.0) if lexical else 0.0,
         flat=1.0 - min(max(margin, 0.0), 1.0),
+        unfilled=1.0 if unfilled else 0.0,
         wanted=wanted,
         absent=absent if lexical else (),
     )
+
+
+def _notes_of(evidence: Evidence, c: Candidate) -> str:
+    """The prose of the report's own footnotes on a quoted sentence, which the answer shows with it ("This ban
+    was engineered by ...")."""
+    doc = evidence.documents.get(evidence.hits[c.hit_index].passage.doc_id)
+    if doc is None:
+        return ""
+    return without_urls(" ".join(doc.footnotes.get(n, "") for n in c.sentence.footnotes))
 
 
 def latin_share(text: str) -> float:
@@ -198,6 +237,8 @@ def _near_miss(signals: Signals, model: RefusalModel) -> str:
     if signals.type_absent:
         what = _TYPE_WORDS.get(signals.wanted or "", "the kind of answer asked for")
         why.append((parts["type_absent"], f"give no {what.split(' ', 1)[1]}, which the question asks for"))
+    if signals.unfilled and not signals.type_absent:
+        why.append((parts["unfilled"], "do not give what the question asks for"))
     if signals.uncovered >= 0.5:
         why.append((parts["uncovered"], "lack most of the question's specific words"))
     why = [w for w in why if w[0] > 0]

@@ -86,3 +86,21 @@ def test_an_identifier_joined_by_underscores_holds_its_parts():
 def test_a_continent_adjective_is_not_a_constraint_but_a_country_is():
     texts = [c.text for c in question_constraints("Which European states buy the most Russian weapons?")]
     assert "European" not in texts and "Russian" in texts
+
+
+def test_an_unfilled_answer_slot_pushes_towards_refusing():
+    w = dict(zip(FEATURES, load_model().weights, strict=True))
+    assert w["unfilled"] > 0
+    filled = Signals(0.7, 0.0, 0.0, 0.0, 0.3, 0.85, 0.0, wanted="number")
+    unfilled = Signals(0.7, 0.0, 0.0, 0.0, 0.3, 0.85, 1.0, wanted="number")
+    assert not decide(filled).refuse
+    d = decide(unfilled)
+    assert d.refuse and "do not give what the question asks for" in d.reason
+
+
+def test_a_model_fitted_before_a_signal_existed_gives_it_no_weight():
+    from chat.refusal import RefusalModel
+
+    old = RefusalModel.from_dict({"weights": {f: 1.0 for f in FEATURES if f != "unfilled"}, "bias": 0.0,
+                                  "threshold": 0.5})
+    assert dict(zip(FEATURES, old.weights, strict=True))["unfilled"] == 0.0

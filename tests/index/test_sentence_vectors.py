@@ -100,25 +100,14 @@ def test_cli_flag_builds_a_pooled_index(tmp_path, small_corpus):
     assert read_manifest(tmp_path / "index").sentence_vectors == "pooled"
 
 
-def test_manifest_without_the_field_is_an_index_of_separate_vectors(small_index):
+@pytest.mark.parametrize(("field", "before_it"), [("sentence_vectors", "separate"), ("passage_vectors", "own")])
+def test_manifest_without_the_field_is_an_index_of_the_kind_made_before_it(small_index, field, before_it):
     path = small_index / "manifest.json"
     raw = json.loads(path.read_text())
-    del raw["sentence_vectors"]
+    del raw[field]
     path.write_text(json.dumps(raw))
-    assert read_manifest(small_index).sentence_vectors == "separate"
-    raw["sentence_vectors"] = "averaged"
+    assert getattr(read_manifest(small_index), field) == before_it
+    raw[field] = "averaged"
     path.write_text(json.dumps(raw))
-    with pytest.raises(CorruptIndex, match="sentence_vectors"):
-        read_manifest(small_index)
-
-
-def test_manifest_without_passage_vectors_is_an_index_of_whole_passages(small_index):
-    path = small_index / "manifest.json"
-    raw = json.loads(path.read_text())
-    del raw["passage_vectors"]
-    path.write_text(json.dumps(raw))
-    assert read_manifest(small_index).passage_vectors == "own"
-    raw["passage_vectors"] = "averaged"
-    path.write_text(json.dumps(raw))
-    with pytest.raises(CorruptIndex, match="passage_vectors"):
+    with pytest.raises(CorruptIndex, match=field):
         read_manifest(small_index)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -146,10 +147,10 @@ def _progress(iterable, total: int, desc: str, enabled: bool, unit: str = "file"
 
 def embed_passages(embedder: Embedder, inputs: Sequence[tuple[str, list[tuple[int, int]]]], batch: int,
                    progress: bool, pages: int = 0, pooled: bool = True, files: int = 0, mean: bool = False,
-                   sentences_to: Path | None = None) -> tuple[np.ndarray, np.ndarray | Path]:
+                   sentences_to: BinaryIO | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Passage vectors (n, d) float32 and their sentences' vectors (sum of sentences, d) float16, in order,
-    from each passage's ``embedding_input``. With ``sentences_to``, the sentence vectors are written
-    there as they come (raw float16 rows, no header) and that path comes back for them: a big
+    from each passage's ``embedding_input``. With ``sentences_to`` (a file open for writing), the sentence
+    vectors are written to it as they come (raw float16 rows) and None comes back for them: a big
     ingest then holds none of them in memory.
 
     The progress bar counts passages (its rate is passages/s, and its ETA follows) and says how
@@ -165,16 +166,13 @@ def embed_passages(embedder: Embedder, inputs: Sequence[tuple[str, list[tuple[in
         bar.set_postfix_str(source)
     # sentence vectors are float16 batch by batch, and written out as they come: at 300k passages they are
     # the biggest thing an ingest makes (3.3M sentences, 2.5 GB; float32 copies of them took 15 GB at the peak)
-    sink = open(sentences_to, "wb") if sentences_to is not None else None  # noqa: SIM115 (closed below)
+    sink = None if sentences_to is None else (lambda part: sentences_to.write(part.data))
     try:
         vectors, flat = embed_with_spans_flat(embedder, texts, spans, batch_size=batch, on_batch=bar.update,
-                                              pooled=pooled, mean=mean, span_dtype=np.float16,
-                                              sink=None if sink is None else lambda part: sink.write(part.data))
+                                              pooled=pooled, mean=mean, span_dtype=np.float16, sink=sink)
     finally:
         bar.close()
-        if sink is not None:
-            sink.close()
-    return vectors, sentences_to if sink is not None else flat
+    return vectors, flat
 
 
 def sentence_vector_kind(embedder: Embedder, pooled: bool) -> str:
@@ -355,10 +353,10 @@ def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
     return _Carry([x for x in layout if x[0] in kept_ids], [x[0] for x in layout if x[0] not in kept_ids])
 
 
-def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: list[tuple[int, int]],
-                 new: np.ndarray | Path) -> np.ndarray:
-    """``old``'s row ranges (start, count) back to back, then ``new`` (an array, or a file of raw rows
-    of ``dtype``), as an .npy file; opened memory-mapped.
+def _start_array(out: BinaryIO, dtype, dim: int, old: np.ndarray | None, ranges: list[tuple[int, int]],
+                 new_rows: int) -> None:
+    """Into ``out``: the .npy header for ``old``'s row ranges (start, count) plus ``new_rows`` rows, then
+    those old rows back to back; the new rows are to be written after them.
 
     Old rows are copied file to file (``os.copy_file_range`` where the kernel has it), not through
     memory, so an update of a big index neither reads its vectors into the process nor maps them.
@@ -367,20 +365,21 @@ def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: li
 
     dtype = np.dtype(dtype)
     row_bytes = dtype.itemsize * dim
-    new_rows = new.stat().st_size // row_bytes if isinstance(new, Path) else len(new)
     total = sum(n for _, n in ranges) + new_rows
+    npy.write_array_header_2_0(out, {"descr": npy.dtype_to_descr(dtype), "fortran_order": False,
+                                     "shape": (total, dim)})
+    if ranges:
+        with open(old.filename, "rb") as src:
+            for first, n in _merged(ranges):
+                _copy_bytes(src, out, old.offset + first * row_bytes, n * row_bytes)
+
+
+def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: list[tuple[int, int]],
+                 new: np.ndarray) -> np.ndarray:
+    """``old``'s row ranges (start, count) back to back, then ``new``, as an .npy file; opened memory-mapped."""
     with open(path, "wb") as out:
-        npy.write_array_header_2_0(out, {"descr": npy.dtype_to_descr(dtype), "fortran_order": False,
-                                         "shape": (total, dim)})
-        if ranges:
-            with open(old.filename, "rb") as src:
-                for first, n in _merged(ranges):
-                    _copy_bytes(src, out, old.offset + first * row_bytes, n * row_bytes)
-        if isinstance(new, Path):
-            with open(new, "rb") as src:
-                _copy_bytes(src, out, 0, new_rows * row_bytes)
-        else:
-            out.write(np.ascontiguousarray(new, dtype=dtype).data)  # from its buffer: no copy of a big array
+        _start_array(out, dtype, dim, old, ranges, len(new))
+        out.write(np.ascontiguousarray(new, dtype=dtype).data)  # from its buffer: no copy of a big array
     return np.load(path, mmap_mode="r")
 
 
@@ -435,11 +434,15 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
     pages = len({(p.doc_id, p.page) for p in new_passages if p.page is not None})
     passage_kind = passage_vector_kind(embedder, config)
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
-    # the new sentence vectors go to disk as they are made (a crashed run's part is removed with its generation)
-    part = index_dir / f"sentences-{generation}.part"
-    new_vectors, new_sentences = embed_passages(embedder, inputs, config.batch_size, progress, pages,
-                                                config.pooled_sentences, files=len(new_docs),
-                                                mean=passage_kind == "mean", sentences_to=part)
+    old_sentences = previous.sentence_vectors if previous is not None else None
+    # the sentence vectors go to their file as they are made, after the rows carried over: written once
+    # (a crashed run's file is removed with its generation)
+    with open(index_dir / f"sentences-{generation}.npy", "wb") as sentences_out:
+        _start_array(sentences_out, np.float16, embedder.dim, old_sentences, [(k[3], k[4]) for k in carry.kept],
+                     sum(len(spans) for _, spans in inputs))
+        new_vectors, _ = embed_passages(embedder, inputs, config.batch_size, progress, pages,
+                                        config.pooled_sentences, files=len(new_docs),
+                                        mean=passage_kind == "mean", sentences_to=sentences_out)
     modes = {sentence_vector_kind(embedder, config.pooled_sentences)} if new_passages else set()
     passage_modes = {passage_kind} if new_passages else set()
     if carry.kept:
@@ -489,12 +492,8 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
         con.close()
 
     old_passages = previous.passage_vectors if previous is not None else None
-    old_sentences = previous.sentence_vectors if previous is not None else None
     all_vectors = _write_array(manifest.data_file(index_dir, "passages", ".npy"), np.float32, embedder.dim,
                                old_passages, [(k[1], k[2]) for k in carry.kept], new_vectors)
-    _write_array(manifest.data_file(index_dir, "sentences", ".npy"), np.float16, embedder.dim,
-                 old_sentences, [(k[3], k[4]) for k in carry.kept], new_sentences)
-    part.unlink(missing_ok=True)
     if target.kind == "local":
         old_vectors = (previous.manifest.data_file(index_dir, "vectors", ".faiss")
                        if previous is not None and previous.manifest.store == "local" else None)

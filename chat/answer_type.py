@@ -318,17 +318,17 @@ def fills(sentence: str, slot: Slot | None, question: str = "") -> bool:
     if slot.kind == NAME:
         names = _names(sentence, question)
         if slot.quantity == "agent":
+            asked_stems = _content_stems(question)
             # "who built it" is answered by whoever the sentence says did it, named or not ("by local masons")
             agents = [m.span(1) for m in _AGENT.finditer(sentence)
-                      if not all(stem(w) in _content_stems(question) for w in words(m.group(1)))]
+                      if not all(stem(w) in asked_stems for w in words(m.group(1)))]
             # ... or in the active voice, the word before the verb ("the council funds repairs")
-            asked = _content_stems(question)
             toks = list(re.finditer(r"[\w'’-]+", sentence))
             agents += [toks[i - 1].span() for i in range(1, len(toks))
                        if stem(toks[i].group().lower()) == slot.verb and toks[i - 1].group()[0].isalpha()
                        and not sentence[toks[i - 1].end():toks[i].start()].strip()
                        and toks[i - 1].group().lower() not in FUNCTION_WORDS | _AUX
-                       and stem(toks[i - 1].group().lower()) not in asked]
+                       and stem(toks[i - 1].group().lower()) not in asked_stems]
             names = names + agents
         return any(_near(sentence, s, e, slot.anchors, question, skip=tuple(names))
                    and not _role_is_foreign(sentence, s, e, slot, question) for s, e in names)

@@ -50,8 +50,9 @@ class RetrieveConfig:
     # 0.977 / 0.977, MRR 0.888 / 0.890 / 0.888; convex dense_share 0.5 / 0.6 / 0.7 (speaker 1): 0.969 /
     # 0.977 / 0.969, MRR 0.898 / 0.902 / 0.887. RRF k 5 and convex 0.6 tie on hit@5; RRF is the default
     # because it reads ranks only: convex reads the BM25 scores themselves, which another engine scores
-    # otherwise (Milvus Lite's BM25 does not stem), and with it the two stores' first citations agree less
-    # (tests/index, hashing embedder: 34 of 38 against 36 of 38). Tried and not kept (no better on dev):
+    # otherwise (Milvus: one field, its own IDF), and with it the two stores' first citations agreed less
+    # (tests/index, hashing embedder, measured before Milvus read FTS5 terms: 34 of 38 against 36 of 38).
+    # Tried and not kept (no better on dev):
     # k 60, 100 or 20 candidates, z-score or mean +- 3 sd normalisation, scores floored at 0, the exact
     # BM25 score of every candidate, each list's own top 1 or 2 kept in the top 5 (worse), dropping
     # overlapping windows by the share of their text still new. Both fixes cost one devcheck 'none'

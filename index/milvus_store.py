@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from index.backend import Where
-from ingest.errors import StoreUnavailable, UsageError
+from index.store import fts_terms, fts_words
+from ingest.errors import StoreUnavailable, UsageError, rebuild_command
 from ingest.records import Passage
 
 LITE_DB = "milvus.db"
@@ -32,10 +33,14 @@ HNSW = {"M": 16, "efConstruction": 200}
 TEXT_BYTES, NAME_BYTES, SECTION_BYTES = 65_535, 1_024, 4_096
 MAX_COUNTRIES = 1_024
 _MISSING = -np.inf
-# As FTS5's ``porter unicode61 remove_diacritics`` (index/store.py) on a Milvus server. Milvus Lite 3 runs its
-# own tokenizer (\w+, lowercased) and ignores these filters, so its BM25 ranks unstemmed words.
-ANALYZER = {"tokenizer": "standard",
-            "filter": ["lowercase", "asciifolding", {"type": "stemmer", "language": "english"}]}
+# BM25 reads the passages and questions as FTS5's tokenizer turns them into terms (index.store.fts_terms:
+# lower-cased, diacritics removed, Porter-stemmed), written out with spaces: the engine only splits them
+# on spaces, so both stores match the same words. (Milvus Lite runs its own \w+ tokenizer whatever the
+# analyzer says; a server runs this one. Neither stems a second time.)
+ANALYZER = {"tokenizer": "standard", "filter": ["lowercase"]}
+# The field BM25 reads is named for what it holds; a collection from before (raw text in a "text" field,
+# which Milvus Lite ranked unstemmed) is refused with the command to rebuild it.
+TERMS = "terms"
 
 
 def _milvus():
@@ -88,9 +93,15 @@ def _fit(text: str | None, max_bytes: int) -> str:
     return raw[:max_bytes].decode("utf-8", errors="ignore") if len(raw) > max_bytes else (text or "")
 
 
-def search_text(passage: Passage, title: str) -> str:
-    """What BM25 indexes: the passage with its section and document title, as the FTS5 columns hold them."""
-    return _fit("\n".join(x for x in (passage.text, passage.section, title) if x), TEXT_BYTES)
+def search_texts(passages: list[Passage], titles: dict[str, str]) -> list[str]:
+    """What BM25 indexes for each passage: the FTS5 columns (text, section, document title, speaker) as terms."""
+    fields = ["\n".join(x for x in (p.text, p.section, titles.get(p.doc_id, ""), p.speaker) if x) for p in passages]
+    return [_fit(" ".join(terms), TEXT_BYTES) for terms in fts_terms(fields)]
+
+
+def query_text(question: str, stopwords=()) -> str:
+    """The question's words as the FTS5 keyword search looks for them (``fts_words``), as terms."""
+    return " ".join(" ".join(terms) for terms in fts_terms(fts_words(question, stopwords)))
 
 
 def _schema(pymilvus, dim: int):
@@ -98,7 +109,7 @@ def _schema(pymilvus, dim: int):
     schema = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
     schema.add_field("row", dt.INT64, is_primary=True)
     schema.add_field("vec", dt.FLOAT_VECTOR, dim=dim)
-    schema.add_field("text", dt.VARCHAR, max_length=TEXT_BYTES, enable_analyzer=True, analyzer_params=ANALYZER)
+    schema.add_field(TERMS, dt.VARCHAR, max_length=TEXT_BYTES, enable_analyzer=True, analyzer_params=ANALYZER)
     schema.add_field("sparse", dt.SPARSE_FLOAT_VECTOR)
     schema.add_field("passage_id", dt.VARCHAR, max_length=NAME_BYTES)
     schema.add_field("doc_id", dt.VARCHAR, max_length=NAME_BYTES)
@@ -109,15 +120,15 @@ def _schema(pymilvus, dim: int):
     schema.add_field("page", dt.INT64)  # -1: no page
     schema.add_field("page_label", dt.VARCHAR, max_length=NAME_BYTES)
     schema.add_function(pymilvus.Function(name="text_bm25", function_type=pymilvus.FunctionType.BM25,
-                                          input_field_names=["text"], output_field_names=["sparse"]))
+                                          input_field_names=[TERMS], output_field_names=["sparse"]))
     return schema
 
 
-def _row(row: int, passage: Passage, vector: np.ndarray, title: str) -> dict:
+def _row(row: int, passage: Passage, vector: np.ndarray, terms: str) -> dict:
     return {
         "row": row,
         "vec": np.asarray(vector, dtype=np.float32).tolist(),
-        "text": search_text(passage, title),
+        TERMS: terms,
         "passage_id": _fit(passage.passage_id, NAME_BYTES),
         "doc_id": _fit(passage.doc_id, NAME_BYTES),
         "countries": [_fit(c, NAME_BYTES) for c in passage.countries[:MAX_COUNTRIES]],
@@ -144,9 +155,11 @@ def write_collection(client, name: str, passages: list[Passage], vectors: np.nda
         client.create_collection(name, schema=_schema(pymilvus, int(vectors.shape[1])), index_params=params,
                                  consistency_level="Strong", timeout=CALL_TIMEOUT_S)
         for start in range(0, len(passages), INSERT_BATCH):
-            batch = range(start, min(start + INSERT_BATCH, len(passages)))
-            client.insert(name, [_row(i, passages[i], vectors[i], titles.get(passages[i].doc_id, ""))
-                                 for i in batch], timeout=CALL_TIMEOUT_S)
+            batch = passages[start:start + INSERT_BATCH]
+            client.insert(name, [_row(start + i, p, vectors[start + i], text)
+                                 for i, (p, text) in enumerate(zip(batch, search_texts(batch, titles),
+                                                                   strict=True))],
+                          timeout=CALL_TIMEOUT_S)
         client.flush(name, timeout=CALL_TIMEOUT_S)
         client.load_collection(name, timeout=CALL_TIMEOUT_S)
     except StoreUnavailable:
@@ -215,8 +228,6 @@ class MilvusBackend:
 
     @classmethod
     def open(cls, index_dir: Path, url: str, collection: str) -> MilvusBackend:
-        from ingest.errors import rebuild_command
-
         where = url or str(lite_path(index_dir))
         client = connect(index_dir, url)
         try:
@@ -225,6 +236,9 @@ class MilvusBackend:
                                        f"{index_dir}; run `{rebuild_command(index_dir)}`")
             client.load_collection(collection, timeout=CALL_TIMEOUT_S)
             info = client.describe_collection(collection, timeout=CALL_TIMEOUT_S)
+            if TERMS not in {f["name"] for f in info["fields"]}:
+                raise StoreUnavailable(f"the collection {collection!r} in Milvus at {where} was written by "
+                                       f"another version of Quotable; run `{rebuild_command(index_dir)}`")
             dim = next(int(f["params"]["dim"]) for f in info["fields"] if f["name"] == "vec")
             count = int(client.query(collection, filter="", output_fields=["count(*)"],
                                      timeout=CALL_TIMEOUT_S)[0]["count(*)"])
@@ -271,10 +285,12 @@ class MilvusBackend:
 
     def keyword(self, question: str, k: int, where: Where | None, allowed: np.ndarray | None, *,
                 weights: tuple[float, ...] = (1.0,), stopwords=()) -> list[tuple[int, float]]:
-        """Milvus's own BM25 over one text field, with its analyzer: ``weights`` and ``stopwords`` don't apply."""
+        """Milvus's BM25 over one text field, on the terms FTS5 would match (``stopwords`` left out);
+        the field holds every FTS5 column, so per-column ``weights`` don't apply."""
         expr = filter_expression(where, allowed)
-        if expr is None or self.count == 0 or not question.strip():
+        terms = query_text(question, stopwords)
+        if expr is None or self.count == 0 or not terms:
             return []
-        hits = self._search([question], "sparse", k, expr, {"metric_type": "BM25"})
+        hits = self._search([terms], "sparse", k, expr, {"metric_type": "BM25"})
         # the order is the engine's; Milvus Lite reports BM25 negated, a server as it is: keep it higher-is-better
         return [(int(h["row"] if "row" in h else h["id"]), abs(float(h["distance"]))) for h in hits[:k]]

@@ -223,12 +223,36 @@ def fts_query(text: str, stopwords: Iterable[str] = ()) -> str | None:
     return " OR ".join(phrases) if phrases else None
 
 
-def fts_phrases(text: str, stopwords: Iterable[str] = ()) -> list[str]:
-    """The quoted terms ``fts_query`` joins with OR (each one FTS5 phrase), in question order."""
+def fts_words(text: str, stopwords: Iterable[str] = ()) -> list[str]:
+    """The question's words a keyword search looks for, in question order: each once, ``stopwords`` left out
+    unless nothing else is left."""
     tokens = list(dict.fromkeys(t for t in _TOKEN.findall(text) if t))
     drop = frozenset(stopwords)
-    kept = [t for t in tokens if t.lower() not in drop] or tokens
-    return [_term(t) for t in kept]
+    return [t for t in tokens if t.lower() not in drop] or tokens
+
+
+def fts_phrases(text: str, stopwords: Iterable[str] = ()) -> list[str]:
+    """The quoted terms ``fts_query`` joins with OR (each one FTS5 phrase), in question order."""
+    return [_term(t) for t in fts_words(text, stopwords)]
+
+
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+
+def fts_terms(texts: Sequence[str]) -> list[list[str]]:
+    """Each text as the terms FTS5's tokenizer indexes it by (lower-cased, diacritics removed, Porter-stemmed),
+    in text order: for a search engine that should match words exactly as ``passages_fts`` does."""
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute(f"CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = '{FTS_TOKENIZER}')")
+        con.execute("CREATE VIRTUAL TABLE v USING fts5vocab (t, 'instance')")
+        con.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", enumerate(texts, start=1))
+        terms: list[list[str]] = [[] for _ in texts]
+        for doc, term in con.execute("SELECT doc, term FROM v ORDER BY doc, offset"):
+            terms[doc - 1].append(term)
+        return terms
+    finally:
+        con.close()
 
 
 def speaker_match(label: str) -> str | None:

@@ -79,13 +79,24 @@ def test_dev_questions_get_the_same_answer_from_both_stores_over_the_same_rankin
 
 
 def test_dev_questions_get_mostly_the_same_first_citation_from_both_stores(engines):
-    """Hybrid answers differ only where the keyword halves do: Milvus Lite's BM25 does not stem
-    (FTS5 does), which moves a passage in or out of the top 5 for a few questions. With the real
+    """Hybrid answers differ only where the keyword halves do: both match the same FTS5 terms, but
+    Milvus scores one field holding every column (FTS5 weighs them) with its own IDF. With the real
     model the figure is bench/milvus_parity.json's (the issue's 95 % target)."""
     questions = _dev_questions()
     same = [_first_citation(engines["local"].answer(q)) == _first_citation(engines["milvus"].answer(q))
             for q in questions]
-    assert sum(same) / len(same) >= 0.9, f"{sum(same)} of {len(same)} first citations agree"
+    assert sum(same) / len(same) >= 0.95, f"{sum(same)} of {len(same)} first citations agree"
+
+
+@pytest.mark.parametrize("word", ["sanctioning", "Drone", "supplying", "declared"])
+def test_keyword_search_matches_the_same_stemmed_words_in_both_stores(engines, word):
+    """Milvus Lite's own tokenizer does not stem: the terms it indexes are FTS5's, so a word finds every
+    passage holding any form of it in both stores, and only those."""
+    found = {store: {row for row, _ in e.index.backend.keyword(f"which {word}?", 500, None, None,
+                                                               weights=(1.0, 1.0, 1.0, 1.0),
+                                                               stopwords={"which"})}
+             for store, e in engines.items()}
+    assert found["local"] and found["milvus"] == found["local"], word
 
 
 def test_dense_search_is_the_same_ranking_in_both_stores(engines):
@@ -219,6 +230,28 @@ def test_open_reports_a_missing_collection_as_store_unavailable(tmp_path, small_
     raw = json.loads((index_dir / "manifest.json").read_text())
     (index_dir / "manifest.json").write_text(json.dumps({**raw, "store_collection": "quotable_gone_g1"}))
     with pytest.raises(StoreUnavailable, match="no collection 'quotable_gone_g1'"):
+        Engine.open(index_dir, embedder=EMBEDDER)
+
+
+def test_a_collection_written_before_bm25_read_fts5_terms_is_refused_with_the_rebuild_command(tmp_path,
+                                                                                                small_corpus):
+    from pymilvus import DataType, MilvusClient
+
+    index_dir = tmp_path / "index"
+    _ingest(index_dir, [small_corpus], store="milvus")
+    old = "quotable_old_g1"
+    client = MilvusClient(str(index_dir.resolve() / "milvus.db"))
+    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("row", DataType.INT64, is_primary=True)
+    schema.add_field("vec", DataType.FLOAT_VECTOR, dim=EMBEDDER.dim)
+    schema.add_field("text", DataType.VARCHAR, max_length=100)
+    params = client.prepare_index_params()
+    params.add_index("vec", index_type="FLAT", metric_type="IP")
+    client.create_collection(old, schema=schema, index_params=params)
+    client.close()
+    raw = json.loads((index_dir / "manifest.json").read_text())
+    (index_dir / "manifest.json").write_text(json.dumps({**raw, "store_collection": old}))
+    with pytest.raises(StoreUnavailable, match=r"another version of Quotable; run `python -m ingest --rebuild"):
         Engine.open(index_dir, embedder=EMBEDDER)
 
 

@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from index.manifest import FORMAT, Manifest, read_manifest, write_manifest
-from index.store import fts_query, speaker_match
+from index.store import FTS_TOKENIZER, fts_query, fts_terms, speaker_match
 from ingest.errors import CorruptIndex, IndexMissing, StaleIndex
 
 
@@ -30,6 +30,24 @@ def test_stopwords_are_not_ored_into_the_query_unless_nothing_else_is_left():
     stop = {"what", "did", "the", "say", "about"}
     assert fts_query("What did the Minister say about Kosovo?", stop) == '"Minister" OR "Kosovo"'
     assert fts_query("What did the", stop) == '"What" OR "did" OR "the"'
+
+
+def test_fts_terms_are_the_terms_fts5_indexes_so_another_engine_matches_the_same_words():
+    assert fts_terms(["The sanctions on Serbia's drones", "", "Café running 1.5"]) == [
+        ["the", "sanction", "on", "serbia", "s", "drone"], [], ["cafe", "run", "1", "5"]]
+    # a text's terms, written out with spaces, match in FTS5 exactly the rows the text itself matches
+    texts = ["Sanctioned exporters ran drones", "a sanction", "drone exports", "nothing here"]
+    con = sqlite3.connect(":memory:")
+    con.execute(f"CREATE VIRTUAL TABLE raw USING fts5 (x, tokenize = '{FTS_TOKENIZER}')")
+    con.execute("CREATE VIRTUAL TABLE plain USING fts5 (x, tokenize = 'unicode61')")
+    con.executemany("INSERT INTO raw (rowid, x) VALUES (?, ?)", enumerate(texts))
+    con.executemany("INSERT INTO plain (rowid, x) VALUES (?, ?)",
+                    [(i, " ".join(t)) for i, t in enumerate(fts_terms(texts))])
+    for word in ("sanctions", "Drones", "exporting", "ran"):
+        (term,) = fts_terms([word])
+        raw = con.execute("SELECT rowid FROM raw WHERE raw MATCH ?", (f'"{word}"',)).fetchall()
+        plain = con.execute("SELECT rowid FROM plain WHERE plain MATCH ?", (f'"{term[0]}"',)).fetchall()
+        assert raw == plain and raw, word
 
 
 def test_speaker_match_finds_the_label_as_a_phrase_in_the_speaker_column():

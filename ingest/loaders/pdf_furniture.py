@@ -3,8 +3,9 @@
 A running header is a line at the top (or bottom) of many pages that reads
 the same once its numbers are set aside ("Congressional Research Service 4",
 "Chapter 2. Roles 9"); a page number is a lone number, roman numeral or
-"Page 3 of 10" there; a title beside a page number in body-sized type there
-is a running header on any page, repeated or not. What the page prints as its number comes from the
+"Page 3 of 10" there; a title beside a page number in body-sized type there,
+or a web address alone, is furniture on any page, repeated or not, and so is
+whatever stands on the same baseline as furniture. What the page prints as its number comes from the
 numbers in its furniture that step with the physical page.
 """
 
@@ -79,6 +80,15 @@ def is_running_title(line: Line, body_size: float) -> bool:
     return len(re.findall(r"[^\W\d_]{2,}", title)) >= 3 and not title.rstrip().endswith((".", ",", ";", ":"))
 
 
+_WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?:/\S*)?", re.IGNORECASE)
+
+
+def is_web_address(text: str) -> bool:
+    """A line that is only a web address ("ibm.com/redbooks", "www.parliament.uk/commons-library"): the
+    publisher's address in a page's margin, never a sentence of the body."""
+    return _WEB_ADDRESS.fullmatch(text.strip()) is not None
+
+
 def _body_size(pages: Sequence[Sequence[Line]]) -> float:
     sizes = sorted(line.size for lines in pages for line in lines)
     return sizes[len(sizes) // 2] if sizes else 0.0
@@ -98,9 +108,13 @@ def furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> list
         drop = set()
         for band, k in found:
             text = lines[k].text
-            if (is_page_number(text) or is_running_title(lines[k], body)
+            if (is_page_number(text) or is_running_title(lines[k], body) or is_web_address(text)
                     or (n >= 2 and counts[(band, _shape(text))] >= need)):
                 drop.add(k)
+        # a header or footer is a row: what stands on the baseline of a dropped edge line is furniture too
+        # (a logo beside the publisher's address, a title beside its page number read as two lines)
+        drop |= {k for _, k in found if any(abs(lines[k].y - lines[j].y) <= 0.25 * min(lines[k].size, lines[j].size)
+                                             for j in drop)}
         out.append(drop)
     return out
 

@@ -313,3 +313,28 @@ def test_notes_under_one_column_are_cut_out_and_the_sentence_runs_on_into_the_ne
     assert "District water board" not in doc.text[:body_end]
     assert "which the district has not replaced since the flood." in doc.text[:body_end]
     assert [m.n for m in doc.markers if m.pos <= body_end] == [1]
+
+
+def test_a_cover_page_keeps_its_title_and_authors_but_not_the_publishers_address_and_logo(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    _heading(pdf, TITLE, 40)
+    for i, name in enumerate(("Ana Petrova", "Jonas Berg", "Mei Lin")):
+        pdf.set_font("Helvetica", "B", size=12)
+        pdf.set_xy(20, 200 + 7 * i)
+        pdf.cell(100, 6, name)
+    _body(pdf, PARAGRAPH_A, 100)
+    pdf.set_font("Helvetica", size=14)
+    pdf.text(20, 285, "waterstudies.org/reviews")  # at one baseline: the publisher's address and logo
+    pdf.set_font("Helvetica", "B", size=40)
+    pdf.text(120, 285, "Briefing")
+    pdf.add_page()
+    _body(pdf, PARAGRAPH_A, 30)
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    doc = load(path)
+    assert "Jonas Berg" in doc.text and "rivers that rise" in doc.text
+    assert "waterstudies.org" not in doc.text and "Briefing" not in doc.text

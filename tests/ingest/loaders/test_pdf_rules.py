@@ -1,7 +1,13 @@
 """The PDF layout rules on plain records: spans, lines, pages (no PDF needed)."""
 
 from ingest.footnotes import split_note_lines
-from ingest.loaders.pdf_furniture import furniture, is_page_number, is_running_title, printed_numbers
+from ingest.loaders.pdf_furniture import (
+    furniture,
+    is_page_number,
+    is_running_title,
+    is_web_address,
+    printed_numbers,
+)
 from ingest.loaders.pdf_layout import (
     Line,
     Span,
@@ -100,6 +106,20 @@ def test_a_title_beside_a_page_number_at_an_edge_is_furniture_on_a_page_of_its_o
     assert not is_running_title(line("Figure 7", 780), 10.0)
     assert not is_running_title(line("The total, as the table shows, was:", 780), 10.0)
     assert not is_running_title(line("in the years up to 2014", 780), 10.0), "a year is not a page number"
+
+
+def test_a_web_address_at_an_edge_and_what_shares_its_baseline_are_furniture_on_any_page():
+    body = [line(f"Body line {i} of the cover, in the usual type of the text.", 600 - 14 * i) for i in range(8)]
+    cover = [line("Front cover", 760, size=24, bold=True), *body,
+             line("ibm.com/redbooks", 30, size=15), line("Redpaper", 30.5, x0=400, size=70, bold=True)]
+    assert furniture([cover], [H]) == [{9, 10}]
+    # the same words in the body, or an address inside a sentence at the edge, stay
+    inside = [*body[:4], line("ibm.com/redbooks", 540), *body[4:]]
+    assert furniture([inside], [H]) == [set()]
+    sentence = [*body, line("See www.parliament.uk for the full list.", 30)]
+    assert furniture([sentence], [H]) == [set()]
+    assert is_web_address("https://crsreports.congress.gov") and is_web_address("www.gov.uk/hmrc")
+    assert not any(is_web_address(t) for t in ("U.S.", "e.g.", "3.5", "Figure 3.5", "Redpaper", "i.e."))
 
 
 def test_printed_numbers_follow_the_offset_most_pages_agree_on():

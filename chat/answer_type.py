@@ -55,7 +55,8 @@ _CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:website|web ?site|web address|url|home ?page)\b", re.I), URL),
     (re.compile(r"\b(?:(?:tele)?phone|fax) number\b", re.I), PHONE),
     (re.compile(r"^\s*(?:on |by |until )?(?:what|which) date\b", re.I), DAY),
-    (re.compile(r"^\s*(?:in |on |since |by |until )?(?:what|which) (?:year|month|day|decade|century)\b", re.I), DATE),
+    (re.compile(r"^\s*(?:in |on |since |by |until |during |from |for )?(?:what|which) "
+                r"(?:years?|months?|days?|decades?|century|centuries)\b", re.I), DATE),
     (re.compile(r"^\s*how much (?:money\b|\w+ )?(?:did|does|do|has|have|had|will|would|is|was|are|were)\b"
                 r".*\b(?:pay|paid|cost|costs|spend|spent|lend|lent|loan|invest|invested|fund|funded|raise|raised|worth|charge|"
                 r"charged|earn|earned|give|gave|commit|committed|receive|received|budget)\b", re.I), MONEY),
@@ -360,3 +361,13 @@ def _role_is_foreign(sentence: str, start: int, end: int, slot: Slot, question: 
     near = [m.start() for m in re.finditer(r"[\w'’-]+", sentence)
             if stem(m.group().lower()) in slot.anchors and abs(m.start() - start) < 60]
     return bool(near) and all(_foreign_role(sentence, p, question) for p in near)
+
+
+def supplies(sentence: str, kind: str | None, question: str) -> bool:
+    """Whether a sentence that follows on from a quote gives the value the question asks for: one of
+    ``kind`` that fills the question's slot where it names one ("How many potato farmers ...?" is not
+    given by "$300 million worth of potatoes"). Never for a name: any capitalised word would do."""
+    if kind in (None, NAME) or not holds(sentence, kind, question):
+        return False
+    slot = answer_slot(question)
+    return slot is None or fills(sentence, slot, question)

@@ -27,11 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chat.answer_type import expected_type, holds, without_urls
+from chat.answer_type import NAME, expected_type, holds, supplies, without_urls
 from chat.constraints import Constraint, Facts, facts_of, question_constraints
 from chat.evidence import Evidence, Hit
 from chat.speakers import asked_speakers
-from chat.terms import asked_kind, asks_for_source, content_words, idf, stem, stems
+from chat.terms import asked_kind, asks_for_source, content_words, idf, leans_back, stem, stems
 from ingest.records import Sentence
 
 
@@ -171,15 +171,17 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
         context_cov = terms.coverage(context)
         sentences = sentences_of(hit)
         cosines = _cosines(evidence, hit, len(sentences))
+        texts = [p.sentence_text(s) for s in sentences]
         for i, s in enumerate(sentences):
-            text = p.sentence_text(s)
+            text = texts[i]
             body = frozenset(stems(text))
             notes = " ".join(doc.footnotes.get(n, "") for n in s.footnotes) if doc else ""
             cov = terms.coverage(body, stems(notes), config.footnote_term_share)
             cos = max(float(cosines[i]), 0.0)
             strength = config.w_dense * cos + config.w_sentence_terms * cov + config.w_context_terms * context_cov
             # a footnote's prose may hold the answer (who engineered the ban); its URL's digits don't
-            if not holds(f"{text} {without_urls(notes)}", wanted, evidence.question):
+            if not (holds(f"{text} {without_urls(notes)}", wanted, evidence.question)
+                    or _next_gives(p, sentences, texts, i, body, wanted, evidence.question)):
                 strength *= config.type_factor
             score = strength + config.w_rank / max(hit.rank, 1)
             speaker = s.speaker or p.speaker
@@ -204,6 +206,17 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
             out.append(Candidate(h, i, s, text, body, cos, strength, score, missing, tuple(c.text for c in absent)))
     out.sort(key=lambda c: (-c.score, c.hit_index, c.index))
     return _asked_speaker_first(out, evidence, asked, config)
+
+
+def _next_gives(passage, sentences, texts: list[str], i: int, body: frozenset[str], wanted: str | None,
+                question: str) -> bool:
+    """The value asked for is in the next sentence of the paragraph, which leans on this one ("... Paddy
+    Ashdown was the governor. He was there from 2002 to 2006."): the quote goes on into it
+    (chat.select.continuation), so this sentence answers with it."""
+    if wanted in (None, NAME) or i + 1 >= len(sentences):
+        return False
+    gap = passage.text[sentences[i].char_end - passage.char_start:sentences[i + 1].char_start - passage.char_start]
+    return "\n" not in gap and leans_back(texts[i + 1], body) and supplies(texts[i + 1], wanted, question)
 
 
 def _speakers_of(passage) -> tuple[str, ...]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from chat.answer_type import NAME, expected_type, holds, supplies
 from chat.evidence import Evidence
 from chat.scoring import DEFAULT_CONFIG, AnswerConfig, Candidate, QuestionTerms, question_terms, sentences_of
-from chat.terms import BACK_REFERENCES, FUNCTION_WORDS, stem, words
+from chat.terms import BACK_REFERENCES, leans_back, words
 from ingest.records import Passage
 
 
@@ -51,7 +52,7 @@ def select_sentences(
             group = group[:room]
         # what the next sentences say of it ("Otherwise, ...", "The two sections ...") rounds the quote off
         group += continuation(group, evidence.hits[c.hit_index].passage, by_position, n, taken,
-                              terms)[: room - len(group)]
+                              terms, evidence.question)[: room - len(group)]
         chosen.extend(group)
         groups.append(group)
     return groups
@@ -101,41 +102,33 @@ def neighbours(
 
 
 def continuation(group: list[Candidate], passage: Passage, by_position: dict[tuple[int, int], Candidate],
-                 n_sentences: int, taken: set[tuple[int, int]], terms: QuestionTerms) -> list[Candidate]:
+                 n_sentences: int, taken: set[tuple[int, int]], terms: QuestionTerms,
+                 question: str = "") -> list[Candidate]:
     """The sentences after a quote, in its paragraph, that lean on it and keep to the question: each
     opens by pointing back ("Otherwise, it returns 0.", "It never ...") or names again what the
     sentence before it named ("... has two sections. The two sections are connected with a spring.")
-    and holds one of the question's words. Without them a quote stops before the sentence that says
-    what it introduced: the value, the cause, the exception."""
+    and holds one of the question's words, or the kind of value the question asks for that the quote
+    so far lacks ("During which years ...?": "... Paddy Ashdown was the governor. He was there from
+    2002 to 2006."). Without them a quote stops before the sentence that says what it introduced: the
+    value, the cause, the exception."""
     h = group[0].hit_index
     last = max(x.index for x in group if x.hit_index == h)
+    wanted = expected_type(question) if question else None
+    lacking = wanted not in (None, NAME) and not any(holds(x.text, wanted, question) for x in group)
     out: list[Candidate] = []
     while last + 1 < n_sentences and (h, last + 1) not in taken:
         before, after = by_position[(h, last)], by_position[(h, last + 1)]
-        if (not _same_paragraph(passage, before, after) or not leans_back(after.text, before.stems)
-                or terms.coverage(after.stems) <= 0):
+        if not _same_paragraph(passage, before, after) or not leans_back(after.text, before.stems):
+            break
+        on_topic = terms.coverage(after.stems) > 0
+        answers = lacking and supplies(after.text, wanted, question)
+        if not (on_topic or answers):
             break
         if all((x.hit_index, x.index) != (h, after.index) for x in group):
             out.append(after)
+        lacking = lacking and not answers
         last += 1
     return out
-
-
-def leans_back(text: str, before: frozenset[str]) -> bool:
-    """Whether a sentence opens by pointing at the one before: a back reference ("This", "Otherwise",
-    "It"), or a definite description ("The two sections", "Both nuts") of something it named."""
-    opening = words(text)[:4]
-    if not opening:
-        return False
-    if opening[0] in BACK_REFERENCES:
-        return True
-    if opening[0] not in _DEFINITE:
-        return False
-    named = [w for w in opening[1:] if w not in FUNCTION_WORDS and not w.isdigit()]
-    return bool(named) and stem(named[0]) in before
-
-
-_DEFINITE = frozenset({"the", "both", "each", "either", "neither"})
 
 
 def _introduced(evidence: Evidence, c: Candidate, by_position: dict[tuple[int, int], Candidate],

@@ -154,3 +154,20 @@ def idf(token: str, doc_freq: Mapping[str, int], n_passages: int) -> float:
     df = max(doc_freq.get(v, 0) for v in _variants(token))
     df = min(df, n_passages)
     return math.log(1.0 + (n_passages - df + 0.5) / (df + 0.5))
+
+
+def leans_back(text: str, before: frozenset[str]) -> bool:
+    """Whether a sentence opens by pointing at the one before: a back reference ("This", "Otherwise",
+    "It"), or a definite description ("The two sections", "Both nuts") of something it named."""
+    opening = words(text)[:4]
+    if not opening:
+        return False
+    if opening[0] in BACK_REFERENCES:
+        return True
+    if opening[0] not in DEFINITE:
+        return False
+    named = [w for w in opening[1:] if w not in FUNCTION_WORDS and not w.isdigit()]
+    return bool(named) and stem(named[0]) in before
+
+
+DEFINITE = frozenset({"the", "both", "each", "either", "neither"})

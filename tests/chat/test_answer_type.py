@@ -1,6 +1,6 @@
 import pytest
 
-from chat.answer_type import DATE, NAME, NUMBER, PERCENT, expected_type, holds
+from chat.answer_type import DATE, NAME, NUMBER, PERCENT, expected_type, holds, supplies
 
 
 @pytest.mark.parametrize(
@@ -9,6 +9,9 @@ from chat.answer_type import DATE, NAME, NUMBER, PERCENT, expected_type, holds
         ("In what year did Croatia join the EU?", DATE),
         ("When will the road be finished?", DATE),
         ("Since when has Montenegro been a member?", DATE),
+        ("During which years was he the High Representative?", DATE),
+        ("In which years did the minister visit Kosovo?", DATE),
+        ("For what months was the border closed?", DATE),
         ("How many troops does Turkey send?", NUMBER),
         ("How much has the sector grown?", NUMBER),
         ("What is the unemployment rate in Spain?", PERCENT),
@@ -236,3 +239,12 @@ def test_who_did_it_in_the_active_voice_is_the_word_before_the_verb():
     assert fills("The council funds repairs from a maintenance levy.", answer_slot(q), q)
     d = "Who developed WordStar?"
     assert not fills("WordStar (1978) : Developed for early home computers, it sold well.", answer_slot(d), d)
+
+
+def test_a_following_sentence_supplies_the_value_only_where_it_fills_the_questions_slot():
+    q = "How many potato farmers are there in New Brunswick?"
+    assert not supplies("It's estimated that there is $300 million worth of potatoes in storage.", NUMBER, q)
+    assert supplies("They number about 250 farmers today.", NUMBER, q)
+    assert supplies("He was there from 2002 to 2006.", DATE, "During which years was he in charge?")
+    assert not supplies("He was there for a long time.", DATE, "During which years was he in charge?")
+    assert not supplies("He met Alice Smith.", NAME, "Who did he meet?"), "any capitalised word is no name"

@@ -6,7 +6,8 @@ from answer_kit import document, evidence
 
 from chat.answer import AnswerConfig
 from chat.scoring import DEFAULT_CONFIG, score_sentences
-from chat.select import leans_back, select_sentences
+from chat.select import select_sentences
+from chat.terms import leans_back
 
 
 def _quoted(question, doc, config=DEFAULT_CONFIG):
@@ -81,3 +82,19 @@ def test_leans_back():
     assert not leans_back("The weather was mild.", before)
     assert not leans_back("Kosovo bought launchers.", before)
     assert not leans_back("", before)
+
+
+def test_a_quote_goes_on_into_the_sentence_that_leans_on_it_and_gives_the_value_asked_for():
+    doc = document("gov", "At that time my old friend Paddy Ashdown was the governor. He was there from 2002 to "
+                   "2006. Bosnia changed a great deal.\n\nThe governor's office is in Sarajevo.")
+    groups = _quoted("During which years was Paddy Ashdown in charge in Bosnia?", doc)
+    assert groups[0][:2] == ["At that time my old friend Paddy Ashdown was the governor.",
+                             "He was there from 2002 to 2006."]
+    # the sentence is scored as an answer with the years that follow it, not without
+    question = "During which years was Paddy Ashdown in charge in Bosnia?"
+
+    def strength(follow):
+        doc = document("gov", f"At that time my old friend Paddy Ashdown was the governor. He was there {follow}.")
+        return next(c.strength for c in score_sentences(evidence(question, [doc])) if c.text.startswith("At"))
+
+    assert strength("from 2002 to 2006 in Bosnia") > strength("for a long time in Bosnia")

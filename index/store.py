@@ -236,7 +236,7 @@ def fts_phrases(text: str, stopwords: Iterable[str] = ()) -> list[str]:
     return [_term(t) for t in fts_words(text, stopwords)]
 
 
-FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"  # passages_fts's and fts_terms's (written out there)
 
 
 def fts_terms(texts: Sequence[str]) -> list[list[str]]:
@@ -244,7 +244,7 @@ def fts_terms(texts: Sequence[str]) -> list[list[str]]:
     in text order: for a search engine that should match words exactly as ``passages_fts`` does."""
     con = sqlite3.connect(":memory:")
     try:
-        con.execute(f"CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = '{FTS_TOKENIZER}')")
+        con.execute("CREATE VIRTUAL TABLE t USING fts5 (x, tokenize = 'porter unicode61 remove_diacritics 2')")
         con.execute("CREATE VIRTUAL TABLE v USING fts5vocab (t, 'instance')")
         con.executemany("INSERT INTO t (rowid, x) VALUES (?, ?)", enumerate(texts, start=1))
         terms: list[list[str]] = [[] for _ in texts]

@@ -36,6 +36,9 @@ def test_fts_terms_are_the_terms_fts5_indexes_so_another_engine_matches_the_same
     assert fts_terms(["The sanctions on Serbia's drones", "", "Café running 1.5"]) == [
         ["the", "sanction", "on", "serbia", "s", "drone"], [], ["cafe", "run", "1", "5"]]
     # a text's terms, written out with spaces, match in FTS5 exactly the rows the text itself matches
+    from index.store import SCHEMA
+
+    assert f"tokenize = '{FTS_TOKENIZER}'" in SCHEMA
     texts = ["Sanctioned exporters ran drones", "a sanction", "drone exports", "nothing here"]
     con = sqlite3.connect(":memory:")
     con.execute(f"CREATE VIRTUAL TABLE raw USING fts5 (x, tokenize = '{FTS_TOKENIZER}')")

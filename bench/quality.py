@@ -215,13 +215,13 @@ def retrieval_rows(engine, questions: list[dict], naive, k: int = 10) -> list[di
 def _evidence_score(engine, question: str, k: int) -> float:
     """The score abstention thresholds, for a result that does not carry it."""
     from chat.evidence import Evidence
-    from chat.retrieve import retrieve
+    from chat.retrieve import retrieve, sentence_vectors_of
     from chat.scoring import evidence_score
 
     qvec = engine.embed_question(question)
     hits = retrieve(engine.index, question, qvec, k=k, config=engine.retrieve_config)
     evidence = Evidence(question=question, question_vector=qvec, hits=tuple(hits),
-                        sentence_vectors=engine.index.sentence_vectors_at([h.row for h in hits]),
+                        sentence_vectors=sentence_vectors_of(engine.index, hits),
                         documents=engine.documents, doc_freq=engine.doc_freq, n_passages=engine.index.manifest.passages)
     return evidence_score(evidence)
 

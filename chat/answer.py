@@ -38,6 +38,7 @@ from chat.scoring import (
 from chat.select import select_sentences
 from chat.terms import asks_for_source, stems
 from ingest.footnotes import is_prose_note
+from ingest.records import Passage
 
 __all__ = [
     "ABSTAIN",
@@ -115,6 +116,7 @@ def passage_row(hit: Hit) -> dict:
         "speakers": list(p.speakers),
         "start_s": p.start_s,
         "score": float(hit.score),
+        **({"passage_ids": [x.passage_id for x in hit.parts]} if hit.parts else {}),
     }
 
 
@@ -180,15 +182,26 @@ def citation_for(
         "speaker": sentences[best].speaker or p.speaker,
         "ocr": page["page"] is not None and str(page["page"]) in (doc.meta.get("ocr_pages") or "").split(","),
         "quote": quote,
-        "passage_id": p.passage_id,
+        "passage_id": _holder(hit, start, end, sentences[best]).passage_id,
         "char_start": start,
         "char_end": end,
         "sources": [{"n": f, "text": doc.footnotes[f]} for f in numbers if f in doc.footnotes],
         "spans": [{"quote": q, "char_start": s, "char_end": e, **_turn_of(sentences[run[0]], p)}
                   for run, s, e, q in spans],
     }
+    if hit.parts:
+        citation["passage_ids"] = [x.passage_id for x in hit.parts]
     citation["reference"] = reference(citation, doc.meta)
     return citation
+
+
+def _holder(hit: Hit, start: int, end: int, best) -> Passage:
+    """The indexed passage a quote comes from: in a hit merged from overlapping windows, the window that
+    holds the whole quote, else the one that holds its best sentence."""
+    if not hit.parts:
+        return hit.passage
+    return (next((w for w in hit.parts if w.char_start <= start and end <= w.char_end), None)
+            or next((w for w in hit.parts if w.char_start <= best.char_start < w.char_end), hit.passage))
 
 
 def _page_of(sentence, passage) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from chat.evidence import DocInfo, Evidence
-from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve
+from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve, sentence_vectors_of
 from index.backend import Where
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.manifest import read_manifest
@@ -166,7 +166,7 @@ class Engine:
             question=query,
             question_vector=qvec,
             hits=tuple(hits),
-            sentence_vectors=self.index.sentence_vectors_at([h.row for h in hits]),
+            sentence_vectors=sentence_vectors_of(self.index, hits),
             documents=self.documents,
             doc_freq=self.doc_freq,
             n_passages=self.index.manifest.passages,

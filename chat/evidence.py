@@ -20,6 +20,10 @@ class Hit:
     dense: float | None = None  # cosine of passage and question, when the dense retriever saw it
     bm25: float | None = None  # BM25 score (higher is better), when the lexical retriever saw it
     row: int = -1  # the passage's row in the index (FAISS id), when it came from one
+    # When overlapping windows were merged into ``passage`` (chat.retrieve.merge_passages): their rows and
+    # passages, the best-ranked first. Empty: ``passage`` is the one at ``row``.
+    rows: tuple[int, ...] = ()
+    parts: tuple[Passage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

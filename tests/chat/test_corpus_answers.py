@@ -88,12 +88,23 @@ def store(corpus_index: Path):
 
 
 def check_fidelity(result: dict, store: sqlite3.Connection) -> None:
-    """Every quote verbatim at its offsets and inside its passage; sources are the document's own footnotes."""
+    """Every quote verbatim at its offsets and inside its passage (or the overlapping windows merged into
+    it, ``passage_ids``); sources are the document's own footnotes."""
     for c in result["citations"]:
         doc = store.execute("SELECT text, kind FROM documents WHERE doc_id = ?", (c["doc_id"],)).fetchone()
-        passage = store.execute("SELECT text, char_start, footnotes FROM passages WHERE passage_id = ?",
-                                (c["passage_id"],)).fetchone()
-        assert doc is not None and passage is not None, c["passage_id"]
+        ids = c.get("passage_ids") or [c["passage_id"]]
+        assert c["passage_id"] in ids
+        windows = [store.execute("SELECT text, char_start, char_end, footnotes FROM passages WHERE passage_id = ?",
+                                 (i,)).fetchone() for i in ids]
+        assert doc is not None and all(w is not None for w in windows), ids
+        windows.sort(key=lambda w: w["char_start"])
+        for a, b in zip(windows, windows[1:], strict=False):
+            assert b["char_start"] <= a["char_end"], "merged windows overlap"
+        start, end = windows[0]["char_start"], max(w["char_end"] for w in windows)
+        passage = {"text": doc["text"][start:end], "char_start": start,
+                   "footnotes": json.dumps(sorted({n for w in windows for n in json.loads(w["footnotes"])}))}
+        for w in windows:
+            assert passage["text"][w["char_start"] - start : w["char_end"] - start] == w["text"]
         spans = c.get("spans") or [{"quote": c["quote"], "char_start": c["char_start"], "char_end": c["char_end"]}]
         main = [s for s in spans if (s["quote"], s["char_start"], s["char_end"]) ==
                 (c["quote"], c["char_start"], c["char_end"])]

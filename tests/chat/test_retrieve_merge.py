@@ -1,0 +1,61 @@
+"""Overlapping windows of a transcript merged into one hit (chat.retrieve.merge_passages, the engine end to end)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chat.retrieve import RetrieveConfig, merge_passages, retrieve
+from ingest.records import Passage, Sentence
+
+TEXT = "Alice: One two. Three four. Bob: Five six. Seven eight."
+
+
+def _window(ordinal: int, start: int, end: int, speaker: str | None, sentences) -> Passage:
+    return Passage(f"d:{ordinal}", "d", TEXT[start:end], start, end, speaker=speaker, countries=(f"c{ordinal}",),
+                   sentences=tuple(Sentence(s, e, speaker=who) for s, e, who in sentences))
+
+
+def test_merged_windows_are_the_documents_text_over_their_union_with_each_sentence_once():
+    a = _window(1, 7, 27, "Alice", [(7, 15, "Alice"), (16, 27, "Alice")])
+    b = _window(2, 16, 55, None, [(16, 27, "Alice"), (33, 42, "Bob"), (43, 55, "Bob")])
+    for parts in ([b, a], [a, b]):
+        m = merge_passages(parts)
+        assert (m.char_start, m.char_end, m.text) == (7, 55, TEXT[7:55])
+        assert [(s.char_start, s.speaker) for s in m.sentences] == [(7, "Alice"), (16, "Alice"), (33, "Bob"),
+                                                                    (43, "Bob")]
+        assert m.passage_id == parts[0].passage_id and set(m.countries) == {"c1", "c2"}
+        assert m.speaker is None and m.speakers == ("Alice", "Bob")
+        for s in m.sentences:
+            assert m.sentence_text(s) == TEXT[s.char_start:s.char_end]
+    with pytest.raises(ValueError):
+        merge_passages([_window(1, 0, 10, None, []), _window(3, 30, 40, None, [])])
+
+
+def test_an_overlapping_window_joins_the_hit_and_its_turns_are_quoted_with_their_speaker(tmp_path, hashing_embedder):
+    from chat.engine import Engine
+    from index.build import IngestConfig, ingest_paths
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    filler = " ".join(f"Point {i} about the weather and the river." for i in range(30))
+    turns = [f"Chair Person: {filler}", "Dana Grey: The bridge budget was cut in March because tolls fell.",
+             f"Evan Hart: {filler} The bridge budget review is due.", f"Chair Person: {filler}"]
+    (docs / "meeting.txt").write_text("# title: Meeting\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
+                 progress=False)
+    engine = Engine.open(tmp_path / "index", embedder=hashing_embedder)
+    question = "Why was the bridge budget cut?"
+    qvec = engine.embed_question(question)
+    merged = retrieve(engine.index, question, qvec, k=5, config=RetrieveConfig(merge_windows=2))
+    alone = retrieve(engine.index, question, qvec, k=5)
+    assert all(not h.parts for h in alone)
+    assert any(h.parts for h in merged) and all(len(h.parts) <= 2 for h in merged)
+    for h in merged:
+        for w in h.parts:  # each window is the merged text at its own offsets
+            assert h.passage.text[w.char_start - h.passage.char_start:w.char_end - h.passage.char_start] == w.text
+        assert h.passage.passage_id == (h.parts or (h.passage,))[0].passage_id
+    engine.retrieve_config = RetrieveConfig(merge_windows=2)
+    answer = engine.answer(question)
+    cite = answer["citations"][0]
+    assert cite["passage_ids"] and cite["passage_id"] in cite["passage_ids"]
+    assert "tolls fell" in cite["quote"] and cite["speaker"] == "Dana Grey"

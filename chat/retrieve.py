@@ -227,8 +227,9 @@ def _disjoint(index: Index, ranked: list[tuple[int, float]], k: int,
 
 
 def merge_passages(passages: Sequence[Passage]) -> Passage:
-    """One passage over the union of overlapping windows of one document (the first one's id, section and
-    page): its text the document's text over the union, its sentences each window's, once (pure)."""
+    """One passage over the union of overlapping windows of one document (the first one's id and section, the
+    earliest one's page and start time): its text the document's text over the union, its sentences each
+    window's, once (pure)."""
     first = passages[0]
     ordered = sorted(passages, key=lambda p: (p.char_start, p.char_end))
     text, start, end = ordered[0].text, ordered[0].char_start, ordered[0].char_end
@@ -260,7 +261,7 @@ def sentence_vectors_of(index: Index, hits: Sequence[Hit]) -> dict[str, np.ndarr
     rows = [r for h in hits for r in (h.rows or (h.row,))]
     vectors = index.sentence_vectors_at(rows)
     for h in hits:
-        if len(h.rows) < 2:
+        if not h.parts:
             continue
         by_start = {}
         for p in reversed(h.parts):  # the kept window's own vectors win

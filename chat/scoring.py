@@ -22,7 +22,7 @@ or a synonym is missing too, and the dense cosine still speaks for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +32,7 @@ from chat.constraints import Constraint, Facts, facts_of, question_constraints
 from chat.evidence import Evidence, Hit
 from chat.speakers import asked_speakers
 from chat.terms import asked_kind, asks_for_source, content_words, idf, leans_back, stem, stems
-from ingest.records import Sentence
+from ingest.records import Passage, Sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,15 +208,25 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     return _asked_speaker_first(out, evidence, asked, config)
 
 
-def _next_gives(passage, sentences, texts: list[str], i: int, body: frozenset[str], wanted: str | None,
-                question: str) -> bool:
+def _next_gives(passage: Passage, sentences: Sequence[Sentence], texts: list[str], i: int, body: frozenset[str],
+                wanted: str | None, question: str) -> bool:
     """The value asked for is in the next sentence of the paragraph, which leans on this one ("... Paddy
     Ashdown was the governor. He was there from 2002 to 2006."): the quote goes on into it
     (chat.select.continuation), so this sentence answers with it."""
     if wanted in (None, NAME) or i + 1 >= len(sentences):
         return False
-    gap = passage.text[sentences[i].char_end - passage.char_start:sentences[i + 1].char_start - passage.char_start]
-    return "\n" not in gap and leans_back(texts[i + 1], body) and supplies(texts[i + 1], wanted, question)
+    return (same_paragraph(passage, sentences[i], sentences[i + 1]) and leans_back(texts[i + 1], body)
+            and supplies(texts[i + 1], wanted, question))
+
+
+def same_paragraph(passage: Passage, first: Sentence, second: Sentence) -> bool:
+    """Two sentences of ``passage`` in the same paragraph: across a break, "This ..." points at something else.
+
+    The gap between two sentences of a passage is whitespace; a newline in it
+    is a paragraph, heading or speech boundary.
+    """
+    gap = passage.text[first.char_end - passage.char_start : second.char_start - passage.char_start]
+    return "\n" not in gap
 
 
 def _speakers_of(passage) -> tuple[str, ...]:

@@ -6,7 +6,15 @@ import numpy as np
 
 from chat.answer_type import NAME, expected_type, holds, supplies
 from chat.evidence import Evidence
-from chat.scoring import DEFAULT_CONFIG, AnswerConfig, Candidate, QuestionTerms, question_terms, sentences_of
+from chat.scoring import (
+    DEFAULT_CONFIG,
+    AnswerConfig,
+    Candidate,
+    QuestionTerms,
+    question_terms,
+    same_paragraph,
+    sentences_of,
+)
 from chat.terms import BACK_REFERENCES, leans_back, words
 from ingest.records import Passage
 
@@ -76,10 +84,14 @@ def neighbours(
     break.
     """
     i = c.index
-    before = i - 1 if i > 0 and _same_paragraph(passage, by_position[(c.hit_index, i - 1)], c) else None
+
+    def joined(a: int, b: int) -> bool:
+        return same_paragraph(passage, by_position[(c.hit_index, a)].sentence, by_position[(c.hit_index, b)].sentence)
+
+    before = i - 1 if i > 0 and joined(i - 1, i) else None
     after = i + 1 if i + 1 < n_sentences else None
     introduces = c.text.rstrip().endswith(":")  # "... three principles:" introduces what follows, even a list
-    if after is not None and not introduces and not _same_paragraph(passage, c, by_position[(c.hit_index, after)]):
+    if after is not None and not introduces and not joined(i, after):
         after = None
     out: list[int] = []
     first = words(c.text)[:1]
@@ -118,7 +130,7 @@ def continuation(group: list[Candidate], passage: Passage, by_position: dict[tup
     out: list[Candidate] = []
     while last + 1 < n_sentences and (h, last + 1) not in taken:
         before, after = by_position[(h, last)], by_position[(h, last + 1)]
-        if not _same_paragraph(passage, before, after) or not leans_back(after.text, before.stems):
+        if not same_paragraph(passage, before.sentence, after.sentence) or not leans_back(after.text, before.stems):
             break
         on_topic = terms.coverage(after.stems) > 0
         answers = lacking and supplies(after.text, wanted, question)
@@ -144,16 +156,6 @@ def _introduced(evidence: Evidence, c: Candidate, by_position: dict[tuple[int, i
         if hit.passage.passage_id == following and (h, 0) in by_position and (h, 0) not in taken:
             return [by_position[(h, 0)]]
     return []
-
-
-def _same_paragraph(passage: Passage, first: Candidate, second: Candidate) -> bool:
-    """Context comes from the same paragraph: across a break, "This ..." points at something else.
-
-    The gap between two sentences of a passage is whitespace; a newline in it
-    is a paragraph, heading or speech boundary.
-    """
-    gap = passage.text[first.sentence.char_end - passage.char_start : second.sentence.char_start - passage.char_start]
-    return "\n" not in gap
 
 
 def _near_duplicate(a: Candidate, b: Candidate, evidence: Evidence, config: AnswerConfig) -> bool:

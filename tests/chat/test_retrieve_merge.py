@@ -59,3 +59,26 @@ def test_an_overlapping_window_joins_the_hit_and_its_turns_are_quoted_with_their
     cite = answer["citations"][0]
     assert cite["passage_ids"] and cite["passage_id"] in cite["passage_ids"]
     assert "tolls fell" in cite["quote"] and cite["speaker"] == "Dana Grey"
+
+
+class _Rows:
+    """Passages by row, all that ``_disjoint`` reads of an index."""
+
+    def __init__(self, passages):
+        self.passages = passages
+
+    def passages_at(self, rows):
+        return [self.passages[r] for r in rows]
+
+
+def test_a_window_overlapping_only_what_was_merged_in_is_kept_as_without_merging():
+    from chat.retrieve import _disjoint
+
+    a, b, c = _window(0, 0, 20, None, []), _window(1, 15, 40, None, []), _window(2, 35, 55, None, [])
+    rows = _Rows([a, b, c])
+    ranked = [(0, 0.9), (1, 0.8), (2, 0.7)]
+    assert _disjoint(rows, ranked, 5, 1) == ([(0, 0.9), (2, 0.7)], {})
+    assert _disjoint(rows, ranked, 5, 2) == ([(0, 0.9), (2, 0.7)], {0: [0, 1]})
+    # a third window over the kept one is dropped once the hit is full
+    assert _disjoint(_Rows([a, b, c, _window(3, 5, 18, None, [])]), [*ranked, (3, 0.6)], 5, 2)[0] == [(0, 0.9),
+                                                                                                        (2, 0.7)]

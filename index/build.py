@@ -17,7 +17,7 @@ from typing import BinaryIO
 import numpy as np
 
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
-from index.manifest import Manifest, read_manifest, write_manifest
+from index.manifest import DATA_STEMS, Manifest, read_manifest, write_manifest
 from index.reader import Index
 from ingest.chunk import ChunkConfig, chunk
 from ingest.errors import IndexProblem, IngestError, QuotableError, StaleIndex, rebuild_command
@@ -291,7 +291,7 @@ def ingest_paths(
             if _unchanged(previous, docs, paths) and same_store(previous.manifest, target):
                 report.documents, report.passages = len(docs), previous.manifest.passages
                 report.footnotes, report.reused_files = previous.manifest.footnotes, len(docs)
-                _remove_other_generations(index_dir, previous.manifest.generation)  # a killed run's leftovers
+                _remove_other_generations(index_dir, previous.manifest)  # a killed run's leftovers
             elif not docs and (report.failed or not files):
                 # Nothing could be read (a typo'd path, only bad files): an empty index would throw
                 # away a good one. The CLI reports the failures; the current index stays.
@@ -353,74 +353,20 @@ def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
     return _Carry([x for x in layout if x[0] in kept_ids], [x[0] for x in layout if x[0] not in kept_ids])
 
 
-def _start_array(out: BinaryIO, dtype, dim: int, old: np.ndarray | None, ranges: list[tuple[int, int]],
-                 new_rows: int) -> None:
-    """Into ``out``: the .npy header for ``old``'s row ranges (start, count) plus ``new_rows`` rows, then
-    those old rows back to back; the new rows are to be written after them.
-
-    Old rows are copied file to file (``os.copy_file_range`` where the kernel has it), not through
-    memory, so an update of a big index neither reads its vectors into the process nor maps them.
-    """
-    from numpy.lib import format as npy
-
-    dtype = np.dtype(dtype)
-    row_bytes = dtype.itemsize * dim
-    total = sum(n for _, n in ranges) + new_rows
-    npy.write_array_header_2_0(out, {"descr": npy.dtype_to_descr(dtype), "fortran_order": False,
-                                     "shape": (total, dim)})
-    if ranges:
-        with open(old.filename, "rb") as src:
-            for first, n in _merged(ranges):
-                _copy_bytes(src, out, old.offset + first * row_bytes, n * row_bytes)
-
-
-def _write_array(path: Path, dtype, dim: int, old: np.ndarray | None, ranges: list[tuple[int, int]],
-                 new: np.ndarray) -> np.ndarray:
-    """``old``'s row ranges (start, count) back to back, then ``new``, as an .npy file; opened memory-mapped."""
-    with open(path, "wb") as out:
-        _start_array(out, dtype, dim, old, ranges, len(new))
-        out.write(np.ascontiguousarray(new, dtype=dtype).data)  # from its buffer: no copy of a big array
-    return np.load(path, mmap_mode="r")
-
-
-def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(start, count) ranges with each one that starts where the previous ends joined to it."""
-    out: list[tuple[int, int]] = []
-    for first, n in ranges:
-        if out and out[-1][0] + out[-1][1] == first:
-            out[-1] = (out[-1][0], out[-1][1] + n)
-        elif n:
-            out.append((first, n))
-    return out
-
-
-def _copy_bytes(src, dst, offset: int, size: int) -> None:
-    dst.flush()
-    while size > 0:
-        try:
-            done = os.copy_file_range(src.fileno(), dst.fileno(), size, offset)
-        except (AttributeError, OSError):  # no copy_file_range here (or across these files): copy in blocks
-            src.seek(offset)
-            done = len(block := src.read(min(size, 1 << 24)))
-            dst.write(block)
-            dst.flush()
-        if done <= 0:
-            raise OSError(f"short copy from {src.name}")
-        offset, size = offset + done, size - done
-    dst.seek(0, os.SEEK_END)
-
-
 def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, config, progress, report) -> None:
-    """Generation N+1 = the unchanged documents of N (rows copied, not rebuilt) + the fresh ones, appended.
+    """Generation N+1 = the unchanged documents of N + the fresh ones, appended.
 
-    Nothing unchanged is re-embedded or re-parsed: SQLite rows are copied in SQL (or the whole
-    file, when nothing was dropped), vectors are copied from N's arrays, and the FAISS index of N
-    is extended (or refilled) without re-training. All of it is written beside N; the manifest's
-    atomic replace is the commit.
+    Nothing unchanged is re-embedded or re-parsed. When documents are only added to a local index,
+    the new rows are appended to N's store and vector files in place (``_append_in_place``): the
+    store's transaction, which records the new manifest too, is the commit. Otherwise everything is
+    written beside N: SQLite rows are copied in SQL (or the whole store, when nothing was dropped),
+    vectors are copied from N's arrays, and the FAISS index of N is extended (or refilled) without
+    re-training; the manifest's atomic replace is the commit.
     """
     import shutil
     import sqlite3
 
+    from index.arrays import start_array, write_array
     from index.backend import drop_other_generations, resolve_target, write_search_backend
     from index.mentions import footnote_mentions, passage_mentions
     from index.store import add_doc_freq, append_rows, copy_documents, create_store, finish_store
@@ -431,25 +377,81 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
     new_passages = [p for doc, _ in new_docs for p in chunk(doc, config.chunking)]
     by_id = {doc.doc_id: doc for doc, _ in new_docs}
     inputs = [embedding_input(by_id[p.doc_id], p) for p in new_passages]
-    pages = len({(p.doc_id, p.page) for p in new_passages if p.page is not None})
-    passage_kind = passage_vector_kind(embedder, config)
+    target = resolve_target(index_dir, config.store, config.store_url)
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
-    old_sentences = previous.sentence_vectors if previous is not None else None
-    # the sentence vectors go to their file as they are made, after the rows carried over: written once
-    # (a crashed run's file is removed with its generation)
-    with open(index_dir / f"sentences-{generation}.npy", "wb") as sentences_out:
-        _start_array(sentences_out, np.float16, embedder.dim, old_sentences, [(k[3], k[4]) for k in carry.kept],
-                     sum(len(spans) for _, spans in inputs))
-        new_vectors, _ = embed_passages(embedder, inputs, config.batch_size, progress, pages,
-                                        config.pooled_sentences, files=len(new_docs),
-                                        mean=passage_kind == "mean", sentences_to=sentences_out)
+    manifest = _new_manifest(embedder, config, generation, docs, paths, target, previous, carry, new_passages)
+    appenders = _appenders(index_dir, previous, target, carry, embedder.dim, len(new_passages),
+                           sum(len(spans) for _, spans in inputs))
+    if appenders is not None:
+        manifest = _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passages, inputs,
+                                    appenders, embedder, config, progress)
+    else:
+        # the sentence vectors go to their file as they are made, after the rows carried over: written once
+        # (a crashed run's file is removed with its generation)
+        old_sentences = previous.sentence_vectors if previous is not None else None
+        with open(manifest.data_file(index_dir, "sentences", ".npy"), "wb") as sentences_out:
+            start_array(sentences_out, np.float16, embedder.dim, old_sentences, [(k[3], k[4]) for k in carry.kept],
+                        sum(len(spans) for _, spans in inputs))
+            new_vectors = _embed(embedder, inputs, new_passages, len(new_docs), config, progress, sentences_out)
+        appending = previous is not None and not carry.dropped
+        store = manifest.data_file(index_dir, "store", ".sqlite")
+        old_store = previous.manifest.data_file(index_dir, "store", ".sqlite") if previous is not None else None
+        store.unlink(missing_ok=True)
+        if appending:
+            shutil.copyfile(old_store, store)  # the writer holds the index lock: nothing changes it meanwhile
+            con = sqlite3.connect(store)
+        else:
+            con = create_store(store)
+        try:
+            if carry.kept and not appending:
+                copy_documents(con, old_store, carry.shifts())
+            if carry.dropped:
+                marks = ",".join("?" * len(carry.dropped))
+                gone = previous.con.execute(f"SELECT text FROM passages WHERE doc_id IN ({marks})", carry.dropped)
+                add_doc_freq(con, Counter(w for (text,) in gone for w in _word_set(text)), sign=-1)
+            append_rows(con, new_docs, new_passages, carry.rows, carry.sentences,
+                        passage_mentions(new_passages, carry.rows), footnote_mentions(doc for doc, _ in new_docs))
+            add_doc_freq(con, term_counts(new_passages))
+            finish_store(con)
+        finally:
+            con.close()
+
+        old_passages = previous.passage_vectors if previous is not None else None
+        all_vectors = write_array(manifest.data_file(index_dir, "passages", ".npy"), np.float32, embedder.dim,
+                                  old_passages, [(k[1], k[2]) for k in carry.kept], new_vectors)
+        if target.kind == "local":
+            old_vectors = (previous.manifest.data_file(index_dir, "vectors", ".faiss")
+                           if previous is not None and previous.manifest.store == "local" else None)
+            vector_store = update_vector_store(all_vectors, old_vectors, carry.rows if appending else None)
+            vector_store.save(manifest.data_file(index_dir, "vectors", ".faiss"))
+            manifest = replace(manifest, vector_index=vector_store.kind)
+        else:  # the search engine holds every passage of the generation, in a collection of its own
+            passages, titles = _records(store)
+            write_search_backend(index_dir, target, manifest.store_collection, passages, all_vectors, titles)
+            manifest = replace(manifest, vector_index=target.kind)
+        del all_vectors
+        for path in index_dir.iterdir():  # make the data durable before the manifest points at it
+            if path.name.endswith(f"-{generation}{path.suffix}"):
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+        write_manifest(index_dir, manifest)
+    _remove_other_generations(index_dir, manifest)
+    drop_other_generations(index_dir, manifest)
+    report.documents = len(docs)
+    report.passages = manifest.passages
+    report.footnotes = manifest.footnotes
+    report.embedded_files = len(new_docs)
+    report.reused_files = len(docs) - len(new_docs)
+
+
+def _new_manifest(embedder, config, generation, docs, paths, target, previous, carry, new_passages) -> Manifest:
+    passage_kind = passage_vector_kind(embedder, config)
     modes = {sentence_vector_kind(embedder, config.pooled_sentences)} if new_passages else set()
     passage_modes = {passage_kind} if new_passages else set()
     if carry.kept:
         modes.add(previous.manifest.sentence_vectors)
         passage_modes.add(previous.manifest.passage_vectors)
-    target = resolve_target(index_dir, config.store, config.store_url)
-    manifest = Manifest(
+    return Manifest(
         model=embedder.name,
         dim=embedder.dim,
         generation=generation,
@@ -464,59 +466,83 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
         sentence_vectors="pooled" if "pooled" in modes else "separate",
         passage_vectors=_recorded(passage_modes, passage_kind),
     )
-    appending = previous is not None and not carry.dropped
-    store = manifest.data_file(index_dir, "store", ".sqlite")
-    old_store = previous.manifest.data_file(index_dir, "store", ".sqlite") if previous is not None else None
-    store.unlink(missing_ok=True)
-    if appending:
-        shutil.copyfile(old_store, store)
-        con = sqlite3.connect(store)
-    else:
-        con = create_store(store)
+
+
+def _embed(embedder, inputs, new_passages, files: int, config, progress, sentences_out) -> np.ndarray:
+    pages = len({(p.doc_id, p.page) for p in new_passages if p.page is not None})
+    vectors, _ = embed_passages(embedder, inputs, config.batch_size, progress, pages, config.pooled_sentences,
+                                files=files, mean=passage_vector_kind(embedder, config) == "mean",
+                                sentences_to=sentences_out)
+    return vectors
+
+
+def _appenders(index_dir: Path, previous: Index | None, target, carry: _Carry, dim: int, passages: int,
+               sentences: int):
+    """The previous generation's passage and sentence vector files opened to append to in place, when this
+    ingest only adds documents to a local index; else None."""
+    from index.arrays import Appender
+
+    if (previous is None or carry.dropped or not passages or target.kind != "local"
+            or previous.manifest.store != "local"):
+        return None
+    old = previous.manifest
+    rows = Appender.open(old.data_file(index_dir, "passages", ".npy"), np.float32, dim, carry.rows, passages)
+    if rows is None:
+        return None
+    them = Appender.open(old.data_file(index_dir, "sentences", ".npy"), np.float16, dim, carry.sentences, sentences)
+    if them is None:
+        rows.close()
+        return None
+    return rows, them
+
+
+def _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passages, inputs, appenders, embedder,
+                     config, progress) -> Manifest:
+    """The new rows appended to the previous generation's files; a new FAISS file; one SQLite commit.
+
+    Order, for crash safety: the vectors first (past the rows the store holds, which is all a reader
+    takes), then the FAISS file of the new generation, then the store's transaction, which adds the
+    rows and records the new manifest in the store (the commit: a reader finding it rolls forward to
+    it, index/manifest.py ``newer_in``); manifest.json is written after it.
+    """
+    import sqlite3
+
+    from index.mentions import footnote_mentions, passage_mentions
+    from index.store import add_counts, add_doc_freq, append_rows, record_manifest
+    from index.vector_store import update_vector_store
+
+    rows_out, sentences_out = appenders
     try:
-        if carry.kept and not appending:
-            copy_documents(con, old_store, carry.shifts())
-        if previous is not None and not _has_doc_freq(previous):
-            # an index from before the word counts were stored: count what is taken over, once
-            add_doc_freq(con, Counter(w for (text,) in con.execute("SELECT text FROM passages").fetchall()
-                                      for w in _word_set(text)))
-        elif carry.dropped:
-            marks = ",".join("?" * len(carry.dropped))
-            gone = previous.con.execute(f"SELECT text FROM passages WHERE doc_id IN ({marks})", carry.dropped)
-            add_doc_freq(con, Counter(w for (text,) in gone for w in _word_set(text)), sign=-1)
-        append_rows(con, new_docs, new_passages, carry.rows, carry.sentences,
-                    passage_mentions(new_passages, carry.rows), footnote_mentions(doc for doc, _ in new_docs))
+        new_vectors = _embed(embedder, inputs, new_passages, len(new_docs), config, progress, sentences_out.file)
+        rows_out.file.write(np.ascontiguousarray(new_vectors, dtype=np.float32).data)
+        sentences_out.finish()
+        rows_out.finish()
+    finally:
+        rows_out.close()
+        sentences_out.close()
+    old = previous.manifest
+    manifest = replace(manifest, data={stem: gen for stem, gen in old.data_generations().items() if stem != "vectors"})
+    all_vectors = np.load(manifest.data_file(index_dir, "passages", ".npy"), mmap_mode="r")
+    vector_store = update_vector_store(all_vectors, old.data_file(index_dir, "vectors", ".faiss"), carry.rows)
+    faiss_file = manifest.data_file(index_dir, "vectors", ".faiss")
+    vector_store.save(faiss_file)
+    manifest = replace(manifest, vector_index=vector_store.kind)
+    del all_vectors, vector_store
+    with open(faiss_file, "rb") as fh:
+        os.fsync(fh.fileno())
+    mentions = list(passage_mentions(new_passages, carry.rows))
+    con = sqlite3.connect(manifest.data_file(index_dir, "store", ".sqlite"))
+    try:
+        append_rows(con, new_docs, new_passages, carry.rows, carry.sentences, mentions,
+                    footnote_mentions(doc for doc, _ in new_docs))
         add_doc_freq(con, term_counts(new_passages))
-        finish_store(con)
+        add_counts(con, new_passages, mentions)
+        record_manifest(con, manifest)
+        con.commit()  # the commit point
     finally:
         con.close()
-
-    old_passages = previous.passage_vectors if previous is not None else None
-    all_vectors = _write_array(manifest.data_file(index_dir, "passages", ".npy"), np.float32, embedder.dim,
-                               old_passages, [(k[1], k[2]) for k in carry.kept], new_vectors)
-    if target.kind == "local":
-        old_vectors = (previous.manifest.data_file(index_dir, "vectors", ".faiss")
-                       if previous is not None and previous.manifest.store == "local" else None)
-        vector_store = update_vector_store(all_vectors, old_vectors, carry.rows if appending else None)
-        vector_store.save(manifest.data_file(index_dir, "vectors", ".faiss"))
-        manifest = replace(manifest, vector_index=vector_store.kind)
-    else:  # the search engine holds every passage of the generation, in a collection of its own
-        passages, titles = _records(store)
-        write_search_backend(index_dir, target, manifest.store_collection, passages, all_vectors, titles)
-        manifest = replace(manifest, vector_index=target.kind)
-    del all_vectors
-    for path in index_dir.iterdir():  # make the data durable before the manifest points at it
-        if path.name.endswith(f"-{generation}{path.suffix}"):
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
     write_manifest(index_dir, manifest)
-    _remove_other_generations(index_dir, generation)
-    drop_other_generations(index_dir, manifest)
-    report.documents = len(docs)
-    report.passages = manifest.passages
-    report.footnotes = manifest.footnotes
-    report.embedded_files = len(new_docs)
-    report.reused_files = len(docs) - len(new_docs)
+    return manifest
 
 
 def _records(store: Path) -> tuple[list, dict[str, str]]:
@@ -535,23 +561,22 @@ def _records(store: Path) -> tuple[list, dict[str, str]]:
     return passages, titles
 
 
-def _has_doc_freq(index: Index) -> bool:
-    return index.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'doc_freq'").fetchone() is not None
-
-
-def _generation_of(path: Path) -> int | None:
+def _data_file_of(path: Path) -> tuple[str, int] | None:
+    """(stem, generation) of a data file's name (a store's -wal and -shm files count as the store)."""
     stem = path.name.split(".")[0]
     head, _, tail = stem.rpartition("-")
-    return int(tail) if head in {"store", "passages", "sentences", "vectors"} and tail.isdigit() else None
+    return (head, int(tail)) if head in DATA_STEMS and tail.isdigit() else None
 
 
 def _last_generation(index_dir: Path) -> int:
-    gens = [g for p in index_dir.iterdir() if (g := _generation_of(p)) is not None]
+    gens = [found[1] for p in index_dir.iterdir() if (found := _data_file_of(p)) is not None]
     return max(gens, default=0)
 
 
-def _remove_other_generations(index_dir: Path, keep: int) -> None:
+def _remove_other_generations(index_dir: Path, manifest: Manifest) -> None:
+    """Every data file that ``manifest`` does not name: earlier generations, and a killed run's."""
+    keep = set(manifest.data_generations().items())
     for path in index_dir.iterdir():
-        gen = _generation_of(path)
-        if gen is not None and gen != keep:
+        found = _data_file_of(path)
+        if found is not None and found not in keep:
             path.unlink(missing_ok=True)

@@ -223,14 +223,17 @@ class LocalBackend:
                 con: sqlite3.Connection | None = None) -> list[tuple[int, float]]:
         """The first ``k`` matches in rank order whose rows ``mask`` allows (all, without one)."""
         con = con or self.con
+        n = len(self)  # rows past this generation's (an update appended since it opened) are not its own
         # FTS5's bm25() is lower-is-better; flip it so every score reads higher-is-better
         if mask is None:
-            return [(int(r), -float(s)) for r, s in con.execute(sql + " ORDER BY s LIMIT ?", (*params, k))]
+            return [(int(r), -float(s)) for r, s in con.execute(sql + " AND rowid < ? ORDER BY s LIMIT ?",
+                                                                 (*params, n, k))]
         out: list[tuple[int, float]] = []
         cursor = con.execute(sql + " ORDER BY s", params)
         while len(out) < k and (batch := cursor.fetchmany(2048)):
             rows = np.fromiter((r for r, _ in batch), dtype=np.int64, count=len(batch))
-            keep = mask[rows]
+            keep = rows < n
+            keep[keep] = mask[rows[keep]]
             out.extend((int(r), -float(s)) for (r, s), kept in zip(batch, keep, strict=True) if kept)
         cursor.close()
         return out[:k]

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from index.backend import SearchBackend
-from index.manifest import Manifest, read_manifest
+from index.manifest import MANIFEST, Manifest, newer_in, read_manifest
 from index.store import open_store, passage_from_row, speaker_match
 from index.vector_store import VectorStore
 from ingest.errors import CorruptIndex, StaleIndex, rebuild_command
@@ -40,9 +40,15 @@ class Index:
         manifest = manifest or read_manifest(index_dir)
         con = open_store(manifest.data_file(index_dir, "store", ".sqlite"))
         try:
-            passage_vectors = _load_array(manifest.data_file(index_dir, "passages", ".npy"))
+            # An update that only adds documents appends them to this generation's store and vector files
+            # in place (index/build.py), committing in the store: a store that holds a newer manifest than
+            # manifest.json is that update, committed, and is read as it. Rows past the manifest's count (an
+            # update committed after this open) are never read: every query of this Index stops at them.
+            manifest = newer_in(con, manifest, index_dir / MANIFEST) or manifest
+            count = con.execute("SELECT count(*) FROM passages WHERE row < ?", (manifest.passages,)).fetchone()[0]
+            passage_vectors = _load_array(manifest.data_file(index_dir, "passages", ".npy"))[:count]
             sentence_vectors = _load_array(manifest.data_file(index_dir, "sentences", ".npy"))
-            count = con.execute("SELECT count(*) FROM passages").fetchone()[0]
+            sentence_vectors = sentence_vectors[: _sentences_held(con, count, len(sentence_vectors))]
             if count != manifest.passages or passage_vectors.shape != (count, manifest.dim):
                 raise CorruptIndex(f"index at {index_dir} is inconsistent ({count} passages, vectors "
                                    f"{passage_vectors.shape}, manifest {manifest.passages}); "
@@ -65,7 +71,9 @@ class Index:
         except BaseException:
             con.close()
             raise
-        return cls(index_dir, manifest, con, passage_vectors, sentence_vectors, backend)
+        index = cls(index_dir, manifest, con, passage_vectors, sentence_vectors, backend)
+        index.country_counts()  # a few hundred rows, read now: an update in place changes them later
+        return index
 
     def close(self) -> None:
         self.con.close()
@@ -75,7 +83,8 @@ class Index:
     @cached_property
     def sentence_offsets(self) -> np.ndarray:
         """Passage row i's sentence vectors are rows offsets[i]:offsets[i+1] of sentence_vectors."""
-        starts = [r for (r,) in self.con.execute("SELECT sentence_row FROM passages ORDER BY row")]
+        starts = [r for (r,) in self.con.execute("SELECT sentence_row FROM passages WHERE row < ? ORDER BY row",
+                                                 (self.rows,))]
         return np.array([*starts, len(self.sentence_vectors)], dtype=np.int64)
 
     def best_sentence_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
@@ -98,9 +107,10 @@ class Index:
         A document's passages are consecutive rows (every generation is written document by
         document), so its sentences run to the next document's first sentence row.
         """
-        docs = self.con.execute(
-            "SELECT d.doc_id, min(p.row), count(p.row) FROM documents d LEFT JOIN passages p USING (doc_id) "
-            "GROUP BY d.doc_id ORDER BY min(p.row)").fetchall()
+        docs = [(doc_id, first, count) for doc_id, first, count in self.con.execute(
+            "SELECT d.doc_id, min(p.row), count(p.row) FROM documents d LEFT JOIN passages p "
+            "ON p.doc_id = d.doc_id AND p.row < ? GROUP BY d.doc_id ORDER BY min(p.row)", (self.rows,))
+            if doc_id in self.doc_ids]
         starts = {}
         for doc_id, first, count in docs:
             if count:
@@ -117,7 +127,19 @@ class Index:
         notes = dict(self.con.execute("SELECT doc_id, count(*) FROM footnotes GROUP BY doc_id"))
         files = self.manifest.files
         return {source: (doc_id, files[source], int(notes.get(doc_id, 0)))
-                for doc_id, source in self.con.execute("SELECT doc_id, source FROM documents") if source in files}
+                for doc_id, source in self.con.execute("SELECT doc_id, source FROM documents")
+                if source in files and doc_id in self.doc_ids}
+
+    @property
+    def rows(self) -> int:
+        """Passages of this generation: rows 0..rows-1 (an update committed since may have added more)."""
+        return self.manifest.passages
+
+    @cached_property
+    def doc_ids(self) -> frozenset[str]:
+        """The documents of this generation: those of the manifest's files."""
+        files = self.manifest.files
+        return frozenset(d for d, source in self.con.execute("SELECT doc_id, source FROM documents") if source in files)
 
     def has_table(self, name: str) -> bool:
         return self.con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
@@ -127,16 +149,22 @@ class Index:
         return StoredDocFreq(self.con)
 
     def country_counts(self) -> tuple[tuple[str, int], ...]:
-        """(country, passages mentioning it), most mentioned first, as stored at ingest."""
+        """(country, passages mentioning it), most mentioned first, as stored at ingest (read at open)."""
+        return self._country_counts
+
+    @cached_property
+    def _country_counts(self) -> tuple[tuple[str, int], ...]:
         rows = self.con.execute("SELECT country, passages FROM country_counts ORDER BY passages DESC, country")
         return tuple((country, n) for country, n in rows)
 
     def rows_of_document(self, doc_id: str) -> np.ndarray:
-        rows = self.con.execute("SELECT row FROM passages WHERE doc_id = ? ORDER BY row", (doc_id,))
+        rows = self.con.execute("SELECT row FROM passages WHERE doc_id = ? AND row < ? ORDER BY row",
+                                (doc_id, self.rows))
         return np.fromiter((r for (r,) in rows), dtype=np.int64)
 
     def rows_mentioning(self, country: str) -> np.ndarray:
-        rows = self.con.execute("SELECT DISTINCT row FROM mentions WHERE country = ? ORDER BY row", (country,))
+        rows = self.con.execute("SELECT DISTINCT row FROM mentions WHERE country = ? AND row < ? ORDER BY row",
+                                (country, self.rows))
         return np.fromiter((r for (r,) in rows), dtype=np.int64)
 
     def passage_cosines(self, rows: Sequence[int], qvec: np.ndarray) -> np.ndarray:
@@ -156,15 +184,15 @@ class Index:
             match = speaker_match(label)
             if match:
                 rows.update(r for (r,) in self.con.execute(
-                    "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", (match,)))
+                    "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid < ?", (match, self.rows)))
         return np.array(sorted(rows), dtype=np.int64)
 
     # --- the country lens ----------------------------------------------------------------------------
     def rows_mentioning_page(self, country: str, offset: int, limit: int) -> list[int]:
         """One page of the rows mentioning ``country``, in document order (the sort runs in SQLite)."""
         return [r for (r,) in self.con.execute(
-            "SELECT p.row FROM passages p WHERE p.row IN (SELECT row FROM mentions WHERE country = ?) "
-            "ORDER BY p.doc_id, p.char_start LIMIT ? OFFSET ?", (country, limit, offset))]
+            "SELECT p.row FROM passages p WHERE p.row IN (SELECT row FROM mentions WHERE country = ? AND row < ?) "
+            "ORDER BY p.doc_id, p.char_start LIMIT ? OFFSET ?", (country, self.rows, limit, offset))]
 
     def mention_spans(self, country: str, rows: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
         """(char_start, char_end) of each mention of ``country`` in each of ``rows`` (a page: few parameters)."""
@@ -183,13 +211,13 @@ class Index:
     def documents_mentioning(self, country: str) -> int:
         return self.con.execute(
             "SELECT count(DISTINCT p.doc_id) FROM passages p WHERE p.row IN "
-            "(SELECT row FROM mentions WHERE country = ?)", (country,)).fetchone()[0]
+            "(SELECT row FROM mentions WHERE country = ? AND row < ?)", (country, self.rows)).fetchone()[0]
 
     def footnotes_mentioning(self, country: str, limit: int) -> list[tuple[str, int]]:
         """(doc_id, footnote number) of the footnotes that mention ``country``, in document order."""
-        return [(doc_id, int(n)) for doc_id, n in self.con.execute(
-            "SELECT DISTINCT doc_id, n FROM footnote_mentions WHERE country = ? ORDER BY doc_id, n LIMIT ?",
-            (country, limit))]
+        found = self.con.execute(
+            "SELECT DISTINCT doc_id, n FROM footnote_mentions WHERE country = ? ORDER BY doc_id, n", (country,))
+        return [(doc_id, int(n)) for doc_id, n in found if doc_id in self.doc_ids][:limit]
 
     # --- records -------------------------------------------------------------------------------------
     def document(self, source: str, sha256: str) -> Document | None:
@@ -216,7 +244,8 @@ class Index:
         for doc_id, n, text in self.con.execute("SELECT doc_id, n, text FROM footnotes"):
             notes.setdefault(doc_id, {})[n] = text
         return [(r["doc_id"], r["title"], r["kind"], notes.get(r["doc_id"], {}), json.loads(r["meta"]))
-                for r in self.con.execute("SELECT doc_id, title, kind, meta FROM documents ORDER BY doc_id")]
+                for r in self.con.execute("SELECT doc_id, title, kind, meta FROM documents ORDER BY doc_id")
+                if r["doc_id"] in self.doc_ids]
 
     def document_text(self, doc_id: str) -> tuple[str, str] | None:
         """(title, clean text) of a document, or None."""
@@ -227,13 +256,14 @@ class Index:
         """Section, page, page label, speaker and time of the first passage holding a span ({} if none)."""
         r = self.con.execute(
             "SELECT section, page, page_label, speaker, start_s FROM passages "
-            "WHERE doc_id = ? AND char_start <= ? AND char_end >= ? ORDER BY char_start LIMIT 1",
-            (doc_id, char_start, char_end),
+            "WHERE doc_id = ? AND char_start <= ? AND char_end >= ? AND row < ? ORDER BY char_start LIMIT 1",
+            (doc_id, char_start, char_end, self.rows),
         ).fetchone()
         return dict(r) if r else {}
 
     def passages_of(self, doc_id: str) -> tuple[list[Passage], np.ndarray, np.ndarray]:
-        rows = self.con.execute("SELECT * FROM passages WHERE doc_id = ? ORDER BY row", (doc_id,)).fetchall()
+        rows = self.con.execute("SELECT * FROM passages WHERE doc_id = ? AND row < ? ORDER BY row",
+                                (doc_id, self.rows)).fetchall()
         passages = [passage_from_row(r) for r in rows]
         if not rows:
             return [], self.passage_vectors[:0], self.sentence_vectors[:0]
@@ -297,6 +327,17 @@ class StoredDocFreq(Mapping):
 
     def __len__(self) -> int:
         return self._con.execute("SELECT count(*) FROM doc_freq").fetchone()[0]
+
+
+def _sentences_held(con: sqlite3.Connection, rows: int, found: int) -> int:
+    """How many sentence vectors the first ``rows`` passages own (rows after them are not this generation's)."""
+    last = con.execute("SELECT sentence_row, sentences FROM passages WHERE row = ?", (rows - 1,)).fetchone()
+    if last is None:
+        return 0
+    try:
+        return min(found, int(last[0]) + len(json.loads(last[1])))
+    except (TypeError, ValueError):
+        return found  # the open checks report a damaged store
 
 
 def _load_array(path: Path) -> np.ndarray:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import closing
 from pathlib import Path
 
 from ingest.errors import CorruptIndex, rebuild_command
@@ -178,6 +180,28 @@ def add_doc_freq(con: sqlite3.Connection, counts: Mapping[str, int], sign: int =
         con.execute("DELETE FROM doc_freq WHERE n <= 0")
 
 
+def add_counts(con: sqlite3.Connection, passages: Sequence[Passage],
+               mentions: Iterable[tuple[int, str, int, int, str]]) -> None:
+    """Add appended passages to the per-country and per-speaker counts (``finish_store`` recounts all)."""
+    countries = Counter(country for _, country in {(row, country) for row, country, *_ in mentions})
+    con.executemany("INSERT INTO country_counts VALUES (?, ?) "
+                    "ON CONFLICT (country) DO UPDATE SET passages = passages + excluded.passages",
+                    sorted(countries.items()))
+    speakers = Counter(name for p in passages if p.speakers for name in "; ".join(p.speakers).split("; "))
+    con.executemany("INSERT INTO speakers VALUES (?, ?) "
+                    "ON CONFLICT (speaker) DO UPDATE SET passages = passages + excluded.passages",
+                    sorted(speakers.items()))
+
+
+def record_manifest(con: sqlite3.Connection, manifest) -> None:
+    """The manifest of the generation this transaction makes, kept in the store (index/manifest.py newer_in)."""
+    from index.manifest import manifest_json
+
+    con.execute("CREATE TABLE IF NOT EXISTS manifest (generation INTEGER PRIMARY KEY, json TEXT)")
+    con.execute("DELETE FROM manifest")
+    con.execute("INSERT INTO manifest VALUES (?, ?)", (manifest.generation, manifest_json(manifest)))
+
+
 def finish_store(con: sqlite3.Connection) -> None:
     """Recount passages per country and per speaker, and commit."""
     con.execute("DELETE FROM country_counts")
@@ -196,11 +220,29 @@ def open_store(path: Path) -> sqlite3.Connection:
     if not path.exists():
         raise CorruptIndex(f"index file {path} is missing; run `{rebuild_command(path.parent)}`")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        con.row_factory = sqlite3.Row
-        con.execute("SELECT count(*) FROM passages").fetchone()
+        try:
+            con = _read_only(path)
+        except sqlite3.OperationalError as err:
+            if getattr(err, "sqlite_errorname", "") != "SQLITE_READONLY_ROLLBACK":
+                raise
+            # an update killed inside its transaction left a journal to roll back, which a read-only
+            # connection cannot do: a writable one rolls it back (SQLite's own recovery), then read
+            with closing(sqlite3.connect(path)) as writer:
+                writer.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            con = _read_only(path)
     except sqlite3.DatabaseError as err:
         raise CorruptIndex(f"index file {path} is corrupt ({err}); run `{rebuild_command(path.parent)}`") from err
+    return con
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    con.row_factory = sqlite3.Row
+    try:
+        con.execute("SELECT count(*) FROM passages").fetchone()
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -187,6 +187,10 @@ def _data_generations(index_dir: Path) -> set[str]:
             if name.split("-")[0] in {"store", "passages", "sentences", "vectors"}}
 
 
+def _live_generations(index_dir: Path) -> set[str]:
+    return {str(g) for g in read_manifest(index_dir).data_generations().values()}
+
+
 @pytest.mark.slow
 def test_ingest_killed_at_any_point_leaves_the_previous_index_answering(small_index, small_corpus, big_corpus):
     old_docs = answers_the_bridge_question(small_index)
@@ -210,15 +214,45 @@ def test_ingest_killed_at_any_point_leaves_the_previous_index_answering(small_in
 
 
 @pytest.mark.slow
+def test_an_update_in_place_killed_at_any_point_leaves_the_previous_index_and_the_next_one_completes_it(
+        small_index, small_corpus, big_corpus, tmp_path):
+    """Files only added: the update appends to the live generation's store and vector files (no copy of
+    them to kill it in), so every kill must leave those files readable as they were, or committed."""
+    import shutil
+
+    old_docs = answers_the_bridge_question(small_index)
+    new_docs = old_docs | {p.stem for p in big_corpus.iterdir()}
+    delays = [round(random.Random(seed).uniform(0.3, 2.5), 2) for seed in range(4)]
+    # random moments (most while the new rows are being embedded and appended), the new FAISS file (the
+    # vectors are appended, the store not yet), the manifest (the store committed)
+    triggers: list[float | str] = [*delays, "vectors-", "manifest.json"]
+    killed = 0
+    for i, trigger in enumerate(triggers):
+        index_dir = tmp_path / f"index-{i}"
+        shutil.copytree(small_index, index_dir)
+        cmd = ingest_cmd(str(small_corpus), str(big_corpus), "--index-dir", str(index_dir))
+        proc = subprocess.Popen(cmd, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        killed += _kill_when(proc, index_dir, trigger)
+        assert answers_the_bridge_question(index_dir) in (old_docs, new_docs), trigger
+        done = subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert answers_the_bridge_question(index_dir) == new_docs, trigger
+        assert _data_generations(index_dir) == _live_generations(index_dir), trigger
+        assert read_manifest(index_dir).data["store"] == read_manifest(small_index).generation  # in place
+    assert killed >= len(triggers) // 2
+
+
+@pytest.mark.slow
 def test_the_next_ingest_removes_what_a_killed_one_left(small_index, small_corpus, big_corpus):
     cmd = ingest_cmd(str(small_corpus), str(big_corpus), "--index-dir", str(small_index))
     assert subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, timeout=300).returncode == 0
     proc = subprocess.Popen([*cmd, "--rebuild"], cwd=REPO, env=ENV, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
+    live = _live_generations(small_index)  # an update that added files kept the store of the one before
     assert _kill_when(proc, small_index, "store-")
-    assert len(_data_generations(small_index)) == 2  # the live one and the killed run's
+    assert len(_data_generations(small_index) - live) == 1  # the killed run's
     assert subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, timeout=300).returncode == 0
-    assert _data_generations(small_index) == {str(read_manifest(small_index).generation)}
+    assert _data_generations(small_index) == _live_generations(small_index)
 
 
 @pytest.mark.slow
@@ -239,3 +273,24 @@ def test_two_ingests_at_once_take_turns_and_leave_one_consistent_index(tmp_path,
     assert f"(0 embedded, {n} unchanged)" in out2  # the second ran after the first had committed
     assert len(answers_the_bridge_question(index_dir)) == n
     assert _data_generations(index_dir) == {str(read_manifest(index_dir).generation)}
+
+
+def test_a_store_left_with_a_hot_journal_by_a_killed_update_is_rolled_back_and_read(small_index):
+    """An update killed inside its store transaction, after SQLite spilled changed pages into the file,
+    leaves a hot journal; the next reader rolls it back (a read-only connection alone cannot) and reads
+    the index as it was."""
+    old_docs = answers_the_bridge_question(small_index)
+    store = data_file(small_index, "store")
+    killed = subprocess.run([sys.executable, "-c", (
+        "import os, sqlite3, sys\n"
+        "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "con.execute('PRAGMA cache_size=1')\n"
+        "con.execute('BEGIN')\n"
+        "con.execute('DELETE FROM documents')\n"
+        "con.execute('CREATE TABLE junk(x)')\n"
+        "con.executemany('INSERT INTO junk VALUES (randomblob(2000))', [()] * 3000)\n"
+        "os._exit(1)\n"), str(store)], timeout=60)
+    assert killed.returncode == 1
+    assert Path(f"{store}-journal").stat().st_size > 0  # the journal is hot
+    assert answers_the_bridge_question(small_index) == old_docs
+    assert not Path(f"{store}-journal").exists() or Path(f"{store}-journal").stat().st_size == 0

@@ -171,3 +171,111 @@ def test_a_trained_ivf_index_takes_new_rows_without_training_again():
     assert rows[0, 0] == 100
     # far past the size its lists were made for: trained afresh for the new size
     assert updated_vector_index(moved, np.concatenate([data] * 8), appended_from=None, config=config).nlist > 100
+
+
+# --- in place: a file added is appended to the previous generation's files --------------------------------------
+
+def _data_files(index_dir):
+    return sorted(p.name for p in index_dir.iterdir() if not p.name.startswith(".") and p.name != "manifest.json")
+
+
+def test_adding_a_file_appends_to_the_store_and_vectors_in_place_and_writes_only_a_vector_index(
+        small_index, small_corpus, hashing_embedder):
+    from index.manifest import read_manifest
+
+    before = read_manifest(small_index)
+    store = before.data_file(small_index, "store", ".sqlite")
+    inode = store.stat().st_ino
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    _ingest([small_corpus], small_index, hashing_embedder)
+    after = read_manifest(small_index)
+    assert after.generation == before.generation + 1
+    assert after.data_file(small_index, "store", ".sqlite") == store and store.stat().st_ino == inode
+    g, h = before.generation, after.generation
+    assert _data_files(small_index) == [f"passages-{g}.npy", f"sentences-{g}.npy", f"store-{g}.sqlite",
+                                        f"vectors-{h}.faiss"]
+    assert Engine.open(small_index, embedder=hashing_embedder).resolve_doc("rivers") == "rivers"
+
+
+def test_an_index_opened_before_an_update_in_place_keeps_answering_from_its_own_generation(
+        small_index, small_corpus, hashing_embedder):
+    stale = Engine.open(small_index, embedder=hashing_embedder)
+    n = stale.index.manifest.passages
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    _ingest([small_corpus], small_index, hashing_embedder)
+    fresh = Engine.open(small_index, embedder=hashing_embedder)
+    assert fresh.index.manifest.passages > n and "rivers" in fresh.documents
+    # the store now holds the new rows too; the engine opened before reads none of them
+    assert stale.index.con.execute("SELECT count(*) FROM passages").fetchone()[0] == fresh.index.manifest.passages
+    assert "rivers" not in stale.documents and not len(stale.index.rows_of_document("rivers"))
+    assert len(stale.index.sentence_offsets) == n + 1
+    question = "Which treaty on the Drin floods did Albania and Serbia sign?"
+    qvec = stale.embed_question(question)
+    assert stale.index.backend.keyword(question, 10, None, None, weights=(1.0,))  # old rows still match
+    assert all(row < n for row, _ in stale.index.backend.keyword(question, 10, None, None, weights=(1.0,)))
+    assert all(row < n for row, _ in stale.index.backend.keyword(question, 10, None, np.arange(n)))
+    stale_answer = stale.answer(question)
+    assert all(c["doc_id"] != "rivers" for c in stale_answer["citations"])
+    assert all(p["doc_id"] != "rivers" for p in stale_answer["passages"])
+    assert stale.countries() != fresh.countries()  # the counts of its own generation, read when it opened
+    assert {p["doc_id"] for p in stale.brief("Albania")["passages"]} < {p["doc_id"] for p in
+                                                                        fresh.brief("Albania")["passages"]}
+    answer = fresh.answer(question)
+    assert answer["citations"][0]["doc_id"] == "rivers", qvec.shape
+
+
+def test_a_store_committed_before_its_manifest_was_written_is_read_as_that_update(
+        small_index, small_corpus, hashing_embedder, tmp_path):
+    """A crash between the store's commit and manifest.json's replace: readers roll forward to the commit."""
+    from index.manifest import read_manifest
+
+    old_manifest = (small_index / "manifest.json").read_bytes()
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    _ingest([small_corpus], small_index, hashing_embedder)
+    committed = read_manifest(small_index)
+    (small_index / "manifest.json").write_bytes(old_manifest)  # as if the process died before replacing it
+    assert read_manifest(small_index) == committed
+    assert Index.open(small_index).manifest == committed
+    assert "rivers" in Engine.open(small_index, embedder=hashing_embedder).documents
+    report = _ingest([small_corpus], small_index, hashing_embedder)
+    assert (report.embedded_files, report.reused_files) == (0, 3)
+    _same(_content(small_index), _fresh_build([small_corpus], tmp_path))
+
+
+def test_vector_rows_an_interrupted_append_left_are_not_read_and_the_next_append_writes_over_them(
+        small_index, small_corpus, hashing_embedder, tmp_path):
+    from index.arrays import Appender
+    from index.manifest import read_manifest
+
+    manifest = read_manifest(small_index)
+    n = manifest.passages
+    index = Index.open(small_index)
+    m = len(index.sentence_vectors)
+    index.close()
+    for stem, dtype, rows in (("passages", np.float32, n), ("sentences", np.float16, m)):
+        out = Appender.open(manifest.data_file(small_index, stem, ".npy"), dtype, manifest.dim, rows, 7)
+        out.file.write(np.full((7, manifest.dim), 9, dtype=dtype).data)
+        out.finish()  # the header now says 7 rows more than the store holds: the store was never committed
+        assert np.load(manifest.data_file(small_index, stem, ".npy"), mmap_mode="r").shape[0] == rows + 7
+    index = Index.open(small_index)
+    assert (len(index.passage_vectors), len(index.sentence_vectors)) == (n, m)
+    index.close()
+    assert not Engine.open(small_index, embedder=hashing_embedder).answer("Who built the oldest bridge?")["abstained"]
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    _ingest([small_corpus], small_index, hashing_embedder)
+    assert read_manifest(small_index).data_file(small_index, "passages", ".npy") == manifest.data_file(
+        small_index, "passages", ".npy")  # appended in place, over the leftover rows
+    _same(_content(small_index), _fresh_build([small_corpus], tmp_path))
+
+
+def test_an_update_that_drops_a_document_writes_a_whole_new_generation(small_index, small_corpus, hashing_embedder):
+    from index.manifest import read_manifest
+
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    _ingest([small_corpus], small_index, hashing_embedder)
+    (small_corpus / "bridges.txt").unlink()
+    _ingest([small_corpus], small_index, hashing_embedder)
+    g = read_manifest(small_index).generation
+    assert read_manifest(small_index).data == {}
+    assert _data_files(small_index) == [f"passages-{g}.npy", f"sentences-{g}.npy", f"store-{g}.sqlite",
+                                        f"vectors-{g}.faiss"]

@@ -197,6 +197,10 @@ class LocalBackend:
         jobs = [executor.submit(search, lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
         return _best([hit for job in jobs for hit in job.result()], k)
 
+    def _holds_newer_rows(self, con: sqlite3.Connection) -> bool:
+        last = con.execute("SELECT max(row) FROM passages").fetchone()[0]
+        return last is not None and last >= len(self)
+
     def _range_searchers(self) -> tuple[list[sqlite3.Connection], ThreadPoolExecutor] | None:
         with self._lock:
             if self._pool is None:
@@ -226,8 +230,9 @@ class LocalBackend:
         n = len(self)  # rows past this generation's (an update appended since it opened) are not its own
         # FTS5's bm25() is lower-is-better; flip it so every score reads higher-is-better
         if mask is None:
-            return [(int(r), -float(s)) for r, s in con.execute(sql + " AND rowid < ? ORDER BY s LIMIT ?",
-                                                                 (*params, n, k))]
+            if self._holds_newer_rows(con):  # a rowid bound costs FTS5 a little, so only when needed
+                sql, params = sql + " AND rowid < ?", (*params, n)
+            return [(int(r), -float(s)) for r, s in con.execute(sql + " ORDER BY s LIMIT ?", (*params, k))]
         out: list[tuple[int, float]] = []
         cursor = con.execute(sql + " ORDER BY s", params)
         while len(out) < k and (batch := cursor.fetchmany(2048)):

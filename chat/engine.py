@@ -15,15 +15,24 @@ from chat.evidence import DocInfo, Evidence
 from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve, sentence_vectors_of
 from index.backend import Where
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
-from index.manifest import read_manifest
+from index.manifest import MANIFEST, read_manifest
 from index.reader import Index
-from ingest.errors import ModelUnavailable, StaleIndex, UnknownDocument, UsageError, rebuild_command
+from ingest.errors import ModelUnavailable, QuotableError, StaleIndex, UnknownDocument, UsageError, rebuild_command
 
 MAX_QUESTION_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Lone surrogates: what Python makes of invalid UTF-8 in argv or stdin, or a "\ud800" escape in API JSON.
 # Tokenizers and JSON encoders reject them, so each becomes U+FFFD like any undecodable byte.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _stamp(index_dir: Path) -> tuple[int, int, int] | None:
+    """What changes when an ingest replaces manifest.json (it is renamed into place); None if missing."""
+    try:
+        st = (index_dir / MANIFEST).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def repair_text(text: str) -> str:
@@ -48,10 +57,14 @@ class Engine:
     retrieve_config: RetrieveConfig = field(default_factory=RetrieveConfig)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _allowed: dict = field(default_factory=dict, repr=False)  # (generation, country, doc_id) -> rows
+    follow_ingests: bool = True  # answer from what a later ingest commits (see refresh)
+    _seen: tuple | None = field(default=None, repr=False)  # manifest.json as it was when the index opened
+    _reloading: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, index_dir: Path | str, embedder: Embedder | None = None) -> Engine:
         index_dir = Path(index_dir)
+        seen = _stamp(index_dir)  # before reading: a manifest replaced in between is read again, not missed
         manifest = read_manifest(index_dir)
         if embedder is None:
             try:
@@ -65,14 +78,39 @@ class Engine:
         if embedder.name != manifest.model or embedder.dim != manifest.dim:
             raise StaleIndex(f"index at {index_dir} was built with model {manifest.model!r} (dim {manifest.dim}), "
                              f"not {embedder.name!r} (dim {embedder.dim}); run `{rebuild_command(index_dir)}`")
-        return cls(Index.open(index_dir, manifest=manifest), embedder)
+        return cls(Index.open(index_dir, manifest=manifest), embedder, _seen=seen)
 
-    def reload(self) -> None:
+    def refresh(self) -> bool:
+        """Serve what another process's ingest committed (the CLI, a teammate's upload to a shared
+        folder): reload when manifest.json was replaced and names another generation. Cheap (one stat)
+        when nothing changed. A new manifest that cannot be opened leaves the current index serving."""
+        if not self.follow_ingests:
+            return False
+        seen = _stamp(self.index.index_dir)
+        if seen is None or seen == self._seen:
+            return False
+        with self._reloading:
+            if seen == self._seen:
+                return False
+            try:
+                fresh = read_manifest(self.index.index_dir)
+                if fresh.generation == self.index.manifest.generation:
+                    self._seen = seen
+                    return False
+                self.reload(seen)
+            except QuotableError:
+                self._seen = seen  # not retried on every question; the next ingest replaces it again
+                return False
+        return True
+
+    def reload(self, seen: tuple | None = None) -> None:
         """Pick up a new index generation written by an ingest (e.g. an upload)."""
+        seen = seen or _stamp(self.index.index_dir)
         fresh = Index.open(self.index.index_dir)
         # The old index is not closed here: a request on another thread may still be reading it;
         # its connection closes when the last reference goes.
         self.index = fresh
+        self._seen = seen
         self._allowed = {}
         for name in ("documents", "doc_freq", "country_counts"):
             self.__dict__.pop(name, None)
@@ -147,6 +185,7 @@ class Engine:
         if k < 1 or k > 100:
             raise UsageError("-k must be between 1 and 100")
         asked = clean_question(question)
+        self.refresh()
         country = self.resolve_country(country)
         doc_id = self.resolve_doc(doc_id)
         if country is None and doc_id is None and previous is None:
@@ -181,6 +220,7 @@ class Engine:
     def brief(self, country: str, *, question: str | None = None, offset: int = 0) -> dict:
         from chat.brief import country_brief
 
+        self.refresh()
         canonical = self.resolve_country(country)
         return country_brief(self, canonical, question=question, offset=offset)
 

@@ -200,6 +200,7 @@ def test_adding_a_file_appends_to_the_store_and_vectors_in_place_and_writes_only
 def test_an_index_opened_before_an_update_in_place_keeps_answering_from_its_own_generation(
         small_index, small_corpus, hashing_embedder):
     stale = Engine.open(small_index, embedder=hashing_embedder)
+    stale.follow_ingests = False  # as a request in flight during the update: its index is the one it began with
     n = stale.index.manifest.passages
     (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
     _ingest([small_corpus], small_index, hashing_embedder)
@@ -279,3 +280,25 @@ def test_an_update_that_drops_a_document_writes_a_whole_new_generation(small_ind
     assert read_manifest(small_index).data == {}
     assert _data_files(small_index) == [f"passages-{g}.npy", f"sentences-{g}.npy", f"store-{g}.sqlite",
                                         f"vectors-{g}.faiss"]
+
+
+def test_an_engine_serving_during_an_ingest_by_another_process_answers_from_it_next(
+        small_index, small_corpus, hashing_embedder, tmp_path):
+    import shutil
+
+    engine = Engine.open(small_index, embedder=hashing_embedder)
+    question = "Which treaty on the Drin floods did Albania and Serbia sign?"
+    assert all(c["doc_id"] != "rivers" for c in engine.answer(question)["citations"])
+    assert not engine.refresh()  # nothing committed since it opened
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    _ingest([small_corpus], small_index, hashing_embedder)  # as the CLI would, beside the running chat
+    assert engine.answer(question)["citations"][0]["doc_id"] == "rivers"
+    assert "rivers" in engine.documents and "Albania" in dict(engine.countries())
+    assert {p["doc_id"] for p in engine.brief("Albania")["passages"]} >= {"rivers"}
+    # a manifest it cannot read (a damaged or foreign one) leaves the engine answering from what it has
+    generation = engine.index.manifest.generation
+    shutil.copy(small_index / "manifest.json", tmp_path / "manifest.json")
+    (small_index / "manifest.json").write_text("{not json")
+    assert not engine.refresh()
+    assert engine.answer(question)["citations"][0]["doc_id"] == "rivers"
+    assert engine.index.manifest.generation == generation

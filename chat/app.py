@@ -165,6 +165,7 @@ def build_app(engine, *, uploads_dir: Path | str | None = None, max_upload_bytes
         return (*views(_store(store)), *refresh_filters())
 
     def refresh_filters():
+        engine.refresh()  # a page opened after an ingest by another process lists what it added
         return gr.Dropdown(choices=document_choices(engine)), gr.Dropdown(choices=country_choices(engine))
 
     def add_files(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 - Gradio's progress idiom

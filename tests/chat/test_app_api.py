@@ -118,3 +118,19 @@ def test_auth_protects_the_api(engine, tmp_path: Path):
         assert CONTRACT_KEYS <= set(result)
     finally:
         app.close()
+
+
+def test_a_running_server_answers_from_what_an_ingest_beside_it_added(client, engine, small_corpus, small_index):
+    """A teammate runs `python -m ingest` on the folder the chat serves: the next question sees it."""
+    from index.build import IngestConfig, ingest_paths
+
+    question = "How many tonnes of cider apples do the orchards produce?"
+    assert all(c["doc_id"] != "orchards" for c in ask(client, question)["citations"])
+    (small_corpus / "orchards.txt").write_text(
+        "Orchard Survey\n\nThe county's orchards produce nine tonnes of cider apples a year. "
+        "Most of the harvest goes to two presses near the river.\n", encoding="utf-8")
+    ingest_paths([small_corpus], small_index, IngestConfig(model=engine.embedder.name),
+                 embedder=engine.embedder, progress=False)
+    result = ask(client, question)
+    assert result["citations"][0]["doc_id"] == "orchards"
+    assert "nine tonnes of cider apples" in result["citations"][0]["quote"]

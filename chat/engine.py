@@ -152,12 +152,12 @@ class Engine:
 
         return resolve_country(country, available=[c for c, _ in self.countries()])
 
-    def allowed_rows(self, country: str | None, doc_id: str | None) -> np.ndarray | None:
+    def allowed_rows(self, country: str | None, doc_id: str | None, index: Index | None = None) -> np.ndarray | None:
         """Sorted rows a filter allows (None: no filter); read once per generation and filter, never bound
         row by row into SQL."""
         if not country and not doc_id:
             return None
-        index = self.index  # one generation throughout, even if an upload swaps it meanwhile
+        index = index or self.index  # one generation throughout, even if an upload swaps it meanwhile
         key = (index.manifest.generation, country, doc_id)
         with self._lock:
             cached = self._allowed.get(key)
@@ -198,17 +198,18 @@ class Engine:
         previous = repair_text(previous) if previous else previous
         query = resolve_followup(asked, previous) if previous else asked
         qvec = self.embed_question(query)
-        allowed = self.allowed_rows(country, doc_id)
-        hits = retrieve(self.index, query, qvec, k=k, retriever=retriever, allowed=allowed,
+        index = self.index  # rows are one generation's: retrieval and sentence vectors read the same one
+        allowed = self.allowed_rows(country, doc_id, index)
+        hits = retrieve(index, query, qvec, k=k, retriever=retriever, allowed=allowed,
                         config=self.retrieve_config, where=Where(country, doc_id))
         evidence = Evidence(
             question=query,
             question_vector=qvec,
             hits=tuple(hits),
-            sentence_vectors=sentence_vectors_of(self.index, hits),
+            sentence_vectors=sentence_vectors_of(index, hits),
             documents=self.documents,
             doc_freq=self.doc_freq,
-            n_passages=self.index.manifest.passages,
+            n_passages=index.manifest.passages,
         )
         result = compose_answer(evidence)
         result["question"] = asked

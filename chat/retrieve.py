@@ -185,7 +185,13 @@ def _with_continuations(index: Index, ranked: list[tuple[int, float]], k: int,
     if not ranked:
         return ranked
     scores = dict(ranked)
-    permitted = None if allowed is None else set(allowed.tolist())
+
+    def permitted(row: int) -> bool:  # allowed is sorted: a binary search, not a set of every allowed row
+        if allowed is None:
+            return True
+        i = int(np.searchsorted(allowed, row))
+        return i < len(allowed) and int(allowed[i]) == row
+
     placed: dict[int, float] = {}
     for (row, score), passage in zip(ranked, index.passages_at([row for row, _ in ranked]), strict=True):
         if row in placed:
@@ -193,7 +199,7 @@ def _with_continuations(index: Index, ranked: list[tuple[int, float]], k: int,
         placed[row] = score
         after = row + 1
         if (passage.text.rstrip().endswith(":") and after not in placed
-                and (permitted is None or after in permitted)):
+                and permitted(after)):
             follower = index.passages_at([after])
             if follower and follower[0].doc_id == passage.doc_id:
                 placed[after] = scores.get(after, score)

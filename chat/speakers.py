@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 HONORIFICS = frozenset(
@@ -37,6 +38,7 @@ class Speaker:
     office: tuple[str, ...]  # "The Acting Chair (...)" -> ("acting", "chair")
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and a Speaker is frozen: each label of an index is parsed once
 def parse_speaker(label: str) -> Speaker:
     office: tuple[str, ...] = ()
     person = label
@@ -76,6 +78,10 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
         if s.surname:
             by_surname.setdefault(s.surname, set()).add(s.name)
     found: dict[tuple[str, ...], Mention] = {}
+    present = set(bare)
+
+    def find(part: tuple[str, ...]) -> int | None:  # most labels share no word with the question
+        return _find(bare, part) if part[0] in present else None
 
     def add(key: tuple[str, ...], label: str, at: int, end: int) -> None:
         possessive = asked[end - 1].endswith("'s")
@@ -86,13 +92,13 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
             found[key] = Mention((*old.labels, label), min(old.at, at), old.possessive and possessive)
 
     for s in speakers:
-        if len(s.name) >= 2 and (at := _find(bare, s.name[-2:])) is not None:
+        if len(s.name) >= 2 and (at := find(s.name[-2:])) is not None:
             add(s.name, s.label, at, at + 2)  # first and last name
-        elif len(s.name) >= 2 and (at := _find(bare, ("".join(s.name[-2:]),))) is not None:
+        elif len(s.name) >= 2 and (at := find(("".join(s.name[-2:]),))) is not None:
             add(s.name, s.label, at, at + 1)  # the two run together ("JustinTrudeau")
-        elif s.surname and len(by_surname[s.surname]) == 1 and (at := _find(bare, (s.surname,))) is not None:
+        elif s.surname and len(by_surname[s.surname]) == 1 and (at := find((s.surname,))) is not None:
             add(s.name, s.label, at, at + 1)  # the surname alone, when nobody else has it
-        if s.office and (at := _find(bare, ("the", *s.office))) is not None:
+        if s.office and (at := find(("the", *s.office))) is not None:
             add(("office", *s.office), s.label, at, at + 1 + len(s.office))
     return sorted(found.values(), key=lambda m: (m.possessive, m.at))
 

@@ -52,6 +52,7 @@ K1 = 1.2  # FTS5's bm25() constant: no word adds more than (K1 + 1) * idf to a r
 EXPENSIVE_SHARE = 0.02  # a word in more than this share of the rows is costly to score in full...
 EXPENSIVE_MIN_ROWS = 2000  # ...and in more than this many (a small index is searched in one query)
 MAX_RUNS = 16  # allowed rows in at most this many runs of consecutive rows are searched run by run
+BROAD_FILTER = 0.05  # a filter allowing at least this share of rows searches the top 2k / share, not all
 PARALLEL_ROWS = 30_000  # a query matching more rows is scored in row ranges, one thread and connection each
 WORKERS = min(4, os.cpu_count() or 1)
 RANGES_PER_WORKER = 4
@@ -233,15 +234,31 @@ class LocalBackend:
             if self._holds_newer_rows(con):  # a rowid bound costs FTS5 a little, so only when needed
                 sql, params = sql + " AND rowid < ?", (*params, n)
             return [(int(r), -float(s)) for r, s in con.execute(sql + " ORDER BY s LIMIT ?", (*params, k))]
-        out: list[tuple[int, float]] = []
+        share = np.count_nonzero(mask[:n]) / max(n, 1)
+        if share >= BROAD_FILTER:
+            # the best k allowed rows are among the best few k / share of all: SQLite keeps only those while
+            # scoring (a top-n sort), not every match; a deeper search only if the guess fell short
+            depth = int(2 * k / share) + 64
+            batch = con.execute(sql + " ORDER BY s LIMIT ?", (*params, depth)).fetchall()
+            out = _allowed_of(batch, mask, n)
+            if len(out) >= k or len(batch) < depth:
+                return out[:k]
+        out = []
         cursor = con.execute(sql + " ORDER BY s", params)
         while len(out) < k and (batch := cursor.fetchmany(2048)):
-            rows = np.fromiter((r for r, _ in batch), dtype=np.int64, count=len(batch))
-            keep = rows < n
-            keep[keep] = mask[rows[keep]]
-            out.extend((int(r), -float(s)) for (r, s), kept in zip(batch, keep, strict=True) if kept)
+            out.extend(_allowed_of(batch, mask, n))
         cursor.close()
         return out[:k]
+
+
+def _allowed_of(batch: list[tuple[int, float]], mask: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """The (row, score) pairs of ``batch`` whose row is one of the first ``n`` and allowed, score flipped."""
+    if not batch:
+        return []
+    rows = np.fromiter((r for r, _ in batch), dtype=np.int64, count=len(batch))
+    keep = rows < n
+    keep[keep] = mask[rows[keep]]
+    return [(int(r), -float(s)) for (r, s), kept in zip(batch, keep, strict=True) if kept]
 
 
 def _idf(n_rows: int, n: int) -> float:

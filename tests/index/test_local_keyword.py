@@ -66,11 +66,21 @@ def test_keyword_search_ranks_as_one_query_does(synthetic_index, monkeypatch, ho
     index = Index.open(synthetic_index)
     doc_rows = index.rows_of_document("hearing-00003")
     filters = {"none": None, "country": index.rows_mentioning("Serbia"), "document": doc_rows,
-               "scattered": np.arange(0, len(index.backend), 7)}
+               "scattered": np.arange(0, len(index.backend), 7),
+               # below the broad-filter share (every match scored), and just above it in clumps of rows
+               "sparse": np.arange(0, len(index.backend), 31),
+               "clumped": np.flatnonzero(np.arange(len(index.backend)) % 200 < 11)}
     for allowed in filters.values():
         for question in _questions(index):
             got = index.backend.keyword(question, 20, None, allowed, weights=WEIGHTS)
             _same_ranking(got, _one_query(index, question, 20, allowed), 1e-5)
+    for question in _questions(index):
+        # a broad filter that allows none of the question's best 300 rows: the first, shallow search of a
+        # broad filter finds too few, and the deeper one must follow
+        best = [row for row, _ in _one_query(index, question, 300, None)]
+        allowed = np.setdiff1d(np.arange(len(index.backend)), best)
+        got = index.backend.keyword(question, 20, None, allowed, weights=WEIGHTS)
+        _same_ranking(got, _one_query(index, question, 20, allowed), 1e-5)
     index.close()
 
 

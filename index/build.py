@@ -530,13 +530,12 @@ def _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passage
     del all_vectors, vector_store
     with open(faiss_file, "rb") as fh:
         os.fsync(fh.fileno())
-    mentions = list(passage_mentions(new_passages, carry.rows))
     con = sqlite3.connect(manifest.data_file(index_dir, "store", ".sqlite"))
     try:
-        append_rows(con, new_docs, new_passages, carry.rows, carry.sentences, mentions,
-                    footnote_mentions(doc for doc, _ in new_docs))
+        append_rows(con, new_docs, new_passages, carry.rows, carry.sentences,
+                    passage_mentions(new_passages, carry.rows), footnote_mentions(doc for doc, _ in new_docs))
         add_doc_freq(con, term_counts(new_passages))
-        add_counts(con, new_passages, mentions)
+        add_counts(con, since=carry.rows)
         record_manifest(con, manifest)
         con.commit()  # the commit point
     finally:

@@ -180,14 +180,16 @@ def add_doc_freq(con: sqlite3.Connection, counts: Mapping[str, int], sign: int =
         con.execute("DELETE FROM doc_freq WHERE n <= 0")
 
 
-def add_counts(con: sqlite3.Connection, passages: Sequence[Passage],
-               mentions: Iterable[tuple[int, str, int, int, str]]) -> None:
-    """Add appended passages to the per-country and per-speaker counts (``finish_store`` recounts all)."""
-    countries = Counter(country for _, country in {(row, country) for row, country, *_ in mentions})
+def add_counts(con: sqlite3.Connection, since: int = 0) -> None:
+    """Add the passages from row ``since`` on to the per-country and per-speaker counts (from the stored rows:
+    ``finish_store`` counts them all, an update in place the rows it appended)."""
+    countries = con.execute("SELECT country, count(DISTINCT row) FROM mentions WHERE row >= ? GROUP BY country",
+                            (since,)).fetchall()
     con.executemany("INSERT INTO country_counts VALUES (?, ?) "
-                    "ON CONFLICT (country) DO UPDATE SET passages = passages + excluded.passages",
-                    sorted(countries.items()))
-    speakers = Counter(name for p in passages if p.speakers for name in "; ".join(p.speakers).split("; "))
+                    "ON CONFLICT (country) DO UPDATE SET passages = passages + excluded.passages", countries)
+    speakers: Counter[str] = Counter()
+    for (joined,) in con.execute("SELECT speaker FROM passages_fts WHERE speaker != '' AND rowid >= ?", (since,)):
+        speakers.update(joined.split("; "))
     con.executemany("INSERT INTO speakers VALUES (?, ?) "
                     "ON CONFLICT (speaker) DO UPDATE SET passages = passages + excluded.passages",
                     sorted(speakers.items()))
@@ -205,13 +207,8 @@ def record_manifest(con: sqlite3.Connection, manifest) -> None:
 def finish_store(con: sqlite3.Connection) -> None:
     """Recount passages per country and per speaker, and commit."""
     con.execute("DELETE FROM country_counts")
-    con.execute("INSERT INTO country_counts SELECT country, count(DISTINCT row) FROM mentions GROUP BY country")
-    counts: dict[str, int] = {}
-    for (joined,) in con.execute("SELECT speaker FROM passages_fts WHERE speaker != ''"):
-        for name in joined.split("; "):
-            counts[name] = counts.get(name, 0) + 1
     con.execute("DELETE FROM speakers")
-    con.executemany("INSERT INTO speakers VALUES (?,?)", sorted(counts.items()))
+    add_counts(con)
     con.commit()
 
 

@@ -18,6 +18,10 @@ from ingest.errors import StaleIndex
 
 NEW_DOC = ("# A report on Albania and Serbia\n\nAlbania and Serbia signed a treaty on rivers in 2021. "
            "The treaty covers the Drin and its floods.\n\nSerbia later asked Albania for flood data.\n")
+# a second hearing: a speaker the index already counts and one it does not
+NEW_HEARING = ("# Bridge Committee Hearing, second session\n\n"
+               "[11:05] Jane Doe (Chair): We return to the bearings of the middle bridge.\n\n"
+               "[11:07] Ann Poe (Treasurer): Serbia offered to share the cost of the bearings.\n")
 
 
 class CountingEmbedder(HashingEmbedder):
@@ -50,6 +54,7 @@ def _content(index_dir):
             "sentences": sentences,
             "doc_freq": dict(con.execute("SELECT term, n FROM doc_freq")),
             "countries": dict(con.execute("SELECT country, passages FROM country_counts")),
+            "speakers": dict(con.execute("SELECT speaker, passages FROM speakers")),
             "mentions": sorted((pid_of, c, s, e) for pid_of, c, s, e in con.execute(
                 "SELECT p.passage_id, m.country, m.char_start, m.char_end FROM mentions m JOIN passages p USING (row)")),
             "fts": sorted(map(tuple, con.execute("SELECT p.passage_id, f.text, f.title FROM passages_fts f "
@@ -84,6 +89,9 @@ def test_adding_a_file_embeds_only_that_file_and_equals_a_rebuild(small_index, s
     counting = CountingEmbedder()
     report = _ingest([small_corpus], small_index, counting)
     assert (report.embedded_files, report.reused_files) == (1, 2)
+    (small_corpus / "hearing-2.txt").write_text(NEW_HEARING, encoding="utf-8")
+    assert _ingest([small_corpus], small_index, HashingEmbedder(256)).embedded_files == 1
+    _same(_content(small_index), _fresh_build([small_corpus], tmp_path))  # speakers and countries counted on
     rivers = Index.open(small_index)
     passages = rivers.passages_of("rivers")[0]
     sentences_new = {p.sentence_text(s) for p in passages for s in p.sentences}

@@ -27,6 +27,7 @@ from ingest.loaders.pdf_layout import (
     Line,
     Span,
     body_size,
+    display_title,
     is_styled,
     lines_from_spans,
     paragraphs,
@@ -286,4 +287,7 @@ def pdf_document(path: Path, data: bytes, *, max_pages: int = MAX_PAGES, max_cha
     cleaned = clean_pages(layout_pages(pages, heights, labels, drops))
     if not cleaned.text.strip():
         raise IngestError(source, "no text left in this PDF after cleaning")
+    if not title and pages[0]:
+        body = body_size([line for lines in pages for line in lines])
+        title = display_title(pages[0], body, frozenset(drops[0]))
     return document_from_cleaned(path, cleaned, kind="report", title=title or guess_title(cleaned), meta=meta)

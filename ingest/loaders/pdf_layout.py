@@ -144,6 +144,35 @@ def body_size(lines: Sequence[Line]) -> float:
     return counts.most_common(1)[0][0] if counts else 10.0
 
 
+# A cover's title is set in display type: well above the body size, where a report's headings sit
+# a step or two above it (1.2-1.5x in the publishers' styles we read); 1.6x separates the two.
+DISPLAY_SIZE = 1.6
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def display_title(lines: Sequence[Line], size: float, skip: frozenset[int] = frozenset()) -> str | None:
+    """The title a reader sees on a cover page: its largest type, when that is display type (at least
+    ``DISPLAY_SIZE`` x the body ``size``) and says two words or more; consecutive lines set in it are one
+    title. A one-word wordmark ("Redpaper") or a logo is passed over for the next size down. ``lines`` top
+    to bottom; ``skip``: indices of page furniture (pure)."""
+    kept = [(i, line) for i, line in enumerate(lines)
+            if i not in skip and len(_WORD.findall(line.text)) >= 1 and line.size >= DISPLAY_SIZE * size]
+    for top in sorted({round(line.size, 1) for _, line in kept}, reverse=True):
+        run: list[Line] = []
+        last = -2
+        for i, line in kept:
+            if abs(line.size - top) > 0.05 * top:
+                continue
+            if run and i != last + 1:
+                break  # the first run of lines in this size is the title; a later one is something else
+            run.append(line)
+            last = i
+        text = " ".join(" ".join(line.text.split()) for line in run)
+        if len(_WORD.findall(text)) >= 2 and len(text.split()) <= 30:
+            return text
+    return None
+
+
 def is_dot_leader(text: str) -> bool:
     """A table-of-contents row: a title, a run of dots (or an ellipsis) and a page number."""
     return _DOT_LEADER.search(text) is not None

@@ -338,3 +338,52 @@ def test_a_cover_page_keeps_its_title_and_authors_but_not_the_publishers_address
     doc = load(path)
     assert "Jonas Berg" in doc.text and "rivers that rise" in doc.text
     assert "waterstudies.org" not in doc.text and "Briefing" not in doc.text
+
+
+def _cover_report(small_title=False):
+    """A report with no /Title: a cover with a small label, a one-word wordmark in the largest type, the
+    title over two lines in display type, then a page of body text under a heading."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.set_xy(20, 20)
+    pdf.cell(170, 6, "Front cover")
+    pdf.set_font("Helvetica", size=14 if small_title else 32)
+    pdf.set_xy(20, 60)
+    pdf.multi_cell(170, 14, "Managing Shared Rivers\nin a Drier Century")
+    pdf.set_font("Helvetica", "B", size=60)
+    pdf.set_xy(20, 240)
+    pdf.cell(170, 20, "Riverpaper")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", size=14)
+    pdf.set_xy(20, 20)
+    pdf.cell(170, 8, "Introduction")
+    _body(pdf, PARAGRAPH_A * 3, 35)
+    return bytes(pdf.output())
+
+
+def test_a_cover_title_in_display_type_is_the_title_not_the_first_line(tmp_path):
+    path = tmp_path / "rivers.pdf"
+    path.write_bytes(_cover_report())
+    assert load(path).title == "Managing Shared Rivers in a Drier Century"
+
+
+def test_without_display_type_the_first_heading_stays_the_title(tmp_path):
+    path = tmp_path / "rivers.pdf"
+    path.write_bytes(_cover_report(small_title=True))
+    assert load(path).title == "Front cover"  # 14 pt on a 10 pt body is heading type: the first heading leads
+
+
+def test_display_title_reads_consecutive_lines_of_the_largest_words():
+    from ingest.loaders.pdf_layout import Line, display_title
+
+    lines = [Line("Front cover", 0, 100, 700, 12), Line("Row and Column Access", 0, 300, 600, 40),
+             Line("Support in DB2", 0, 200, 560, 40), Line("Redpaper", 0, 200, 100, 70),
+             Line("Body text that runs on.", 0, 400, 80, 10), Line("Second title", 0, 100, 60, 40)]
+    assert display_title(lines, 10.0) == "Row and Column Access Support in DB2"
+    assert display_title(lines, 10.0, skip=frozenset({1, 2})) == "Second title"
+    assert display_title(lines, 30.0) is None  # only the wordmark is display type on a 30 pt body
+    assert display_title(lines[:1] + lines[4:5], 10.0) is None

@@ -31,6 +31,8 @@ _RUN_TOGETHER = re.compile(r"[a-z]{2}[A-Z][a-z]{2}")
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+")
 _JOINED = re.compile(r"\w+_\w+")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:s\b)?")
+# a date written as one dotted number ("2020.3.30.", "30.03.2020"): its day, month and year count on their own
+_DOTTED_DATE = re.compile(r"\d{1,4}(?:\.\d{1,4}){2}\.?")
 # A capitalised word at these positions is capitalised by grammar, not because it names something.
 _CLAUSE_START = re.compile(r"(?:^|[.?!:;]\s+|[\"“(]\s*)$")
 # Honorifics and the pronoun "I" are capitalised without narrowing anything on their own.
@@ -73,6 +75,9 @@ def numbers_in(text: str) -> set[str]:
         key = _digits(m.group())
         out.add(key)
         out.add(key.rstrip("s"))
+        if _DOTTED_DATE.fullmatch(m.group()):
+            for part in m.group().rstrip(".").split("."):
+                out.update((part, part.lstrip("0") or "0"))
     return out
 
 

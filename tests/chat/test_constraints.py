@@ -64,3 +64,14 @@ def test_a_name_run_together_is_held_by_its_parts():
     assert not missing_constraints([c], "Right Hon. Justin Trudeau: We will help.")
     assert not missing_constraints([c], "JustinTrudeau: We will help.")
     assert missing_constraints([c], "Justin Bieber: We will help.") == [c]
+
+
+def test_a_date_written_as_one_dotted_number_holds_its_day_month_and_year():
+    # "2020.3.30." (Korean, Japanese, Chinese reports), "30.03.2020" (German and others)
+    assert numbers_in("2020.3.30. 0시 기준") >= {"2020", "3", "30"}
+    assert numbers_in("Stand 30.03.2020") >= {"30", "3", "2020"}
+    asked = question_constraints("2020년 3월 30일 기준 국내 확진자는 몇 명이었나?")
+    assert [c.key for c in asked] == ["2020", "3", "30"]
+    assert missing_constraints(asked, "2020.3.30. 0시 기준 현재 국내 확 진자는 9,661명") == []
+    assert missing_constraints(question_constraints("What happened on 2020-03-30?"), "Am 30.03.2020 ...") == []
+    assert "5" not in numbers_in("a rate of 3.5 per cent")  # a decimal is not a date

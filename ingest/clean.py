@@ -123,15 +123,36 @@ def _drop_furniture(text: str, page: Page) -> str:
     return "\n".join(lines)
 
 
-def _join_lines(lines: list[str]) -> str:
+_BROKEN = re.compile(r"([^\W\d_]+)-$")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def words_of(texts: Sequence[str]) -> frozenset[str]:
+    """The words a document writes, lower-cased: what tells a hyphenated line break from a compound."""
+    return frozenset(w.lower() for text in texts for w in _WORD.findall(text))
+
+
+def joined(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """Two lines of a paragraph as one: ``left`` ending "gov-" and ``right`` opening "ernment" are one
+    word, the hyphen dropped, when the document writes that word whole elsewhere ("government"); a broken
+    compound ("peace-" + "keepers", never written "peacekeepers"; "Anglo-" + "Irish") keeps its hyphen."""
+    broken = _BROKEN.search(left)
+    if not broken or not right[:1].isalpha():
+        return f"{left} {right}"
+    head = _WORD.match(right)
+    if right[:1].islower() and head and (broken.group(1) + head.group(0)).lower() in vocabulary:
+        return left[:-1] + right
+    return left + right
+
+
+def _join_lines(lines: list[str], vocabulary: frozenset[str] = frozenset()) -> str:
     text = lines[0]
     for line in lines[1:]:
-        glue = "" if re.search(r"[^\W\d_]-$", text) and line[:1].islower() else " "
-        text += glue + line  # "peace-" + "keepers": a broken compound keeps its hyphen
+        text = joined(text, line, vocabulary)
     return text
 
 
-def _paragraphs(chunk: str) -> list[str]:
+def _paragraphs(chunk: str, vocabulary: frozenset[str] = frozenset()) -> list[str]:
     """Paragraphs of a run of lines with no blank line between (PDF pages come out like that)."""
     lines = [line.strip() for line in chunk.split("\n") if line.strip()]
     if not lines or max(len(line) for line in lines) > _WRAPPED_MAX:
@@ -152,7 +173,7 @@ def _paragraphs(chunk: str) -> list[str]:
             paras.append([line])
         else:
             paras[-1].append(line)
-    return [_join_lines(p) for p in paras]
+    return [_join_lines(p, vocabulary) for p in paras]
 
 
 @dataclass(slots=True)
@@ -212,14 +233,14 @@ def _layout_body(
     return [(kind, "\n".join(lines)) for (kind, _), lines in zip(blocks, kept, strict=True)], defs, last
 
 
-def _pieces(kind: str, text: str) -> list[tuple[str | None, str]]:
+def _pieces(kind: str, text: str, vocabulary: frozenset[str] = frozenset()) -> list[tuple[str | None, str]]:
     """A block of a page -> (kind, paragraph text); kind None: decided by the line's shape."""
     if kind == "table":
         return [("table", text)]
     if kind == "heading":
-        return [("heading", " ".join(text.split("\n")))]
+        return [("heading", _join_lines(text.split("\n"), vocabulary))]
     if kind == "auto":
-        return [(None, p) for chunk in re.split(r"\n\s*\n", text) for p in _paragraphs(chunk)]
+        return [(None, p) for chunk in re.split(r"\n\s*\n", text) for p in _paragraphs(chunk, vocabulary)]
     # The layout found the paragraph; only a bullet inside it opens another.
     paras: list[list[str]] = []
     for line in (x.strip() for x in text.split("\n")):
@@ -227,10 +248,10 @@ def _pieces(kind: str, text: str) -> list[tuple[str | None, str]]:
             paras.append([line])
         elif line:
             paras[-1].append(line)
-    return [("para", _join_lines(p)) for p in paras]
+    return [("para", _join_lines(p, vocabulary)) for p in paras]
 
 
-def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int, Page]]:
+def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int, Page], frozenset[str]]:
     footnotes: dict[int, str] = {}
     defined_on: dict[int, Page] = {}
     # Per page: its blocks, and for a page with its own footnote block, its printed note
@@ -257,13 +278,14 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
         bodies.append((page, blocks, local))
     known = set(footnotes)
     expect = min(known) if known else 1
+    vocabulary = words_of([text for _, blocks, _ in bodies for _, text in blocks])
     # A laid-out page whose markers were read as raised digits: a number after a space is text.
     spaced = not any(page.blocks is not None and any(ch in SUPERSCRIPTS for ch in page.text) for page in pages)
     units: list[_Unit] = []
     for page, blocks, local in bodies:
         page_expect = min(local) if local else 1
         for block_kind, block_text in blocks:
-            for kind, para in _pieces(block_kind, block_text):
+            for kind, para in _pieces(block_kind, block_text, vocabulary):
                 if kind == "table":  # cells hold numbers, not markers
                     text, markers = para.strip(), []
                 elif local:
@@ -283,31 +305,34 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
                 if prefix:
                     text, markers = _trim(text, markers, prefix.end())
                 units.append(_Unit(kind, text, markers, page.number, page.label, bullet is not None))
-    return units, footnotes, defined_on
+    return units, footnotes, defined_on, vocabulary
 
 
-def _rejoin(units: list[_Unit]) -> list[_Unit]:
-    joined: list[_Unit] = []
+def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> list[_Unit]:
+    out: list[_Unit] = []
     for unit in units:
-        if joined and _continues(joined[-1], unit):
-            prev = joined[-1]
-            shift = len(prev.text) + 1
+        if out and _continues(out[-1], unit):
+            prev = out[-1]
+            text = joined(prev.text, unit.text, vocabulary)
+            end = len(text) - len(unit.text)  # where the continued part starts
+            glue = end - len(prev.text)  # 1: a space, 0: the hyphen kept, -1: the hyphen dropped
+            prev.markers[:] = [Marker(min(m.pos, end), m.n) for m in prev.markers]
             # A marker opening the continued part belongs to the words before the break.
-            prev.markers.extend(Marker(m.pos + shift if m.pos else len(prev.text), m.n) for m in unit.markers)
-            prev.text += " " + unit.text
+            prev.markers.extend(Marker(m.pos + end if m.pos else end - (glue == 1), m.n) for m in unit.markers)
+            prev.text = text
         else:
-            joined.append(unit)
-    return joined
+            out.append(unit)
+    return out
 
 
 def clean_pages(pages: Sequence[Page]) -> Cleaned:
     """Clean text, blocks, footnotes and marker positions of a document's pages, in order."""
-    units, footnotes, defined_on = _units(pages)
+    units, footnotes, defined_on, vocabulary = _units(pages)
     parts: list[str] = []
     blocks: list[Block] = []
     markers: list[Marker] = []
     offset = 0
-    for unit in _rejoin(units):
+    for unit in _rejoin(units, vocabulary):
         blocks.append(Block(unit.kind, offset, offset + len(unit.text), page=unit.page, page_label=unit.label))
         markers.extend(Marker(offset + m.pos, m.n) for m in unit.markers)
         parts.append(unit.text)

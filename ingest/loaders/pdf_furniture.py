@@ -5,7 +5,9 @@ the same once its numbers are set aside ("Congressional Research Service 4",
 "Chapter 2. Roles 9"); a page number is a lone number, roman numeral or
 "Page 3 of 10" there; a title beside a page number in body-sized type there,
 or a web address alone, is furniture on any page, repeated or not, and so is
-whatever stands on the same baseline as furniture. What the page prints as its number comes from the
+whatever stands on the same baseline as furniture. A lone number standing apart
+below (or above) all the text, further in than the band, is a page number when
+other pages have one at the same height (wide margins). What the page prints as its number comes from the
 numbers in its furniture that step with the physical page.
 """
 
@@ -61,6 +63,19 @@ def _edges(lines: Sequence[Line], height: float) -> list[tuple[str, int]]:
     return out
 
 
+def _outer_numbers(lines: Sequence[Line], height: float) -> list[tuple[str, int]]:
+    """(band, index) of a lone page number standing apart above or below all the page's other lines,
+    outside the edge band: wide margins (LaTeX's defaults on A4 put the number 139 pt up a 842 pt page)."""
+    out: list[tuple[str, int]] = []
+    if _edge_block(lines) == 1 and lines[0].y < (1 - BAND) * height and is_page_number(lines[0].text):
+        out.append(("top", 0))
+    last = len(lines) - 1
+    if (last > 0 and _edge_block(lines[::-1]) == 1 and lines[last].y > BAND * height
+            and is_page_number(lines[last].text)):
+        out.append(("bottom", last))
+    return out
+
+
 def is_page_number(text: str) -> bool:
     return _PAGE_NUMBER.fullmatch(text.strip()) is not None
 
@@ -103,9 +118,13 @@ def furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> list
     counts: Counter[tuple[str, str]] = Counter()
     for lines, found in zip(pages, edges, strict=True):
         counts.update({(band, _shape(lines[k].text)) for band, k in found})
+    # a lone number past the band is a page number when it stands at the same height on other pages too
+    outer = [_outer_numbers(lines, h) for lines, h in zip(pages, heights, strict=True)]
+    heights_of = Counter((band, round(lines[k].y / 2)) for lines, found in zip(pages, outer, strict=True)
+                         for band, k in found)
     out: list[set[int]] = []
-    for lines, found in zip(pages, edges, strict=True):
-        drop = set()
+    for lines, found, numbers in zip(pages, edges, outer, strict=True):
+        drop = {k for band, k in numbers if heights_of[(band, round(lines[k].y / 2))] >= need}
         for band, k in found:
             text = lines[k].text
             if (is_page_number(text) or is_running_title(lines[k], body) or is_web_address(text)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import Cleaned, Page, clean_pages, fix_noise, guess_title, is_heading
+from ingest.clean import Cleaned, Page, clean_pages, fix_noise, guess_title, is_heading, joined, words_of
 
 REPORT = Path(__file__).resolve().parents[2] / "corpus" / "restoring-british-leadership-in-the-western-balkans.txt"
 
@@ -247,6 +247,32 @@ def test_pdf_pages_with_footnotes_at_page_bottoms():
     assert guess_title(cleaned) == "Introduction"
 
 
+def test_a_word_hyphenated_at_a_line_end_is_whole_where_the_document_writes_it_whole():
+    vocabulary = words_of(["The government said so.", "Peace talks and keepers of the peace."])
+    assert joined("the gov-", "ernment's plan", vocabulary) == "the government's plan"
+    assert joined("30 NATO peace-", "keepers", vocabulary) == "30 NATO peace-keepers"  # never written whole
+    assert joined("the gov-", "ernment", frozenset()) == "the gov-ernment"  # no evidence: as printed
+    assert joined("in 2019-", "2020 it", vocabulary) == "in 2019- 2020 it"
+    assert joined("the Anglo-", "Irish talks", vocabulary) == "the Anglo-Irish talks"
+    assert joined("the report", "said", vocabulary) == "the report said"
+
+
+def test_hyphenated_breaks_are_repaired_within_a_page_and_across_a_page_break():
+    pages = [
+        Page("The government met in spring. The govern-\nment set out its plan for water, which the gov-\n"
+             "ernment funds.1 A hard-\nwon deal followed; the deal was hard won, they said, and the\n"
+             "1 Treasury, Budget 2024.", number=1, label="1"),
+        Page("govern-\nment welcomed it.", number=2, label="2"),
+    ]
+    cleaned = clean_pages(pages)
+    assert block_texts(cleaned, "para") == [
+        "The government met in spring. The government set out its plan for water, which the government funds. "
+        "A hard-won deal followed; the deal was hard won, they said, and the government welcomed it.",
+    ]
+    assert [cleaned.text[:m.pos].rsplit(" ", 1)[-1] for m in cleaned.markers] == ["funds."]
+    assert_well_formed(cleaned)
+
+
 def test_text_without_headings_has_no_title():
     cleaned = clean_pages([Page("Ms Truss met six ministers.\n\nShe said it went well.")])
     assert guess_title(cleaned) is None
@@ -267,7 +293,7 @@ def test_bullets_stay_separate_items():
 
 _PIECES = ["Word", "word", "the", ".", ",", " ", "\n", "\n\n", "¹", "²³", "12", "3738", "$^{4}$", " $^{^5\\,}",
            "https://x.org/a/", "- ", "1. ", "α .", "\\$", "®", "\u00ad", '"', "Heading Line", "7", "# ",
-           "\n1 https://x.org/b", "\n2 A prose note.", " 1", ". 2 ", "*", "a\u00a0b"]
+           "\n1 https://x.org/b", "\n2 A prose note.", " 1", ". 2 ", "*", "a\u00a0b", "wor-\n", "-\nd"]
 
 
 @settings(max_examples=300, deadline=None)

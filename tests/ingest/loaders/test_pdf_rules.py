@@ -96,6 +96,28 @@ def test_a_lone_page_number_at_an_edge_is_furniture_on_any_page():
     assert not is_page_number("Figure 7")
 
 
+def test_a_lone_number_below_the_text_at_the_same_height_on_other_pages_is_a_page_number():
+    # A4 with LaTeX's wide margins: the number stands 139 pt up, above the edge band
+    a4 = 841.89
+
+    def page(n, last="Donec nonummy"):
+        body = [line(f"Column text {i} of page {n}, set in the usual type.", 700 - 12 * i) for i in range(10)]
+        return [*body, line(last, 169), line(str(n), 139, x0=303)]
+
+    assert furniture([page(1), page(2), page(3)], [a4] * 3) == [{11}, {11}, {11}]
+    # on a page of its own nothing says it is not the last line of a table
+    assert furniture([page(1)], [a4]) == [set()]
+    # numbers at different heights are the body's (a table's last row)
+    moved = page(2)
+    moved[-1] = line("2", 150, x0=303)
+    assert furniture([page(1), moved], [a4] * 2) == [set(), set()]
+    # and a number that runs on from the text at its leading is the body's too
+    close = [page(n) for n in (1, 2)]
+    for p in close:
+        p[-1] = line(p[-1].text, 157, x0=303)
+    assert furniture(close, [a4] * 2) == [set(), set()]
+
+
 def test_a_title_beside_a_page_number_at_an_edge_is_furniture_on_a_page_of_its_own():
     body = [line(f"Body line {i} of the only page, in the usual type of the text.", 700 - 12 * i) for i in range(8)]
     page = [line("Optimized Table Tokenization for Table Structure Recognition 9", 780), *body,

@@ -73,8 +73,10 @@ def _follower(text: str, j: int) -> str:
 
 def _plain_shape(text: str, i: int) -> str | None:
     """How a digit run at ``i`` is attached to the text before it, if like a marker at all."""
-    a = text[i - 1] if i >= 1 else ""
-    b = text[i - 2] if i >= 2 else ""
+    if i == 0:
+        return None  # a number opening a paragraph or heading ("2. Unified system") follows no word
+    a = text[i - 1]
+    b = text[i - 2] if i >= 2 else " "
     if a in _PUNCT and (b.isalpha() or b in _CLOSERS):
         return "glued"  # "invasion.26"
     if a.islower() and b.islower():

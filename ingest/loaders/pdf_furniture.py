@@ -21,6 +21,7 @@ from ingest.loaders.pdf_layout import Line
 
 BAND = 0.15  # of the page height: where headers and footers stand
 EDGE_LINES = 3  # at most this many lines at each edge are furniture
+DISPLAY = 1.4  # x the body size: an edge line this large is a title, even where headers repeat its words
 _PAGE_NUMBER = re.compile(
     r"(?:page|p\.)?\s*[-–|]?\s*(?:\d{1,3}[-–.])?(?:\d{1,4}|[ivxlcdm]{1,7})\s*(?:(?:of|/)\s*\d{1,4})?\s*[-–|]?",
     re.IGNORECASE,
@@ -127,8 +128,9 @@ def furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> list
         drop = {k for band, k in numbers if heights_of[(band, round(lines[k].y / 2))] >= need}
         for band, k in found:
             text = lines[k].text
-            if (is_page_number(text) or is_running_title(lines[k], body) or is_web_address(text)
-                    or (n >= 2 and counts[(band, _shape(text))] >= need)):
+            # a cover's title in display type repeats in the running headers: there it is the title
+            repeated = n >= 2 and counts[(band, _shape(text))] >= need and lines[k].size < DISPLAY * body
+            if is_page_number(text) or is_running_title(lines[k], body) or is_web_address(text) or repeated:
                 drop.add(k)
         # a header or footer is a row: what stands on the baseline of a dropped edge line is furniture too
         # (a logo beside the publisher's address, a title beside its page number read as two lines)

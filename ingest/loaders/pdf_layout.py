@@ -22,6 +22,7 @@ CELL_GAP = 1.0  # x font size
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _GLYPH_NAMES = re.compile(r"(?:\s*/g\d+)+\s*")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\S{0,8}\s*$|…{2,}|(?:\s?_){6,}")
+_LIST_ITEM = re.compile(r"[•▪◦●·‣⁃–-]\s")  # a bold line opening with a bullet is a list item, not a heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +352,7 @@ def _para(lines: Sequence[Line], size: float, styled: bool) -> Para:
     words = sum(len(t.split()) for t in texts)
     last = re.sub(r"\W", "", texts[-1].split()[-1]) if texts[-1].split() else ""
     shaped = (len(lines) <= 3 and words <= 25 and texts[-1].rstrip()[-1:] not in ",;"
+              and not _LIST_ITEM.match(texts[0])
               and re.search(r"[^\W\d_]", texts[0]) and not texts[0][:1].islower()
               and not (words > 1 and last.islower() and len(last) <= 3))  # "Implement roles and": cut off
     if (big or bold) and shaped:

@@ -84,6 +84,13 @@ def test_lines_repeated_at_the_page_edges_are_furniture_even_with_changing_numbe
     assert all(drop == {0, 3} for drop in drops)
 
 
+def test_a_cover_title_in_display_type_stays_where_the_running_headers_repeat_it():
+    pages = report_pages()
+    pages[0][0] = line("Cryptocurrency Mining and the Electricity Sector", 760, size=24, bold=True)
+    drops = furniture(pages, [H] * 6)
+    assert drops[0] == {3} and all(drop == {0, 3} for drop in drops[1:])
+
+
 def test_a_line_repeated_in_the_body_is_not_furniture():
     pages = [[line("Same sentence in the middle of the page.", 400), line(f"page text {p}", 380)] for p in range(6)]
     assert all(drop == set() for drop in furniture(pages, [H] * 6))

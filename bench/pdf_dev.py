@@ -10,7 +10,10 @@ purpose; nor is a footnote's leading number, which the reader cuts off. Also
 the parse time per page and of a synthetic 100-page report.
 
 Files are split once into a dev half (rules were developed on it) and a
-hold-out half (never tuned on); both are reported.
+hold-out half (never tuned on); both are reported. A third group, "made", is
+the word-processor reports of ``bench/pdf-made`` (bench/wordproc.py, turned
+into PDF by LibreOffice): subset fonts, notes under each column, justified
+Arabic; rules were developed on it too.
 
 Runs against whatever ``ingest`` is importable, so the same script measures an
 older checkout: ``PYTHONPATH=/path/to/old python bench/pdf_dev.py``.
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PDF_DEV = ROOT / ".." / "shared" / "eval" / "pdf-dev"
 DEV = ("redp5110_sampled", "multi_page", "amt_handbook_sample")
 HOLD_OUT = ("normal_4pages", "2305.03393v1-pg9", "right_to_left_01")
+MADE = ROOT / "bench" / "pdf-made"
+MADE_FILES = ("report-1col", "report-2col", "arabic")
 _DOT_LEADER = re.compile(r"(?:\.\s*){5,}")
 _NOTE_NUMBER = re.compile(r"^\d{1,3}\)?\s+")
 _MD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+|>\s*)")
@@ -119,10 +124,10 @@ def run() -> dict:
     if not PDF_DEV.is_dir():
         sys.exit(f"bench.pdf_dev: {PDF_DEV} is missing; nothing to measure")
     rows = []
-    for split, names in (("dev", DEV), ("hold-out", HOLD_OUT)):
+    for split, folder, names in (("dev", PDF_DEV, DEV), ("hold-out", PDF_DEV, HOLD_OUT), ("made", MADE, MADE_FILES)):
         for name in names:
-            pdf = PDF_DEV / f"{name}.pdf"
-            truth = (PDF_DEV / f"{name}.groundtruth.md").read_text(encoding="utf-8")
+            pdf = folder / f"{name}.pdf"
+            truth = (folder / f"{name}.groundtruth.md").read_text(encoding="utf-8")
             start = time.perf_counter()
             try:
                 doc = load(pdf)
@@ -143,7 +148,7 @@ def run() -> dict:
         load(path)
         synthetic_s = round(time.perf_counter() - start, 2)
     summary = {}
-    for split in ("dev", "hold-out"):
+    for split in ("dev", "hold-out", "made"):
         ok = [r for r in rows if r["split"] == split and "error" not in r]
         if ok:
             summary[split] = {k: round(sum(r[k] for r in ok) / len(ok), 3) for k in ("found", "leaked")}

@@ -51,7 +51,9 @@ def pdfs() -> str:
         return "Not run: `python -m bench.pdf_dev`."
     lines = ["Reading order on `../shared/eval/pdf-dev` against its ground truth: *found* is the share of ground-truth "
              "sentences inside passages, *leaked* the share of passage text the ground truth leaves out (page "
-             "furniture, contents, misread text).", "",
+             "furniture, contents, misread text). *made*: the word-processor reports of `bench/pdf-made` "
+             "(`python -m bench.wordproc`, LibreOffice; their prose footnotes count as leaked, being passages of "
+             "their own).", "",
              "| file | split | pages | passages | found | leaked | s/page |", "|---|---|---|---|---|---|---|"]
     for f in d["files"]:
         lines.append(f"| {f['file']} | {f['split']} | {f['pages']} | {f['passages']} | {_f(f['found'])} | "

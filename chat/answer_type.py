@@ -193,6 +193,7 @@ _WHO_VERB = re.compile(r"^\s*who\s+(?!is\b|was\b|are\b|were\b|do\b|does\b|did\b|
                        r"would\b|can\b|could\b|should\b|may\b|might\b|must\b)([\w'’-]+)", re.I)
 _WHICH_PLACE = re.compile(r"^\s*(?:in |at |from |to |near )?(?:what|which)\s+(city|town|village|country|capital|"
                           r"region|province|state|place|venue|location)\b", re.I)
+_COUNTRY_PLACES = frozenset({"region", "state", "place", "location"})
 _MEASURE_Q = re.compile(rf"\b(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\w'’-]+\s+){{0,2}}?"
                         rf"({_QUANTITY_WORDS})\b", re.I)
 # a value named by what it measures ("the TED score", "the population"); generic words ("number",
@@ -309,12 +310,21 @@ def fills(sentence: str, slot: Slot | None, question: str = "") -> bool:
         pattern = _MEASURE.get(slot.quantity or "")
         return bool(pattern and any(m.group().lower() not in asked for m in pattern.finditer(sentence)))
     if slot.kind == PLACE:
-        from ingest.countries import countries_in
+        from ingest.countries import countries_in, is_city
 
         if slot.quantity == "country":
             return bool(set(countries_in(sentence)) - set(countries_in(question)))
-        names = _names(sentence, question)
-        return any(m.start(1) in {s for s, _ in names} or set(countries_in(m.group(1))) - set(countries_in(question))
+        names = _names(sentence, question)  # never a country or its capital
+        # a country answers "which region/place", not "which city/town/capital/venue"; a capital answers all
+        nation = slot.quantity in _COUNTRY_PLACES
+        asked = {stem(w) for w in words(question)}
+
+        def answers(place: str) -> bool:
+            if nation:
+                return bool(set(countries_in(place)) - set(countries_in(question)))
+            return is_city(place) and not all(stem(w) in asked for w in words(place))  # Belgrade, for Serbia
+
+        return any(m.start(1) in {s for s, _ in names} or answers(m.group(1).removeprefix("the "))
                    for m in _LOCATIVE.finditer(sentence))
     if slot.kind == NAME:
         names = _names(sentence, question)

@@ -257,6 +257,12 @@ def find_mentions(text: str) -> list[Mention]:
     return _merge_communities(found, text)
 
 
+def is_city(name: str) -> bool:
+    """Whether ``name`` is a place the table knows inside a country (a capital: "London", "Banja Luka")."""
+    alias = _lookup(name.strip())
+    return alias is not None and alias.kind == "place"
+
+
 def countries_in(text: str) -> tuple[str, ...]:
     """Distinct canonical names mentioned in ``text``, in order of first mention."""
     return tuple(dict.fromkeys(m.country for m in find_mentions(text)))

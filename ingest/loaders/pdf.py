@@ -24,6 +24,7 @@ from ingest.errors import IngestError
 from ingest.loaders.common import document_from_cleaned, find_date
 from ingest.loaders.pdf_furniture import furniture, printed_numbers
 from ingest.loaders.pdf_layout import (
+    JOINER,
     Line,
     Span,
     body_size,
@@ -103,17 +104,43 @@ def _bold(font) -> bool:
     return bool(re.search(r"bold|black|heavy|semibold|demi", name)) or bool(flags & (1 << 18))
 
 
-def _text_width(font, text: str) -> float:
-    """Width of ``text`` in the font's units (1000 an em); a space the font's own space width.
+def char_widths(font) -> dict[str, float]:
+    """The font's glyph widths keyed by the characters the text is read as.
 
-    Composite (CID) fonts key their widths by glyph, not character, so most
-    characters fall to the default width; a space at that width would make
-    lines look far longer than they are.
+    pypdf keys widths by the font's own codes; a subset font (what word
+    processors embed) codes its glyphs 1, 2, 3, ... and maps them to
+    characters in its /ToUnicode map, so the widths are looked up through
+    that map. Composite (CID) fonts key their widths by glyph, so most
+    characters may still fall to the default width.
     """
-    widths = font.character_widths
+    widths = dict(font.character_widths)
+    for code, char in (font.character_map or {}).items():
+        if code in font.character_widths and isinstance(char, str) and len(char) == 1 and char != code:
+            widths[char] = font.character_widths[code]
+    return widths
+
+
+def _text_width(widths: dict[str, float], space_width: float, text: str) -> float:
+    """Width of ``text`` in the font's units (1000 an em); a space the font's own space width where the
+    font has no width for it (a default-width space would make lines look far longer than they are)."""
     default = widths.get("default", 500)
-    space = font.space_width or 250
-    return sum(widths.get(ch, space if ch == " " else default) for ch in text)
+    return sum(widths.get(ch, space_width if ch == " " else default) for ch in text)
+
+
+# Arabic-Indic digits, with the separators inside a number: pypdf counts them as right-to-left letters and
+# reverses their run, but a number reads left to right in Arabic text too ("٢٠١٩" came out "٩١٠٢")
+_ARABIC_NUMBER = re.compile(r"[\u0660-\u0669\u06f0-\u06f9](?:[\u0660-\u0669\u06f0-\u06f9\u066b\u066c.,/]*"
+                            r"[\u0660-\u0669\u06f0-\u06f9])?")
+
+
+# A glyph with no character behind it (no /ToUnicode entry) comes out as a control code: a kashida that
+# stretches a justified Arabic word, say. It joins what stands either side of it, and is not text.
+_UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]+")
+
+
+def arabic_numbers_in_order(text: str) -> str:
+    """``text`` with each run of Arabic-Indic digits put back in its reading order (pure)."""
+    return _ARABIC_NUMBER.sub(lambda m: m.group()[::-1], text)
 
 
 class _SpanReader:
@@ -129,7 +156,7 @@ class _SpanReader:
                 from pypdf.generic._font import Font
 
                 font = Font.from_font_resource(font_dict)
-                self.fonts[key] = (font, _bold(font))
+                self.fonts[key] = ((char_widths(font), font.space_width or 250), _bold(font))
             except Exception:  # an odd font dictionary: estimate widths, assume regular weight
                 self.fonts[key] = (None, False)
         return self.fonts[key]
@@ -150,10 +177,10 @@ class _SpanReader:
             if size <= 0.5:
                 return
             font, bold = self._font(font_dict)
-            stripped = text.strip("\n")
+            stripped = _UNMAPPED.sub(JOINER, arabic_numbers_in_order(text.strip("\n")))
             measured = stripped.rstrip()
             if font is not None:
-                width = _text_width(font, measured) / 1000 * float(font_size) * scale_x
+                width = _text_width(*font, measured) / 1000 * float(font_size) * scale_x
             else:
                 width = 0.5 * size * len(measured)
             out.append(Span(stripped, x, x + width, y, size, bold))

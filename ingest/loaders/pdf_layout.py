@@ -17,11 +17,19 @@ from dataclasses import dataclass
 
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A cell or column gap is wider than any word space of justified text.
+JOINER = "\u200d"  # what the PDF reader puts for a glyph without a character (ingest.loaders.pdf)
 CELL_GAP = 1.0  # x font size
+JUSTIFIED_GAP = 3.0  # x font size: the widest space a justified line stretches to
+_WORDY = re.compile(r"[^\W\d_]{2}")
 # pypdf writes glyphs it cannot map to characters as their names ("/g115/g3"): unreadable.
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 _GLYPH_NAMES = re.compile(r"(?:\s*/g\d+)+\s*")
 _DOT_LEADER = re.compile(r"(?:\.\s?){4,}\s*\S{0,8}\s*$|…{2,}|(?:\s?_){6,}")
+_NOTE_NUMBER = re.compile(r"\d{1,3}")
+_MARKER_DIGITS = re.compile(r"\s*\d{1,3}(?:[,–-]\d{1,3})*\s*")
+_NOTE_START = re.compile(r"[A-Z][a-z]|[\"“‘'(\[]|https?:|www\.")  # a word, a quote, an address
+_BULLET_CELL = re.compile(r"[•▪◦●·‣⁃–\-*]|\d{1,2}[.)]|[a-z][.)]")  # a list item's bullet or number
 _LIST_ITEM = re.compile(r"[•▪◦●·‣⁃–-]\s")  # a bold line opening with a bullet is a list item, not a heading
 
 
@@ -58,20 +66,26 @@ def _segment(spans: list[Span], limit: float | None = None, order: dict[int, int
     size = max(spans, key=lambda s: len(s.text.strip()) * s.size).size
     parts: list[str] = []
     prev: Span | None = None
-    if order and _right_to_left("".join(s.text for s in spans)):
-        # Arabic, Hebrew: pypdf gives the spans of a line in reading order; x order would be visual.
-        spans = sorted(spans, key=lambda s: order.get(id(s), 0))
+    if _right_to_left("".join(s.text for s in spans)):
+        spans = logical_order(spans)
     for span in spans:
         text = span.text
         # A footnote marker: digits set smaller than the line and raised (pypdf does not report a
         # text rise, so a much smaller size right after a word is enough).
         small = span.size < 0.85 * size and (span.y > main.y + 0.2 * size or span.size < 0.75 * size)
-        raised = small and prev is not None and span.x0 - prev.x1 < 0.15 * size
+        # widths are estimates of the natural width (a justified line's spaces stretch it further right):
+        # a marker drawn right after the words before it is attached to them wherever it stands
+        raised = small and prev is not None and (span.x0 - prev.x1 < 0.15 * size or _drawn_after(order, prev, span))
         if raised and re.fullmatch(r"\s*\d{1,3}(?:[,–-]\d{1,3})*\s*", text):
             text = text.strip().translate(SUPERSCRIPT_DIGITS)  # a footnote marker set as a superscript
         if prev is not None and parts and not parts[-1][-1:].isspace() and not text[:1].isspace():
-            apart = abs(span.x0 - prev.x1) > 0.15 * size and min(span.x1, prev.x1) < max(span.x0, prev.x0)
-            if apart and not raised:
+            # the white space between them, on whichever side (right-to-left text is drawn leftwards)
+            apart = max(span.x0 - prev.x1, prev.x0 - span.x1) > 0.15 * size
+            # a note's number set in its own run before the note's text, flush against it ("10Ministry of
+            # Finance", "12https://..."): a word processor's footnote area
+            numbered = len(parts) == 1 and _NOTE_NUMBER.fullmatch(parts[0]) and _NOTE_START.match(text)
+            joined = JOINER in (prev.text, text)  # a kashida (an unmapped glyph) between pieces of one word
+            if (apart and not raised and not joined) or numbered:
                 parts.append(" ")
         parts.append(text)
         prev = span
@@ -89,17 +103,29 @@ def lines_from_spans(spans: Sequence[Span]) -> list[Line]:
     right-to-left text is its reading order.
     """
     order = {id(s): i for i, s in enumerate(spans)}
-    spans = sorted((s for s in spans if s.text.strip() and not _GLYPH_NAMES.fullmatch(s.text.strip())),
-                   key=lambda s: (-s.y, s.x0))
+    kept = [s for s in spans if s.text.strip() and not _GLYPH_NAMES.fullmatch(s.text.strip())]
+    # a superscript marker belongs to the line of the words drawn just before it, even where another
+    # column's line stands nearer its raised baseline
+    attached = {id(s): kept[i - 1] for i, s in enumerate(kept) if i and _is_marker_after(kept[i - 1], s)}
     rows: list[list[Span]] = []
-    for span in spans:
+    row_of: dict[int, list[Span]] = {}
+    for span in sorted((s for s in kept if id(s) not in attached), key=lambda s: (-s.y, s.x0)):
         if rows:
             row = rows[-1]
             ref = max(row, key=lambda s: s.size)
             if abs(span.y - ref.y) <= 0.45 * max(ref.size, span.size):
                 row.append(span)
+                row_of[id(span)] = row
                 continue
         rows.append([span])
+        row_of[id(span)] = rows[-1]
+    for span in kept:
+        if id(span) in attached:
+            host = attached[id(span)]
+            while id(host) in attached:  # a run of marker pieces
+                host = attached[id(host)]
+            row_of[id(host)].append(span)
+            row_of[id(span)] = row_of[id(host)]
     # Left edges shared by several rows are where columns and cells start: a span starting on
     # one opens a new line even when the estimated width of the text before it overlaps it
     # (widths come from the font's metrics and run long for condensed or CJK text).
@@ -112,13 +138,59 @@ def lines_from_spans(spans: Sequence[Span]) -> list[Line]:
             gap = span.x0 - max(s.x1 for s in current)
             size = max(span.size, current[-1].size)
             at_edge = edges[round(span.x0 / 2)] >= 3 and span.x0 - current[-1].x0 > 2 * size
-            if gap > CELL_GAP * size or at_edge:
+            marker = id(span) in attached and attached[id(span)] in current
+            if (gap > CELL_GAP * size or at_edge) and not marker and not _stretched(order, current[-1], span, gap):
                 lines.append(_segment(current, limit=span.x0 - 1, order=order))
                 current = [span]
             else:
                 current.append(span)
         lines.append(_segment(current, order=order))
     return lines
+
+
+def _stretched(order: dict[int, int], left: Span, right: Span, gap: float) -> bool:
+    """A justified line drawn word by word: two words drawn one right after the other (in either direction:
+    right-to-left text is drawn leftwards), apart by a space stretched to fill the line, not a gutter or the
+    gap between two cells (table cells are mostly figures, and columns are drawn one after the other)."""
+    return (abs(order.get(id(right), -9) - order.get(id(left), -99)) == 1
+            and gap < JUSTIFIED_GAP * max(left.size, right.size)
+            and _WORDY.search(left.text) is not None and _WORDY.search(right.text) is not None)
+
+
+def _drawn_after(order: dict[int, int] | None, prev: Span, span: Span) -> bool:
+    """Whether ``span`` is drawn right after ``prev`` (the page's content order), further along its line."""
+    return bool(order) and order.get(id(span), -2) == order.get(id(prev), -9) + 1 and span.x0 > prev.x0
+
+
+def _is_marker_after(prev: Span, span: Span) -> bool:
+    """A footnote marker drawn right after the words it follows: a few digits, smaller, on or above their
+    baseline, further along the line."""
+    return (span.size < 0.85 * prev.size and bool(_MARKER_DIGITS.fullmatch(span.text))
+            and 0 <= span.y - prev.y <= 0.6 * prev.size and prev.x0 < span.x0 <= prev.x1 + 3 * prev.size)
+
+
+def logical_order(spans: Sequence[Span]) -> list[Span]:
+    """The spans of a right-to-left line (Arabic, Hebrew) in reading order: right to left, but a run of
+    left-to-right spans (a name in Latin letters, "2020 - 2021") read left to right within it. Each span's own
+    text is already in reading order (pypdf's); the page may draw a line's pieces in any order (a justified
+    line is drawn in pieces, its kashidas apart)."""
+    ordered = sorted(spans, key=lambda s: -s.x0)
+    kinds = ["ltr" if _LATIN.search(s.text) and not _RTL.search(s.text) else
+             "rtl" if _RTL.search(s.text) or re.search(r"[^\W_]", s.text) else "neutral" for s in ordered]
+    out: list[Span] = []
+    i = 0
+    while i < len(ordered):
+        if kinds[i] != "ltr":
+            out.append(ordered[i])
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(ordered) and (kinds[j + 1] == "ltr" or (
+                kinds[j + 1] == "neutral" and j + 2 < len(ordered) and kinds[j + 2] == "ltr")):
+            j += 1
+        out.extend(reversed(ordered[i:j + 1]))
+        i = j + 1
+    return out
 
 
 def _right_to_left(text: str) -> bool:
@@ -266,6 +338,23 @@ def _rows(run: Sequence[Line]) -> list[list[Line]]:
     return [sorted(row, key=lambda line: line.x0) for row in rows]
 
 
+def _wraps_cell(row: Sequence[Line], line: Line) -> bool:
+    """Whether ``line``, alone on its row, carries on a cell of the table row above it: it starts where that
+    cell starts, one line below it, in its type."""
+    return any(abs(line.x0 - cell.x0) <= 2 and 0 < cell.y - line.y <= 1.6 * cell.size
+               and abs(cell.size - line.size) <= 0.1 * cell.size for cell in row)
+
+
+def _wrapped(row: Sequence[Line], line: Line) -> list[Line]:
+    """The row with ``line`` joined to the cell it carries on."""
+    out = []
+    for cell in row:
+        if abs(line.x0 - cell.x0) <= 2:
+            cell = Line(f"{cell.text} {line.text}", cell.x0, max(cell.x1, line.x1), cell.y, cell.size, cell.bold)
+        out.append(cell)
+    return out
+
+
 def _table_row(cells: Sequence[Line]) -> str:
     return " | ".join(cell.text for cell in cells)
 
@@ -284,6 +373,7 @@ def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> lis
     for run in runs:
         rows = _rows(run)
         right = max(line.x1 for line in run)
+        left = min(line.x0 for line in run)
         i = 0
         current: list[Line] = []
 
@@ -301,15 +391,22 @@ def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> lis
                 i += 1
                 continue
             j = i
-            while j < len(rows) and len(rows[j]) >= 2 and not any(is_dot_leader(c.text) for c in rows[j]):
+            table: list[list[Line]] = []
+            while j < len(rows) and not any(is_dot_leader(c.text) for c in rows[j]):
+                if len(rows[j]) >= 2 and not _BULLET_CELL.fullmatch(rows[j][0].text):  # a list item is no row
+                    table.append(list(rows[j]))
+                elif table and j + 1 < len(rows) and len(rows[j + 1]) >= 2 and _wraps_cell(table[-1], rows[j][0]):
+                    table[-1] = _wrapped(table[-1], rows[j][0])  # a cell's text wrapped onto a line of its own
+                else:
+                    break
                 j += 1
-            if j - i >= 3:  # three or more rows of cells: a table
+            if len(table) >= 3:  # three or more rows of cells: a table
                 close()
-                paras.append(Para("table", tuple(_table_row(r) for r in rows[i:j])))
+                paras.append(Para("table", tuple(_table_row(r) for r in table)))
                 i = j
                 continue
             for line in row:
-                if current and _breaks(current[-1], line, pitch, right):
+                if current and _breaks(current[-1], line, pitch, right, left):
                     close()
                 current.append(line)
             i += 1
@@ -329,7 +426,7 @@ def line_pitch(runs: Sequence[Sequence[Line]], size: float) -> float:
     return steps.most_common(1)[0][0] if steps else 1.2 * size
 
 
-def _breaks(prev: Line, line: Line, pitch: float = 0.0, right: float = math.inf) -> bool:
+def _breaks(prev: Line, line: Line, pitch: float = 0.0, right: float = math.inf, left: float = -math.inf) -> bool:
     """Whether ``line`` starts a new paragraph after ``prev`` (same column).
 
     A change of font, a wider gap than the usual leading, or a sentence that
@@ -340,6 +437,8 @@ def _breaks(prev: Line, line: Line, pitch: float = 0.0, right: float = math.inf)
     gap = prev.y - line.y
     if gap > max(1.45 * max(prev.size, line.size), 1.3 * pitch) or gap < -0.5 * line.size:
         return True
+    if _right_to_left(prev.text):  # a paragraph's last line stops short of the left edge
+        return prev.text.rstrip("\"'”’)")[-1:] in ".!?:؟" and prev.x0 > left + 4 * prev.size
     return prev.text.rstrip("\"'”’)")[-1:] in ".!?:" and prev.x1 < right - 4 * prev.size
 
 
@@ -402,5 +501,9 @@ def split_notes(lines: Sequence[Line], size: float, height: float) -> tuple[list
         cut = footnote_zone(run, size, height)
         runs.append(run[:-cut] if cut else run)
         notes.extend(run[-cut:] if cut else [])
-    notes.extend(line for run in reading_order(foot, size) for line in run)
+    notes.extend(foot)
+    # notes read column by column, as the body is: a word processor sets each column's notes at its foot,
+    # and the right column's may start higher than the left column's end
+    starts = column_starts(sorted(body, key=lambda line: (-line.y, line.x0)), size)
+    notes.sort(key=lambda line: (_column(line, starts, size) or 0, -line.y, line.x0))
     return [run for run in runs if run], notes

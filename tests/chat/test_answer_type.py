@@ -179,6 +179,11 @@ def test_which_city_wants_a_place():
     assert answer_slot(q).kind == PLACE
     assert fills("The summit was held in London.", answer_slot(q), q)
     assert not fills("Britain hosted the summit in 2018.", answer_slot(q), q)
+    assert not fills("Ministers from Albania came to the summit.", answer_slot(q), q), "a country is no city"
+    s = "In which city did the UK and Serbia meet?"
+    assert fills("They met in Belgrade.", answer_slot(s), s) and not fills("They met in Serbia.", answer_slot(s), s)
+    r = "In which region did the talks take place?"
+    assert fills("The talks took place in Kosovo.", answer_slot(r), r)
     c = "Which country hosted the summit?"
     assert fills("France hosted it.", answer_slot(c), c) or fills("It was hosted by France.", answer_slot(c), c)
     assert not fills("The summit was hosted by the Foreign Office.", answer_slot(c), c)

@@ -16,8 +16,10 @@ from ingest.loaders.pdf_layout import (
     footnote_zone,
     is_dot_leader,
     lines_from_spans,
+    logical_order,
     paragraphs,
     reading_order,
+    split_notes,
 )
 
 H = 792.0
@@ -58,6 +60,40 @@ def test_right_to_left_text_keeps_the_order_the_page_draws_it_in():
     # drawn in reading order, right to left: sorting by x would reverse the words
     spans = [Span("مرحبا", 340, 380, 700, 10), Span("عالم", 300, 330, 700, 10)]
     assert lines_from_spans(spans)[0].text == "مرحبا عالم"
+
+
+def test_a_marker_drawn_after_its_words_stays_with_them_past_a_stretched_gap():
+    # a justified line whose natural width ends short of where the marker stands; in the other column a
+    # line sits nearer the marker's raised baseline than its own line does
+    spans = [Span("rose as prices climbed.", 72, 190, 560, 11), Span("13", 205, 211, 563.8, 6.4),
+             Span(" Our", 211, 231, 560, 11), Span("right column words here", 320, 450, 564, 11)]
+    texts = [x.text for x in lines_from_spans(spans)]
+    assert "rose as prices climbed.¹³ Our" in texts and "right column words here" in texts
+
+
+def test_words_drawn_one_after_another_with_stretched_spaces_are_one_line():
+    # a justified line drawn word by word (right to left here: drawn leftwards), spaces stretched past an em
+    spans = [Span("مرحبا", 300, 330, 700, 10), Span("بالعالم", 250, 285, 700, 10), Span("كله", 200, 225, 700, 10)]
+    assert [x.text for x in lines_from_spans(spans)] == ["مرحبا بالعالم كله"]
+    # cells of figures drawn one after another are still cells
+    cells = [Span("Albania", 72, 110, 700, 10), Span("412", 126, 142, 700, 10), Span("538", 180, 196, 700, 10)]
+    assert [x.text for x in lines_from_spans(cells)] == ["Albania", "412", "538"]
+
+
+def test_a_note_number_set_flush_against_the_note_is_read_apart_from_it():
+    spans = [Span("10", 71, 79.5, 156, 8.5), Span("Ministry of Finance, budget 2016.", 79.5, 240, 156, 8.5)]
+    assert lines_from_spans(spans)[0].text == "10 Ministry of Finance, budget 2016."
+    spans = [Span("12", 71, 79.5, 136, 8.5), Span("https://www.example.gov/x", 79.5, 200, 136, 8.5)]
+    assert lines_from_spans(spans)[0].text == "12 https://www.example.gov/x"
+    glued = [Span("3", 71, 76, 136, 10), Span("D printing", 76, 120, 136, 10)]  # one word in two runs
+    assert lines_from_spans(glued)[0].text == "3D printing"
+
+
+def test_a_right_to_left_line_reads_right_to_left_with_latin_runs_left_to_right():
+    # drawn in pieces, in no particular order (a justified line: the kashida pieces come apart)
+    spans = [Span("عامي", 160, 190, 700, 10), Span("في", 300, 315, 700, 10), Span("World Bank", 205, 250, 700, 10),
+             Span("report", 255, 285, 700, 10), Span("بين", 195, 200, 700, 10)]
+    assert [s.text for s in logical_order(spans)] == ["في", "World Bank", "report", "بين", "عامي"]
 
 
 def test_unmapped_glyph_names_are_dropped():
@@ -168,6 +204,29 @@ def test_the_footnote_zone_is_small_type_at_the_bottom_opening_with_a_number():
     assert footnote_zone(lines[:3], 10.0, H) == 0  # small type without a number: not notes
 
 
+def test_notes_at_the_foot_of_each_column_are_read_column_by_column():
+    # the right column's notes start higher than the left column's end: by height alone 4 would come first
+    left = [line(f"Left column body line {i} of the page text.", 700 - 12 * i, x0=72, x1=290) for i in range(30)]
+    right = [line(f"Right column body line {i} of the page text.", 700 - 12 * i, x0=320, x1=540) for i in range(28)]
+    notes = [line("1 Ministry of Finance, 2016.", 88, x0=72, x1=200, size=8),
+             line("2 Ministry of Finance, 2018.", 78, x0=72, x1=200, size=8),
+             line("4 Interview with an official.", 117, x0=320, x1=460, size=8),
+             line("5 Interview with a minister.", 108, x0=320, x1=460, size=8),
+             line("6 https://www.example.gov/6", 88, x0=320, x1=460, size=8)]
+    lines = sorted([*left, *right, *notes], key=lambda x: (-x.y, x.x0))
+    runs, found = split_notes(lines, 10.0, H)
+    assert [x.text[:2] for x in found] == ["1 ", "2 ", "4 ", "5 ", "6 "]
+    assert all(x.size == 10.0 for run in runs for x in run)
+
+
+def test_a_right_to_left_paragraph_ends_on_a_line_short_of_the_left_edge():
+    lines = [line("هذا سطر طويل من النص العربي يملأ العمود كله حتى الحافة", 700, x0=72, x1=540),
+             line("وهذا آخر سطر في الفقرة.", 686, x0=380, x1=540),
+             line("فقرة جديدة تبدأ هنا وتملأ السطر كله حتى الحافة اليسرى", 672, x0=72, x1=540)]
+    assert [p.lines for p in paragraphs([lines], 10.0, False)] == [
+        (lines[0].text, lines[1].text), (lines[2].text,)]
+
+
 def test_note_lines_become_definitions_with_wrapped_lines_joined():
     defs, last = split_note_lines(["3 Ministry of Water, Annual", "statistics 2021.", "4 https://example.org/x"], 2)
     assert defs == {3: "Ministry of Water, Annual statistics 2021.", 4: "https://example.org/x"} and last == 4
@@ -239,6 +298,22 @@ def test_rows_of_cells_are_a_table_and_dot_leaders_are_dropped():
     ]
     assert is_dot_leader("Preface . . . . . . . xi") and is_dot_leader("Notes………… 4")
     assert not is_dot_leader("The cost rose to $3.5 million. See p. 4.")
+
+
+def test_a_table_cell_wrapped_onto_a_second_line_stays_in_its_row():
+    def row(y, *cells):
+        return [line(text, y, x0=x, x1=x + 40) for x, text in zip((310, 380, 420, 460), cells, strict=False)]
+    run = [*row(300, "Country", "2022", "2023", "Change"), *row(288, "North", "467", "178", "-62%"),
+           line("Macedonia", 276, x0=310, x1=350), *row(264, "Albania", "412", "538", "30%"),
+           *row(252, "Croatia", "767", "546", "-29%")]
+    paras = paragraphs([run], 10.0, True)
+    assert [p.kind for p in paras] == ["table"]
+    assert paras[0].lines[1] == "North Macedonia | 467 | 178 | -62%"
+    # a list's bullets in a column of their own are not a table
+    items = [line("•", 700 - 24 * i, x0=72, x1=76) for i in range(3)]
+    items += [line(f"Item {i} of the list, long enough to wrap onto", 700 - 24 * i, x0=90, x1=400) for i in range(3)]
+    items += [line("a second line of its own.", 688 - 24 * i, x0=90, x1=300) for i in range(3)]
+    assert "table" not in [p.kind for p in paragraphs([sorted(items, key=lambda x: (-x.y, x.x0))], 10.0, True)]
 
 
 def test_paragraphs_follow_the_page_leading_and_end_on_a_short_last_line():

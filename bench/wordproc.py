@@ -1,0 +1,215 @@
+"""Reports as a word processor makes them: ``python -m bench.wordproc OUTDIR``, then LibreOffice.
+
+Writes flat-ODT documents and their ground truth (the body text in reading
+order, without running headers, footers or footnotes), which LibreOffice turns
+into the kind of PDF public bodies publish: embedded subset fonts, a running
+header, "Page N" footers, footnotes at the foot of the page (of each column on
+a two-column page), numbered headings, a table. ``bench/pdf-made/`` holds the
+PDFs made so (LibreOffice 7.4: ``soffice --headless --convert-to pdf *.fodt``);
+``python -m bench.pdf_dev`` scores the reader on them beside pdf-dev, and
+tests/ingest/loaders/test_made_pdfs.py checks them. Deterministic: a seeded
+generator, nothing fitted to any real document.
+
+- ``report-1col``: one column, 45 footnotes, a table;
+- ``report-2col``: the same kind of report in two columns, notes under each column;
+- ``arabic``: two right-to-left paragraphs with Arabic-Indic years.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+TOPICS = ["water", "energy", "housing", "transport", "schools", "hospitals", "broadband", "rail", "ports", "farming"]
+PLACES = ["Albania", "Serbia", "Kosovo", "Montenegro", "North Macedonia", "Bosnia and Herzegovina", "Croatia"]
+VERBS = ["rose", "fell", "doubled", "stalled", "recovered", "improved", "declined"]
+REASONS = ["because funding arrived late", "after the council changed its plans", "as prices climbed",
+           "while staff shortages persisted", "once the new law took effect", "despite a mild winter"]
+TITLE = "Public Services in the Western Balkans: A Review of Spending and Delivery"
+HEADER = "Public Services in the Western Balkans"
+CHAPTERS = ["Summary", "Introduction", "Spending on public services", "Delivery on the ground",
+            "Regional differences", "Conclusions and recommendations"]
+
+_STYLES = """<office:styles>
+ <style:default-style style:family="paragraph"><style:paragraph-properties {direction}/>
+  <style:text-properties fo:font-size="11pt" style:font-name-complex="DejaVu Sans" style:font-size-complex="12pt"/>
+ </style:default-style>
+ <style:style style:name="Body" style:family="paragraph">
+  <style:paragraph-properties fo:margin-bottom="0.25cm" fo:text-align="justify"/></style:style>
+ <style:style style:name="Title" style:family="paragraph"><style:paragraph-properties fo:margin-top="6cm"
+  fo:text-align="center"/><style:text-properties fo:font-size="26pt" fo:font-weight="bold"/></style:style>
+ <style:style style:name="Subtitle" style:family="paragraph"><style:paragraph-properties fo:text-align="center"
+  fo:margin-top="1cm"/><style:text-properties fo:font-size="14pt"/></style:style>
+ <style:style style:name="Break" style:family="paragraph"><style:paragraph-properties fo:break-after="page"/>
+ </style:style>
+ <style:style style:name="H1" style:family="paragraph"><style:paragraph-properties fo:margin-top="0.6cm"
+  fo:margin-bottom="0.3cm" fo:keep-with-next="always"/><style:text-properties fo:font-size="16pt"
+  fo:font-weight="bold" style:font-size-complex="18pt" style:font-weight-complex="bold"/></style:style>
+ <style:style style:name="H2" style:family="paragraph"><style:paragraph-properties fo:margin-top="0.4cm"
+  fo:margin-bottom="0.2cm" fo:keep-with-next="always"/><style:text-properties fo:font-size="13pt"
+  fo:font-weight="bold"/></style:style>
+ <style:style style:name="Footnote" style:family="paragraph"><style:text-properties fo:font-size="8.5pt"/>
+ </style:style>
+ <style:style style:name="Caption" style:family="paragraph"><style:paragraph-properties fo:margin-top="0.3cm"/>
+  <style:text-properties fo:font-size="10pt" fo:font-style="italic"/></style:style>
+ <style:style style:name="TH" style:family="paragraph"><style:text-properties fo:font-size="10pt"
+  fo:font-weight="bold"/></style:style>
+ <style:style style:name="TD" style:family="paragraph"><style:text-properties fo:font-size="10pt"/></style:style>
+ <style:style style:name="HF" style:family="paragraph"><style:paragraph-properties fo:text-align="center"/>
+  <style:text-properties fo:font-size="9pt"/></style:style>
+</office:styles>"""
+
+_DOCUMENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+{styles}
+<office:automatic-styles>
+ <style:page-layout style:name="PL"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm"
+  fo:margin-top="1.5cm" fo:margin-bottom="1.5cm" fo:margin-left="2.5cm" fo:margin-right="2.5cm">{columns}
+  </style:page-layout-properties>
+  <style:header-style><style:header-footer-properties fo:min-height="0.8cm" fo:margin-bottom="0.5cm"/>
+  </style:header-style>
+  <style:footer-style><style:header-footer-properties fo:min-height="0.8cm" fo:margin-top="0.5cm"/>
+  </style:footer-style></style:page-layout>
+ <style:style style:name="Tab" style:family="table"><style:table-properties style:width="16cm"
+  table:align="margins"/></style:style>
+</office:automatic-styles>
+<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="PL">{furniture}
+</style:master-page></office:master-styles>
+<office:body><office:text>
+{body}
+</office:text></office:body></office:document>
+"""
+
+_FURNITURE = f"""
+ <style:header><text:p text:style-name="HF">{escape(HEADER)}</text:p></style:header>
+ <style:footer><text:p text:style-name="HF">Page <text:page-number text:select-page="current">1</text:page-number>
+ </text:p></style:footer>"""
+
+
+class Report:
+    """One synthetic report: its ODT body and, in step, its ground truth."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.body: list[str] = []
+        self.truth: list[str] = []
+        self.notes = 0
+
+    def sentence(self) -> str:
+        r = self.rng
+        t, p, v, why = r.choice(TOPICS), r.choice(PLACES), r.choice(VERBS), r.choice(REASONS)
+        year, pct = r.randint(2010, 2024), r.randint(2, 60)
+        return r.choice([
+            f"Spending on {t} in {p} {v} by {pct} per cent between {year} and {year + 1}, {why}.",
+            f"The ministry reported that {t} projects in {p} {v} {why}, according to officials we interviewed.",
+            f"In {year}, the regional office counted {pct * 37} complaints about {t}, most of them from rural "
+            "districts.",
+            f"Local authorities in {p} told the committee that {t} budgets {v} {why}.",
+            f"Our survey of {pct * 11} households found that access to {t} {v} in {year}.",
+        ])
+
+    def note(self) -> str:
+        r = self.rng
+        self.notes += 1
+        k = self.notes
+        source = r.choice([f"Ministry of Finance, Annual budget statement {r.randint(2015, 2024)}, table {k}.",
+                           f"https://www.example.gov/statistics/release-{k}",
+                           f"Interview with a regional official, {r.choice(PLACES)}, March {r.randint(2019, 2024)}."])
+        return (f'<text:note text:id="ftn{k}" text:note-class="footnote"><text:note-citation>{k}'
+                f'</text:note-citation><text:note-body><text:p text:style-name="Footnote">{escape(source)}</text:p>'
+                "</text:note-body></text:note>")
+
+    def paragraph(self, sentences: int) -> None:
+        plain = [self.sentence() for _ in range(sentences)]
+        marked = [escape(s) + (self.note() if self.rng.random() < 0.25 else "") for s in plain]
+        self.truth.append(" ".join(plain))
+        self.body.append(f'<text:p text:style-name="Body">{" ".join(marked)}</text:p>')
+
+    def line(self, style: str, text: str, level: int = 0) -> None:
+        self.truth.append(text)
+        if level:
+            self.body.append(f'<text:h text:style-name="{style}" text:outline-level="{level}">{escape(text)}</text:h>')
+        else:
+            self.body.append(f'<text:p text:style-name="{style}">{escape(text)}</text:p>')
+
+    def table(self, rows: list[list[str]]) -> None:
+        self.truth.extend(" | ".join(row) for row in rows)
+        xml = []
+        for r, row in enumerate(rows):
+            cells = "".join(f'<table:table-cell office:value-type="string"><text:p text:style-name='
+                            f'"{"TH" if r == 0 else "TD"}">{escape(c)}</text:p></table:table-cell>' for c in row)
+            xml.append(f"<table:table-row>{cells}</table:table-row>")
+        self.body.append(f'<table:table table:name="T{len(self.body)}" table:style-name="Tab"><table:table-column '
+                         f'table:number-columns-repeated="{len(rows[0])}"/>{"".join(xml)}</table:table>')
+
+
+def report(seed: int) -> Report:
+    doc = Report(seed)
+    r = doc.rng
+    doc.line("Title", TITLE)
+    doc.line("Subtitle", "Report of the Select Committee, Session 2024-25")
+    doc.body.append('<text:p text:style-name="Break"/>')
+    for c, name in enumerate(CHAPTERS, start=1):
+        doc.line("H1", f"{c}. {name}", 1)
+        for s in range(r.randint(2, 3)):
+            if c > 1:
+                doc.line("H2", f"{c}.{s + 1} {r.choice(TOPICS).capitalize()} and {r.choice(TOPICS)}", 2)
+            for _ in range(r.randint(2, 4)):
+                doc.paragraph(r.randint(3, 6))
+            if c == 3 and s == 0:
+                doc.line("Caption", "Table 1: Spending by country")
+                rows = [["Country", "2022", "2023", "Change"]]
+                for place in PLACES:
+                    a, b = r.randint(100, 900), r.randint(100, 900)
+                    rows.append([place, str(a), str(b), f"{(b - a) * 100 // a}%"])
+                doc.table(rows)
+    return doc
+
+
+ARABIC = [
+    ("H1", "تقرير عن الخدمات العامة", 1),
+    ("Body", "ارتفع الإنفاق على المياه في ألبانيا بنسبة عشرين في المائة بين عامي ٢٠٢٠ و٢٠٢١، وذلك بسبب تأخر وصول "
+             "التمويل. وقالت السلطات المحلية إن ميزانيات المدارس تراجعت بعد أن غير المجلس خططه. وأظهر مسحنا للأسر أن "
+             "الوصول إلى النقل تحسن في عام ٢٠١٩.", 0),
+    ("Body", "وقالت الوزارة إن مشاريع الطاقة في صربيا تعافت بعد دخول القانون الجديد حيز التنفيذ، وفقا للمسؤولين الذين "
+             "قابلناهم. وأحصى المكتب الإقليمي مئات الشكاوى حول الإسكان، معظمها من المناطق الريفية.", 0),
+]
+
+
+def write(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    for name, seed, columns in (("report-1col", 1, 1), ("report-2col", 2, 2)):
+        doc = report(seed)
+        cols = f'<style:columns fo:column-count="{columns}" fo:column-gap="0.8cm"/>' if columns > 1 else ""
+        xml = _DOCUMENT.format(styles=_STYLES.format(direction=""), columns=cols, furniture=_FURNITURE,
+                               body="\n".join(doc.body))
+        made.append(_save(out, name, xml, doc.truth))
+    arabic = Report(0)
+    for style, text, level in ARABIC:
+        arabic.line(style, text, level)
+    xml = _DOCUMENT.format(styles=_STYLES.format(direction='style:writing-mode="rl-tb" fo:text-align="end"'),
+                           columns="", furniture="", body="\n".join(arabic.body))
+    made.append(_save(out, "arabic", xml, arabic.truth))
+    return made
+
+
+def _save(out: Path, name: str, xml: str, truth: list[str]) -> Path:
+    path = out / f"{name}.fodt"
+    path.write_text(xml, encoding="utf-8")
+    (out / f"{name}.groundtruth.md").write_text("\n\n".join(truth) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m bench.wordproc OUTDIR   (then: soffice --headless --convert-to pdf OUTDIR/*.fodt)")
+    for path in write(Path(sys.argv[1])):
+        print(path)

@@ -1,4 +1,4 @@
-"""Reports as a word processor makes them: ``python -m bench.wordproc OUTDIR``, then LibreOffice.
+"""Reports as a word processor makes them, and papers as LaTeX does: ``python -m bench.wordproc OUTDIR``.
 
 Writes flat-ODT documents and their ground truth (the body text in reading
 order, without running headers, footers or footnotes), which LibreOffice turns
@@ -12,7 +12,10 @@ generator, nothing fitted to any real document.
 
 - ``report-1col``: one column, 45 footnotes, a table;
 - ``report-2col``: the same kind of report in two columns, notes under each column;
-- ``arabic``: two right-to-left paragraphs with Arabic-Indic years.
+- ``arabic``: two right-to-left paragraphs with Arabic-Indic years;
+- ``paper-type1`` and ``paper-type3``: a two-column LaTeX paper (title and abstract over both columns,
+  a table, footnotes, hyphenated lines), ``pdflatex paper-*.tex``; the second in T1 encoding, which a
+  TeX without cm-super sets in bitmap (Type3) fonts whose ligatures pypdf cannot name.
 """
 
 from __future__ import annotations
@@ -183,6 +186,67 @@ ARABIC = [
 ]
 
 
+PAPER_NOUNS = ["model", "encoder", "table parser", "tokenizer", "benchmark", "dataset", "decoder", "baseline"]
+PAPER_ADJECTIVES = ["larger", "smaller", "deeper", "faster", "sparser", "denser"]
+_PAPER = r"""\documentclass[10pt,twocolumn]{article}
+%(fontenc)s
+\usepackage{booktabs}
+\usepackage[margin=2cm]{geometry}
+\title{%(title)s}
+\author{Ana Author \and Ben Writer}
+\date{}
+\begin{document}
+\twocolumn[\maketitle\begin{center}\begin{minipage}{0.85\textwidth}\section*{Abstract}%(abstract)s
+\end{minipage}\end{center}\vspace{1em}]
+%(body)s
+\end{document}
+"""
+
+
+def paper(seed: int, t1: bool) -> tuple[str, list[str]]:
+    """A two-column LaTeX paper and its ground truth."""
+    r = random.Random(seed)
+    truth: list[str] = []
+
+    def sentence() -> str:
+        n, a, k = r.choice(PAPER_NOUNS), r.choice(PAPER_ADJECTIVES), r.randint(2, 95)
+        return r.choice([f"The {a} {n} improves accuracy by {k} points on the held-out split.",
+                         f"We observe that a {a} {n} converges in about {k} epochs without tuning.",
+                         f"Table 1 shows that the {n} recovers {k} percent of the cells.",
+                         f"In contrast, the {n} fails on {k} documents whose layout is irregular.",
+                         f"Our analysis suggests that the {a} {n} benefits most from structure tokens."])
+
+    def paragraph(n: int, note: bool = False) -> str:
+        text = " ".join(sentence() for _ in range(n))
+        truth.append(text)
+        if note:
+            text += f"\\footnote{{Code and data are available from the authors on request, version {r.randint(1, 9)}.}}"
+        return text + "\n\n"
+
+    title = "Structure Tokens for Robust Table Recognition in Scanned Reports"
+    abstract = " ".join(sentence() for _ in range(4))
+    truth += [title, "Abstract", abstract]
+    body = []
+    for number, name in enumerate(["Introduction", "Related Work", "Method", "Experiments", "Conclusion"], start=1):
+        truth.append(f"{number} {name}")
+        body.append(f"\\section{{{name}}}\n")
+        for j in range(r.randint(2, 4)):
+            body.append(paragraph(r.randint(4, 7), note=(number, j) in ((1, 0), (4, 1))))
+        if name == "Experiments":
+            sizes = zip(PAPER_ADJECTIVES[:3], ["base", "large", "small"], strict=True)
+            rows = [("Model", "TEDS", "mAP")] + [(f"{a}-{size}", f"{r.uniform(60, 99):.1f}", f"{r.uniform(40, 90):.1f}")
+                                                 for a, size in sizes]
+            truth += ["Table 1: Accuracy by model size.", *(" | ".join(row) for row in rows)]
+            lines = [" & ".join(row) + r" \\" for row in rows]
+            body.append("\\begin{table}[t]\\centering\\caption{Accuracy by model size.}\\begin{tabular}{lrr}"
+                        f"\\toprule\n{lines[0]}\\midrule\n" + "\n".join(lines[1:])
+                        + "\\bottomrule\\end{tabular}\\end{table}\n\n")
+            body.append(paragraph(3))
+    tex = _PAPER % {"fontenc": r"\usepackage[T1]{fontenc}" if t1 else "", "title": title, "abstract": abstract,
+                    "body": "".join(body)}
+    return tex, truth
+
+
 def write(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     made = []
@@ -198,18 +262,22 @@ def write(out: Path) -> list[Path]:
     xml = _DOCUMENT.format(styles=_STYLES.format(direction='style:writing-mode="rl-tb" fo:text-align="end"'),
                            columns="", furniture="", body="\n".join(arabic.body))
     made.append(_save(out, "arabic", xml, arabic.truth))
+    for name, seed, t1 in (("paper-type1", 5, False), ("paper-type3", 7, True)):
+        tex, truth = paper(seed, t1)
+        made.append(_save(out, name, tex, truth, suffix=".tex"))
     return made
 
 
-def _save(out: Path, name: str, xml: str, truth: list[str]) -> Path:
-    path = out / f"{name}.fodt"
-    path.write_text(xml, encoding="utf-8")
+def _save(out: Path, name: str, source: str, truth: list[str], suffix: str = ".fodt") -> Path:
+    path = out / f"{name}{suffix}"
+    path.write_text(source, encoding="utf-8")
     (out / f"{name}.groundtruth.md").write_text("\n\n".join(truth) + "\n", encoding="utf-8")
     return path
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: python -m bench.wordproc OUTDIR   (then: soffice --headless --convert-to pdf OUTDIR/*.fodt)")
+        sys.exit("usage: python -m bench.wordproc OUTDIR   (then: soffice --headless --convert-to pdf OUTDIR/*.fodt;"
+                 " pdflatex OUTDIR/paper-*.tex)")
     for path in write(Path(sys.argv[1])):
         print(path)

@@ -21,14 +21,17 @@ from ingest.footnotes import (
     split_footnotes_after,
     split_note_lines,
 )
+from ingest.lines import join_lines, joined, words_of
 from ingest.markers import link_markers, link_markers_from
 from ingest.records import Block, Marker
 
 __all__ = [
-    "Cleaned", "Page", "clean_pages", "fix_noise", "guess_title", "is_heading", "link_markers",
-    "split_footnotes",
+    "Cleaned", "Page", "clean_pages", "fix_noise", "guess_title", "is_heading", "joined", "link_markers",
+    "split_footnotes", "words_of",
 ]
 
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_CAPTION = re.compile(r"(?:Table|Figure|Fig\.|Chart|Graph|Box|Exhibit|Map)\s+[\dA-Z][\d.\-–]*[.:]?\s", re.I)
 _ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?![\s*])([^*\n]{1,200}?)(?<![\s*])\1(?![\w*])")
@@ -69,10 +72,13 @@ def fix_noise(text: str) -> str:
     """Undo extraction noise that is not structure: odd spaces, soft hyphens, escapes.
 
     Letters are never changed: a quote must be the document's own words, so a glyph the
-    converter misread ("DIPL®MACY", "α ." for "a.") is quoted as the file has it.
+    converter misread ("DIPL®MACY", "α ." for "a.") is quoted as the file has it. A
+    typographic ligature ("ﬁ" in "ﬁlled", as PDFs give it) is written as its letters:
+    the same word, one that search and the model can read.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00ad\n", "").replace("\u00ad", "")  # a soft hyphen only marks a break point
+    text = text.translate(_LIGATURES)
     text = _INVISIBLE.sub("", _ODD_SPACE.sub(" ", text))
     text = _EMPHASIS.sub(r"\2", text)  # Markdown emphasis left by a converter: "*Financial Times*"
     text = _ESCAPED.sub(r"\1", text)  # "\$72 million"
@@ -123,35 +129,6 @@ def _drop_furniture(text: str, page: Page) -> str:
     return "\n".join(lines)
 
 
-_BROKEN = re.compile(r"([^\W\d_]+)-$")
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def words_of(texts: Sequence[str]) -> frozenset[str]:
-    """The words a document writes, lower-cased: what tells a hyphenated line break from a compound."""
-    return frozenset(w.lower() for text in texts for w in _WORD.findall(text))
-
-
-def joined(left: str, right: str, vocabulary: frozenset[str] = frozenset()) -> str:
-    """Two lines of a paragraph as one: ``left`` ending "gov-" and ``right`` opening "ernment" are one
-    word, the hyphen dropped, when the document writes that word whole elsewhere ("government"); a broken
-    compound ("peace-" + "keepers", never written "peacekeepers"; "Anglo-" + "Irish") keeps its hyphen."""
-    broken = _BROKEN.search(left)
-    if not broken or not right[:1].isalpha():
-        return f"{left} {right}"
-    head = _WORD.match(right)
-    if right[:1].islower() and head and (broken.group(1) + head.group(0)).lower() in vocabulary:
-        return left[:-1] + right
-    return left + right
-
-
-def _join_lines(lines: list[str], vocabulary: frozenset[str] = frozenset()) -> str:
-    text = lines[0]
-    for line in lines[1:]:
-        text = joined(text, line, vocabulary)
-    return text
-
-
 def _paragraphs(chunk: str, vocabulary: frozenset[str] = frozenset()) -> list[str]:
     """Paragraphs of a run of lines with no blank line between (PDF pages come out like that)."""
     lines = [line.strip() for line in chunk.split("\n") if line.strip()]
@@ -173,7 +150,7 @@ def _paragraphs(chunk: str, vocabulary: frozenset[str] = frozenset()) -> list[st
             paras.append([line])
         else:
             paras[-1].append(line)
-    return [_join_lines(p, vocabulary) for p in paras]
+    return [join_lines(p, vocabulary) for p in paras]
 
 
 @dataclass(slots=True)
@@ -209,12 +186,12 @@ def _trim(text: str, markers: list[Marker], start: int = 0) -> tuple[str, list[M
 
 
 def _layout_body(
-    page: Page, last: int
+    page: Page, last: int, vocabulary: frozenset[str] = frozenset()
 ) -> tuple[list[tuple[str, str]], dict[int, str], int]:
     """A laid-out page's blocks without their footnote definitions, the definitions, the last number."""
     blocks = [(kind, fix_noise(text).strip()) for kind, text in page.blocks or ()]
     if page.notes:
-        defs, last = split_note_lines([fix_noise(line).strip() for line in page.notes], last)
+        defs, last = split_note_lines([fix_noise(line).strip() for line in page.notes], last, vocabulary)
         return blocks, defs, last
     if not blocks:
         return blocks, {}, last
@@ -238,7 +215,7 @@ def _pieces(kind: str, text: str, vocabulary: frozenset[str] = frozenset()) -> l
     if kind == "table":
         return [("table", text)]
     if kind == "heading":
-        return [("heading", _join_lines(text.split("\n"), vocabulary))]
+        return [("heading", join_lines(text.split("\n"), vocabulary))]
     if kind == "auto":
         return [(None, p) for chunk in re.split(r"\n\s*\n", text) for p in _paragraphs(chunk, vocabulary)]
     # The layout found the paragraph; only a bullet inside it opens another.
@@ -248,7 +225,7 @@ def _pieces(kind: str, text: str, vocabulary: frozenset[str] = frozenset()) -> l
             paras.append([line])
         elif line:
             paras[-1].append(line)
-    return [("para", _join_lines(p, vocabulary)) for p in paras]
+    return [("para", join_lines(p, vocabulary)) for p in paras]
 
 
 def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int, Page], frozenset[str]]:
@@ -258,9 +235,10 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
     # numbers -> the document's footnote numbers (they differ once numbering restarts).
     bodies: list[tuple[Page, list[tuple[str, str]], dict[int, int] | None]] = []
     last = 0
+    vocabulary = words_of([page.text for page in pages] + [note for page in pages for note in page.notes])
     for page in pages:
         if page.blocks is not None:
-            blocks, defs, last = _layout_body(page, last)
+            blocks, defs, last = _layout_body(page, last, vocabulary)
         else:
             raw = fix_noise(_drop_furniture(page.text.replace("\r\n", "\n"), page))
             body, defs, last = split_footnotes_after(raw, last)
@@ -278,7 +256,6 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
         bodies.append((page, blocks, local))
     known = set(footnotes)
     expect = min(known) if known else 1
-    vocabulary = words_of([text for _, blocks, _ in bodies for _, text in blocks])
     # A laid-out page whose markers were read as raised digits: a number after a space is text.
     spaced = not any(page.blocks is not None and any(ch in SUPERSCRIPTS for ch in page.text) for page in pages)
     units: list[_Unit] = []
@@ -308,21 +285,44 @@ def _units(pages: Sequence[Page]) -> tuple[list[_Unit], dict[int, str], dict[int
     return units, footnotes, defined_on, vocabulary
 
 
+def _is_float(unit: _Unit) -> bool:
+    """A table or a figure's or table's caption: set where it fits (the top of the next column or page),
+    which may be between the two halves of a sentence."""
+    return unit.kind == "table" or bool(_CAPTION.match(unit.text))
+
+
 def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> list[_Unit]:
     out: list[_Unit] = []
-    for unit in units:
+    held: list[_Unit] = []  # floats standing between a sentence's halves, put back after the whole sentence
+    for i, unit in enumerate(units):
+        # a figure's labels read as text come just before its caption: "Boots aircraft nut Elastic anchor nut"
+        labels = (i + 1 < len(units) and _CAPTION.match(units[i + 1].text) is not None
+                  and unit.text[:1].isupper() and not ends_sentence(unit.text))
+        if ((_is_float(unit) or labels)
+                and (held or (out and out[-1].kind == "para" and not ends_sentence(out[-1].text)))):
+            held.append(unit)
+            continue
+        if held and not (unit.kind == "para" and unit.text[:1].islower() and _continues(out[-1], unit)):
+            out.extend(held)
+            held = []
         if out and _continues(out[-1], unit):
-            prev = out[-1]
-            text = joined(prev.text, unit.text, vocabulary)
-            end = len(text) - len(unit.text)  # where the continued part starts
-            glue = end - len(prev.text)  # 1: a space, 0: the hyphen kept, -1: the hyphen dropped
-            prev.markers[:] = [Marker(min(m.pos, end), m.n) for m in prev.markers]
-            # A marker opening the continued part belongs to the words before the break.
-            prev.markers.extend(Marker(m.pos + end if m.pos else end - (glue == 1), m.n) for m in unit.markers)
-            prev.text = text
+            _join_unit(out[-1], unit, vocabulary)
         else:
             out.append(unit)
-    return out
+        out.extend(held)
+        held = []
+    return out + held
+
+
+def _join_unit(prev: _Unit, unit: _Unit, vocabulary: frozenset[str]) -> None:
+    """``unit`` carries on the paragraph ``prev`` (in place), markers moved to match."""
+    text = joined(prev.text, unit.text, vocabulary)
+    end = len(text) - len(unit.text)  # where the continued part starts
+    glue = end - len(prev.text)  # 1: a space, 0: the hyphen kept, -1: the hyphen dropped
+    prev.markers[:] = [Marker(min(m.pos, end), m.n) for m in prev.markers]
+    # A marker opening the continued part belongs to the words before the break.
+    prev.markers.extend(Marker(m.pos + end if m.pos else end - (glue == 1), m.n) for m in unit.markers)
+    prev.text = text
 
 
 def clean_pages(pages: Sequence[Page]) -> Cleaned:

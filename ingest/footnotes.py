@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.lines import joined
+
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _TO_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
@@ -177,8 +179,8 @@ def _continues(definition: str, line: str) -> bool:
     return not ends_sentence(definition)
 
 
-def _join_wrapped(definition: str, line: str) -> str:
-    return definition + line if _ends_with_url(definition) else f"{definition} {line}"
+def _join_wrapped(definition: str, line: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    return definition + line if _ends_with_url(definition) else joined(definition, line, vocabulary)
 
 
 def split_footnotes_after(text: str, last: int) -> tuple[str, dict[int, str], int]:
@@ -203,7 +205,8 @@ def is_prose_note(text: str) -> bool:
     return len(re.findall(r"[^\W\d_]{2,}", _URL.sub(" ", text))) >= 4
 
 
-def split_note_lines(lines: list[str], last: int) -> tuple[dict[int, str], int]:
+def split_note_lines(lines: list[str], last: int,
+                     vocabulary: frozenset[str] = frozenset()) -> tuple[dict[int, str], int]:
     """Definitions in the lines of a page's footnote block (its layout says they are notes).
 
     A line that opens with a number starts a note when the number comes
@@ -222,5 +225,5 @@ def split_note_lines(lines: list[str], last: int) -> tuple[dict[int, str], int]:
             current = cand.n
             last = 1 if cand.n == 1 else max(last, cand.n)
         elif current is not None:
-            defs[current] = _join_wrapped(defs[current], line.strip())
+            defs[current] = _join_wrapped(defs[current], line.strip(), vocabulary)
     return defs, last

@@ -138,6 +138,18 @@ _ARABIC_NUMBER = re.compile(r"[\u0660-\u0669\u06f0-\u06f9](?:[\u0660-\u0669\u06f
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]+")
 
 
+# TeX's fonts set the ligatures ff, fi, fl, ffi, ffl at codes 11-15 (OT1) or 27-31 (T1); a bitmap (Type3) font
+# with no /ToUnicode leaves pypdf nothing to read them by, and inside a word they come out as control codes
+_TEX_LIGATURES = {chr(base + i): lig for base in (0x0B, 0x1B) for i, lig in enumerate(("ff", "fi", "fl", "ffi", "ffl"))}
+_LIGATURE_CODE = re.compile(r"(?:(?<=[A-Za-z])|^)[\x0b-\x0f\x1b-\x1f](?=[a-z])")
+
+
+def tex_ligatures(text: str) -> str:
+    """Control codes opening or inside a word read as the TeX ligatures they stand for ("bene\x1cts":
+    "benefits"; "\x1cts" after a line broken at "bene-"). For fonts without /ToUnicode only."""
+    return _LIGATURE_CODE.sub(lambda m: _TEX_LIGATURES[m.group()], text)
+
+
 def arabic_numbers_in_order(text: str) -> str:
     """``text`` with each run of Arabic-Indic digits put back in its reading order (pure)."""
     return _ARABIC_NUMBER.sub(lambda m: m.group()[::-1], text)
@@ -177,7 +189,10 @@ class _SpanReader:
             if size <= 0.5:
                 return
             font, bold = self._font(font_dict)
-            stripped = _UNMAPPED.sub(JOINER, arabic_numbers_in_order(text.strip("\n")))
+            stripped = arabic_numbers_in_order(text.strip("\n"))
+            if "/ToUnicode" not in font_dict:
+                stripped = tex_ligatures(stripped)
+            stripped = _UNMAPPED.sub(JOINER, stripped)
             measured = stripped.rstrip()
             if font is not None:
                 width = _text_width(*font, measured) / 1000 * float(font_size) * scale_x

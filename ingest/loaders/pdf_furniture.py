@@ -99,10 +99,23 @@ def is_running_title(line: Line, body_size: float) -> bool:
 _WEB_ADDRESS = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?:/\S*)?", re.IGNORECASE)
 
 
+_CONTACT = re.compile(
+    r"(?:(?:tel|phone|telephone|fax|t|f)\.?:?\s*)?\+?\(?\d[\d ()./-]{6,}\d"  # a phone number
+    r"|(?:e-?mail:?\s*)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # an email address
+    r"|(?:ISSN|ISBN|e-ISSN|DOI)[:\s]*[\dXx./-]{8,}",  # a serial's or book's number
+    re.IGNORECASE)
+
+
 def is_web_address(text: str) -> bool:
-    """A line that is only a web address ("ibm.com/redbooks", "www.parliament.uk/commons-library"): the
-    publisher's address in a page's margin, never a sentence of the body."""
-    return _WEB_ADDRESS.fullmatch(text.strip()) is not None
+    """A line that is only a web address ("ibm.com/redbooks", "www.parliament.uk/commons-library"), a phone
+    number, an email address or an ISSN: the publisher's address in a page's margin, never a sentence of
+    the body."""
+    s = text.strip()
+    if _WEB_ADDRESS.fullmatch(s) is not None:
+        return True
+    m = _CONTACT.fullmatch(s)
+    # an unlabelled number is a phone number from nine digits on ("1990-2000" is a period)
+    return m is not None and (not s[:1].isdigit() or sum(ch.isdigit() for ch in s) >= 9)
 
 
 def _body_size(pages: Sequence[Sequence[Line]]) -> float:

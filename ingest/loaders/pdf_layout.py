@@ -84,7 +84,8 @@ def _segment(spans: list[Span], limit: float | None = None, order: dict[int, int
             # a note's number set in its own run before the note's text, flush against it ("10Ministry of
             # Finance", "12https://..."): a word processor's footnote area
             numbered = len(parts) == 1 and _NOTE_NUMBER.fullmatch(parts[0]) and _NOTE_START.match(text)
-            joined = JOINER in (prev.text, text)  # a kashida (an unmapped glyph) between pieces of one word
+            # a kashida (an unmapped glyph) between pieces of one word; a fraction's slash between its numbers
+            joined = JOINER in (prev.text, text) or parts[-1][-1:] == "⁄" or text[:1] == "⁄"
             if (apart and not raised and not joined) or numbered:
                 parts.append(" ")
         parts.append(text)
@@ -106,7 +107,8 @@ def lines_from_spans(spans: Sequence[Span]) -> list[Line]:
     kept = [s for s in spans if s.text.strip() and not _GLYPH_NAMES.fullmatch(s.text.strip())]
     # a superscript marker belongs to the line of the words drawn just before it, even where another
     # column's line stands nearer its raised baseline
-    attached = {id(s): kept[i - 1] for i, s in enumerate(kept) if i and _is_marker_after(kept[i - 1], s)}
+    attached = {id(s): kept[i - 1] for i, s in enumerate(kept) if i and _is_marker_after(kept[i - 1], s)
+                and not (i + 1 < len(kept) and kept[i + 1].text.lstrip()[:1] in "⁄/")}  # a fraction's numerator
     rows: list[list[Span]] = []
     row_of: dict[int, list[Span]] = {}
     for span in sorted((s for s in kept if id(s) not in attached), key=lambda s: (-s.y, s.x0)):
@@ -139,6 +141,8 @@ def lines_from_spans(spans: Sequence[Span]) -> list[Line]:
             size = max(span.size, current[-1].size)
             at_edge = edges[round(span.x0 / 2)] >= 3 and span.x0 - current[-1].x0 > 2 * size
             marker = id(span) in attached and attached[id(span)] in current
+            # a fraction's slash (U+2044) joins its numerator and denominator, whatever their sizes say
+            marker = marker or span.text.lstrip()[:1] == "⁄" or current[-1].text.rstrip()[-1:] == "⁄"
             if (gap > CELL_GAP * size or at_edge) and not marker and not _stretched(order, current[-1], span, gap):
                 lines.append(_segment(current, limit=span.x0 - 1, order=order))
                 current = [span]
@@ -153,7 +157,8 @@ def _stretched(order: dict[int, int], left: Span, right: Span, gap: float) -> bo
     right-to-left text is drawn leftwards), apart by a space stretched to fill the line, not a gutter or the
     gap between two cells (table cells are mostly figures, and columns are drawn one after the other)."""
     return (abs(order.get(id(right), -9) - order.get(id(left), -99)) == 1
-            and gap < JUSTIFIED_GAP * max(left.size, right.size)
+            and abs(left.size - right.size) <= 0.1 * max(left.size, right.size)  # one line's type
+            and gap < JUSTIFIED_GAP * min(left.size, right.size)
             and _WORDY.search(left.text) is not None and _WORDY.search(right.text) is not None)
 
 

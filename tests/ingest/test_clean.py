@@ -39,6 +39,7 @@ def test_fix_noise_undoes_extraction_artifacts():
     assert fix_noise("who would α . offer BiH and *b.* concrete") == "who would α . offer BiH and b. concrete"
     assert fix_noise("the *Financial Times* board") == "the Financial Times board"
     assert fix_noise("odd\u00a0 spaces\u200b and soft\u00adhyphen") == "odd spaces and softhyphen"
+    assert fix_noise("two columns ﬁlled with text, eﬀects and ﬂows") == "two columns filled with text, effects and flows"
 
 
 def test_fix_noise_never_changes_a_letter():
@@ -271,6 +272,23 @@ def test_hyphenated_breaks_are_repaired_within_a_page_and_across_a_page_break():
     ]
     assert [cleaned.text[:m.pos].rsplit(" ", 1)[-1] for m in cleaned.markers] == ["funds."]
     assert_well_formed(cleaned)
+
+
+def test_a_table_or_caption_between_a_sentences_halves_waits_until_the_sentence_is_whole():
+    # a float set at the top of the next column or page, as LaTeX and word processors place them
+    first = "The larger model improves accuracy on every split, and we observe that it"
+    blocks = (("para", "Table 1: Accuracy by model size."), ("table", "Model | TEDS | mAP\nbase | 98.7 | 65.9"),
+              ("para", "converges in about 36 epochs\nwithout tuning."))
+    pages = [Page(first, number=1, label="1", blocks=(("para", first),)),
+             Page("\n\n".join(text for _, text in blocks), number=2, label="2", blocks=blocks)]
+    cleaned = clean_pages(pages)
+    assert block_texts(cleaned) == [
+        "The larger model improves accuracy on every split, and we observe that it converges in about 36 epochs "
+        "without tuning.",
+        "Table 1: Accuracy by model size.",
+        "Model | TEDS | mAP\nbase | 98.7 | 65.9",
+    ]
+    assert [b.kind for b in cleaned.blocks] == ["para", "para", "table"]
 
 
 def test_text_without_headings_has_no_title():

@@ -71,6 +71,17 @@ def test_a_marker_drawn_after_its_words_stays_with_them_past_a_stretched_gap():
     assert "rose as prices climbed.¹³ Our" in texts and "right column words here" in texts
 
 
+def test_a_fraction_is_one_run_of_text_whatever_sizes_its_parts_come_in():
+    spans = [Span("ranges from 1", 321, 390, 708, 10), Span("⁄", 407, 409, 708, 10), Span("4 inch to 1", 409, 432, 708, 5.5),
+             Span("⁄", 446, 448, 708, 10), Span("6 inch, and", 448, 510, 708, 5.5)]
+    assert [x.text for x in lines_from_spans(spans)] == ["ranges from 1⁄4 inch to 1⁄6 inch, and"]
+
+
+def test_a_cover_wordmark_beside_an_address_in_small_type_is_a_line_of_its_own():
+    spans = [Span("ibm.com/redbooks", 37, 130, 30, 15), Span("Redpaper", 315, 597, 31, 70)]
+    assert [x.text for x in lines_from_spans(spans)] == ["ibm.com/redbooks", "Redpaper"]
+
+
 def test_words_drawn_one_after_another_with_stretched_spaces_are_one_line():
     # a justified line drawn word by word (right to left here: drawn leftwards), spaces stretched past an em
     spans = [Span("مرحبا", 300, 330, 700, 10), Span("بالعالم", 250, 285, 700, 10), Span("كله", 200, 225, 700, 10)]
@@ -184,6 +195,10 @@ def test_a_web_address_at_an_edge_and_what_shares_its_baseline_are_furniture_on_
     sentence = [*body, line("See www.parliament.uk for the full list.", 30)]
     assert furniture([sentence], [H]) == [set()]
     assert is_web_address("https://crsreports.congress.gov") and is_web_address("www.gov.uk/hmrc")
+    # so are the rest of a publisher's contact block: a phone number, an email address, an ISSN
+    assert all(is_web_address(t) for t in ("Tel. 02-788-4510", "ISSN 2005-744X", "enquiries@parliament.uk",
+                                            "020 7219 3000"))
+    assert not any(is_web_address(t) for t in ("1990-2000", "2019/2020", "12 March 2020"))
     assert not any(is_web_address(t) for t in ("U.S.", "e.g.", "3.5", "Figure 3.5", "Redpaper", "i.e."))
 
 

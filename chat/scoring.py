@@ -31,7 +31,17 @@ from chat.answer_type import NAME, expected_type, holds, supplies, without_urls
 from chat.constraints import Constraint, Facts, facts_of, question_constraints
 from chat.evidence import Evidence, Hit
 from chat.speakers import asked_speakers
-from chat.terms import asked_kind, asks_for_source, content_words, idf, leans_back, stem, stems
+from chat.terms import (
+    asked_kind,
+    asks_for_source,
+    asks_what_was_asked,
+    content_words,
+    idf,
+    is_interrogative,
+    leans_back,
+    stem,
+    stems,
+)
 from ingest.records import Passage, Sentence
 
 
@@ -70,6 +80,10 @@ class AnswerConfig:
     short_words: int = 6  # a sentence with fewer words is quoted with a neighbour
     # A "sentence" without closing punctuation is a heading, title line or caption.
     fragment_penalty: float = 0.08
+    # A sentence that asks a question does not answer one: in a hearing the question put to a witness is the
+    # sentence most like the user's, the reply holds the answer. It ranks lower (it may still be quoted as the
+    # context of the reply), unless the user asks what was asked.
+    question_penalty: float = 0.08
     # An adjacent sentence joins a quote when it adds this share of the question's IDF mass.
     neighbour_gain: float = 0.15
     # Two quoted sentences of a passage this many sentences apart become one quote, gap included.
@@ -155,6 +169,7 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     source_question = asks_for_source(evidence.question)
     wanted = expected_type(evidence.question)
     kind = asked_kind(evidence.question)
+    about_questions = asks_what_was_asked(evidence.question)
     asked = set(asked_speakers(evidence.question, {x for hit in evidence.hits for x in _speakers_of(hit.passage)}))
     out: list[Candidate] = []
     for h, hit in enumerate(evidence.hits):
@@ -193,6 +208,8 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 score += config.speaker_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
+            if not about_questions and is_interrogative(text):
+                score -= config.question_penalty
             missing, absent = 0.0, []
             if constraints:
                 if speaker not in frames:

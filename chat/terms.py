@@ -128,6 +128,21 @@ def names_speaker(question: str, speaker: str | None) -> bool:
     return bool(speaker) and bool(mentions(question, [speaker]))
 
 
+_ASKED = re.compile(r"\b(?:ask|asks|asked|asking|question|questions|questioned|enquir\w*|inquir\w*|quer(?:y|ied))\b",
+                    re.IGNORECASE)
+
+
+def asks_what_was_asked(question: str) -> bool:
+    """Whether the question is about a question put to someone ("What did Lord X ask the Minister?"):
+    then a sentence that is itself a question may be the answer."""
+    return _ASKED.search(question) is not None
+
+
+def is_interrogative(sentence: str) -> bool:
+    """Whether the sentence asks a question (it ends on "?", closing quotes or brackets aside)."""
+    return sentence.rstrip().rstrip("\"'”’)]*").endswith("?")
+
+
 def asks_for_source(question: str) -> bool:
     lowered = question.lower()
     return any(w in SOURCE_CUES for w in words(lowered)) or any(p.search(lowered) for p in _SOURCE_PHRASES)

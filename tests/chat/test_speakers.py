@@ -146,3 +146,38 @@ def test_the_speakers_own_ranking_is_what_lifts_their_passage(hearing_engine, fu
         unweighted = retrieve(hearing_engine.index, question, qvec, k=3,
                               config=RetrieveConfig(fusion=fusion, speaker_weight=0.0))
         assert (unweighted[0].parts or (unweighted[0].passage,))[0].speaker == "Alice Smith AM"
+
+
+VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:06.000
+<v Chair>Good morning. Today we examine the water bill and its costs for rural councils.
+
+00:00:06.500 --> 00:00:14.000
+<v Minister Jane Hollis>Thank you. The bill gives councils money over three years to repair village pipes.
+
+00:00:14.500 --> 00:00:20.000
+<v Chair>How many villages still lack clean water?
+
+00:00:20.500 --> 00:00:27.000
+<v Minister Jane Hollis>About 1,200 villages, mostly in the northern uplands, rely on tanker deliveries.
+"""
+
+
+def test_the_reply_is_cited_not_the_question_put_to_the_witness(tmp_path):
+    """With the real model: the chair's question is the sentence most like the user's (cosine 0.99), the
+    witness's reply, which holds the number asked for, much less (0.5)."""
+    from index.build import ingest_paths
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "hearing.vtt").write_text(VTT, encoding="utf-8")
+    ingest_paths([docs], tmp_path / "index", progress=False)
+    engine = Engine.open(tmp_path / "index")
+    result = engine.answer("How many villages still lack clean water?")
+    first = result["citations"][0]
+    assert first["speaker"] == "Minister Jane Hollis" and first["quote"].startswith("About 1,200 villages")
+    assert first["reference"].startswith("“About 1,200 villages")
+    # asked what was asked, the question is the answer
+    result = engine.answer("What did the Chair ask about villages and clean water?")
+    assert result["citations"][0]["quote"] == "How many villages still lack clean water?"

@@ -3,9 +3,11 @@
 Parsed with the standard library's parser through BeautifulSoup; scripts,
 styles and other non-content elements are dropped before any text is taken,
 and attributes (``onerror=...``) never become text. Headings become heading
-lines, paragraphs, list items, quotes and table cells become paragraphs, and
-``<sup>`` footnote numbers become superscript digits, the form
-``ingest.clean`` links to footnotes.
+lines, paragraphs, list items and quotes become paragraphs, a table's rows
+become lines of cells ("North | 700"), and ``<sup>`` footnote numbers become
+superscript digits, the form ``ingest.clean`` links to footnotes. Only the
+page's main part is read (``<main>``, its one ``<article>``, else the page
+without the site's header and footer), with any footnote list kept outside it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ _BLOCKS = frozenset(
     """p li blockquote td th dd dt pre figcaption caption address summary details div section article
     main header footer aside body html ul ol dl table thead tbody tfoot tr figure fieldset form hr center""".split()
 )
+# a table whose cells hold paragraphs, headings or tables lays out a page; it is read as blocks, not rows
+_LAYOUT = ["p", "div", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"]
+_NOTES = re.compile(r"foot-?notes?|end-?notes?", re.IGNORECASE)
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _BACKLINKS = str.maketrans("", "", "↩↑\ufe0e\ufe0f")  # "return to text" links after a footnote
 _NO_MARKERS = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -78,6 +83,12 @@ def html_blocks(soup) -> list[tuple[str, str]]:
             elif child.name == "ol":
                 flush()
                 visit_list(child)
+            elif child.name == "table" and not child.find(_LAYOUT):
+                flush()
+                rows = (" | ".join(c for c in (" ".join(cell.get_text(" ").split())
+                                              for cell in tr.find_all(["td", "th"], recursive=False)) if c)
+                        for tr in child.find_all("tr"))
+                out.extend(("para", row) for row in rows if row)  # a row a line, its cells side by side
             elif child.name in _BLOCKS:
                 flush()
                 visit(child)
@@ -92,6 +103,36 @@ def html_blocks(soup) -> list[tuple[str, str]]:
     visit(soup)
     flush()
     return out
+
+
+def content_of(soup):
+    """The part of the page that is the document: its ``<main>`` (or ``role="main"``), or its one
+    ``<article>``; else the page without the site's own header and footer. Site chrome ("Cookies on
+    GOV.UK", "© Crown copyright") is not the document's text."""
+    root = soup.find("main") or soup.find(attrs={"role": "main"})
+    if root is None:
+        articles = soup.find_all("article")
+        root = articles[0] if len(articles) == 1 else None
+    if root is None:
+        for chrome in soup.find_all(["header", "footer"]):
+            if not chrome.find_parent(["article", "section", "main"]):
+                chrome.decompose()
+        return soup
+    return root
+
+
+def notes_outside(soup, root) -> list:
+    """Footnote lists the page keeps outside its main part (they are the document's sources)."""
+    if root is soup:
+        return []
+    found = [tag for tag in soup.find_all(attrs={"class": _NOTES}) + soup.find_all(attrs={"id": _NOTES})
+             if tag is not root and not any(parent is root for parent in tag.parents)]
+    outer = []
+    for tag in found:  # each list once: the outermost element that names it
+        if not any(other is not tag and any(parent is other for parent in tag.parents) for other in found) \
+                and all(tag is not kept for kept in outer):
+            outer.append(tag)
+    return outer
 
 
 def _meta_content(soup, *names: str) -> str | None:
@@ -129,19 +170,23 @@ def html_document(path: Path, text: str) -> Document:
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text().split()) if title_tag else ""
     meta = _meta(soup)
-    blocks = html_blocks(soup)
+    first_h1 = next((" ".join(h.get_text().split()) for h in soup.find_all("h1")), "")
+    root = content_of(soup)
+    blocks = html_blocks(root) + [block for notes in notes_outside(soup, root) for block in html_blocks(notes)]
     if not blocks:
         raise IngestError(str(path), "no readable text in this HTML file")
     # As the cleaned text will have them: noise fixed, footnote markers taken out.
     shown = [(kind, " ".join(fix_noise(text).translate(_NO_MARKERS).split())) for kind, text in blocks]
     headings = {text for kind, text in shown if kind == "heading"}
     joins = {(h, f"{h} {nxt[:40]}") for (k, h), (_, nxt) in zip(shown, shown[1:], strict=False) if k == "heading"}
-    first_h1 = next((" ".join(h.get_text().split()) for h in soup.find_all("h1")), "")
     cleaned = clean_pages([Page("\n\n".join(text for _, text in blocks))])
     if not cleaned.text.strip():
         raise IngestError(str(path), "no readable text in this HTML file")
     cleaned = _mark_headings(cleaned, headings, joins)
     kind = "report" if cleaned.footnotes else "article"
+    # "Rural water: a briefing - GOV.UK": the page's own heading, without the site's name after it
+    if first_h1 and title.startswith(first_h1) and len(first_h1) >= 8:
+        title = first_h1
     return document_from_cleaned(path, cleaned, kind=kind, title=title or first_h1 or guess_title(cleaned), meta=meta)
 
 

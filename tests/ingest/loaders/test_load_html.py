@@ -62,7 +62,7 @@ def test_headings_become_heading_blocks_and_only_they(doc):
     paras = [doc.text[b.char_start : b.char_end] for b in doc.blocks if b.kind == "para"]
     assert "Closer economic ties with the region." in paras
     assert "We will support freedom and stability." in paras
-    assert "Albania" in paras and "Serbia" in paras
+    assert "Albania | Serbia" in paras  # a table's row: its cells side by side
     assert "Talks continue next year in Berlin." in paras
 
 
@@ -119,3 +119,40 @@ def test_a_paragraph_that_starts_with_a_heading_word_is_not_split(tmp_path):
         ("para", "A NATO member since 2009."),
         ("para", "Albania is a candidate for the EU."),
     ]
+
+
+GOV_PAGE = """<!DOCTYPE html><html><head><title>Rural water: a briefing - GOV.UK</title></head><body>
+<header><p>Cookies on GOV.UK</p><nav><a href="/">Home</a></nav></header>
+<main>
+<h1>Rural water: a briefing</h1>
+<p>About 1,200 villages still rely on tanker deliveries.<sup id="fnref:1"><a href="#fn:1">1</a></sup></p>
+<table><tr><th>Region</th><th>Villages</th></tr><tr><td>North</td><td>700</td></tr></table>
+<table><tr><td><p>A page laid out in a table.</p><p>Its cells hold paragraphs.</p></td></tr></table>
+</main>
+<div class="footnotes"><ol><li id="fn:1"><p>Department for Water, statistics 2023. <a href="#fnref:1">↩</a></p></li>
+</ol></div>
+<footer><p>© Crown copyright</p></footer>
+</body></html>"""
+
+
+def test_only_the_main_part_is_read_with_its_tables_as_rows_and_notes_kept(tmp_path):
+    path = tmp_path / "rural-water.html"
+    path.write_text(GOV_PAGE, encoding="utf-8")
+    doc = load(path)
+    assert "Cookies" not in doc.text and "Crown copyright" not in doc.text  # the site's, not the document's
+    assert doc.title == "Rural water: a briefing"  # the page's heading, not "... - GOV.UK"
+    paras = [doc.text[b.char_start : b.char_end] for b in doc.blocks if b.kind == "para"]
+    assert "Region | Villages" in paras and "North | 700" in paras
+    assert "A page laid out in a table." in paras and "Its cells hold paragraphs." in paras
+    assert doc.footnotes == {1: "Department for Water, statistics 2023."}  # kept outside <main>
+    assert [m.n for m in doc.markers][:1] == [1]
+
+
+def test_without_a_main_part_the_sites_header_and_footer_are_left_out(tmp_path):
+    path = tmp_path / "plain.html"
+    path.write_text("<html><body><header><p>Site banner text</p></header><article><header><h1>Report title</h1>"
+                    "</header><p>Body one.</p></article><article><p>Body two.</p></article>"
+                    "<footer><p>Site footer text</p></footer></body></html>", encoding="utf-8")
+    doc = load(path)
+    assert "Site banner" not in doc.text and "Site footer" not in doc.text
+    assert "Report title" in doc.text and "Body one." in doc.text and "Body two." in doc.text

@@ -12,6 +12,8 @@ generator, nothing fitted to any real document.
 
 - ``report-1col``: one column, 45 footnotes, a table;
 - ``report-2col``: the same kind of report in two columns, notes under each column;
+- ``report-endnotes``: endnotes as a word processor numbers them by default (i, ii, iii; their own page
+  at the end), a bulleted list, "Page N of M" footers;
 - ``arabic``: two right-to-left paragraphs with Arabic-Indic years;
 - ``paper-type1`` and ``paper-type3``: a two-column LaTeX paper (title and abstract over both columns,
   a table, footnotes, hyphenated lines), ``pdflatex paper-*.tex``; the second in T1 encoding, which a
@@ -256,6 +258,18 @@ def write(out: Path) -> list[Path]:
         xml = _DOCUMENT.format(styles=_STYLES.format(direction=""), columns=cols, furniture=_FURNITURE,
                                body="\n".join(doc.body))
         made.append(_save(out, name, xml, doc.truth))
+    doc = report(11)  # endnotes, a list, "Page N of M"
+    body = "\n".join(doc.body).replace('text:note-class="footnote"', 'text:note-class="endnote"')
+    items = ["Councils should publish repair plans by 2026.", "The ministry should fund tanker deliveries in full.",
+             "Regulators should report on water quality every year."]
+    listed = "<text:list>" + "".join(f'<text:list-item><text:p text:style-name="Body">{escape(item)}</text:p>'
+                                     "</text:list-item>" for item in items) + "</text:list>"
+    last = f'outline-level="1">{len(CHAPTERS)}. {CHAPTERS[-1]}</text:h>'
+    body = body.replace(last, last + listed, 1)
+    doc.truth.extend(items)
+    footer = _FURNITURE.replace("</text:page-number>", "</text:page-number> of <text:page-count>9</text:page-count>")
+    xml = _DOCUMENT.format(styles=_STYLES.format(direction=""), columns="", furniture=footer, body=body)
+    made.append(_save(out, "report-endnotes", xml, doc.truth))
     arabic = Report(0)
     for style, text, level in ARABIC:
         arabic.line(style, text, level)

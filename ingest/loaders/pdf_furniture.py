@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from ingest.loaders.pdf_layout import Line
+from ingest.loaders.pdf_layout import Line, roman_value
 
 BAND = 0.15  # of the page height: where headers and footers stand
 EDGE_LINES = 3  # at most this many lines at each edge are furniture
@@ -153,26 +153,6 @@ def furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> list
     return out
 
 
-def _roman_value(token: str) -> int | None:
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    token = token.lower()
-    total = 0
-    for a, b in zip(token, token[1:] + " ", strict=True):
-        va, vb = values[a], values.get(b, 0)
-        total += -va if va < vb else va
-    return total if total > 0 and to_roman(total) == token else None
-
-
-def to_roman(n: int) -> str:
-    out = ""
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
-
 def printed_numbers(furniture_text: Sequence[Sequence[str]]) -> list[str | None]:
     """The number each page prints, from the text of its furniture lines (one list per page, physical order).
 
@@ -189,7 +169,7 @@ def printed_numbers(furniture_text: Sequence[Sequence[str]]) -> list[str | None]
                 cands.append(("arabic", int(m.group(0)) - physical, m.group(0)))
             if is_page_number(text):
                 for m in _ROMAN.finditer(text):
-                    value = _roman_value(m.group(1))
+                    value = roman_value(m.group(1))
                     if value:
                         cands.append(("roman", value - physical, m.group(1)))
         found.append(cands)

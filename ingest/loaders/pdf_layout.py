@@ -30,6 +30,7 @@ _NOTE_NUMBER = re.compile(r"\d{1,3}")
 _MARKER_DIGITS = re.compile(r"\s*\d{1,3}(?:[,–-]\d{1,3})*\s*")
 _NOTE_START = re.compile(r"[A-Z][a-z]|[\"“‘'(\[]|https?:|www\.")  # a word, a quote, an address
 _BULLET_CELL = re.compile(r"[•▪◦●·‣⁃–\-*]|\d{1,2}[.)]|[a-z][.)]")  # a list item's bullet or number
+_NOTE_OPENS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}(?:[.)]?\s|(?=[A-Za-z(“\"]))")  # a note's first line
 _LIST_ITEM = re.compile(r"[•▪◦●·‣⁃–-]\s")  # a bold line opening with a bullet is a list item, not a heading
 
 
@@ -78,12 +79,17 @@ def _segment(spans: list[Span], limit: float | None = None, order: dict[int, int
         raised = small and prev is not None and (span.x0 - prev.x1 < 0.15 * size or _drawn_after(order, prev, span))
         if raised and re.fullmatch(r"\s*\d{1,3}(?:[,–-]\d{1,3})*\s*", text):
             text = text.strip().translate(SUPERSCRIPT_DIGITS)  # a footnote marker set as a superscript
+        elif raised and (value := _roman_marker(text)):
+            text = str(value).translate(SUPERSCRIPT_DIGITS)  # "ii": a word processor's endnotes, i, ii, iii
         if prev is not None and parts and not parts[-1][-1:].isspace() and not text[:1].isspace():
             # the white space between them, on whichever side (right-to-left text is drawn leftwards)
             apart = max(span.x0 - prev.x1, prev.x0 - span.x1) > 0.15 * size
             # a note's number set in its own run before the note's text, flush against it ("10Ministry of
             # Finance", "12https://..."): a word processor's footnote area
-            numbered = len(parts) == 1 and _NOTE_NUMBER.fullmatch(parts[0]) and _NOTE_START.match(text)
+            numbered = len(parts) == 1 and _NOTE_START.match(text) and (
+                _NOTE_NUMBER.fullmatch(parts[0]) or _roman_marker(parts[0]))
+            if numbered and not parts[0].isdigit():
+                parts[0] = str(_roman_marker(parts[0]))  # endnote "xxxvii" is note 37, as its marker reads
             # a kashida (an unmapped glyph) between pieces of one word; a fraction's slash between its numbers
             joined = JOINER in (prev.text, text) or parts[-1][-1:] == "⁄" or text[:1] == "⁄"
             if (apart and not raised and not joined) or numbered:
@@ -162,6 +168,33 @@ def _stretched(order: dict[int, int], left: Span, right: Span, gap: float) -> bo
             and _WORDY.search(left.text) is not None and _WORDY.search(right.text) is not None)
 
 
+def _roman_marker(text: str) -> int | None:
+    """The number a note marker or note number in lower-case roman numerals stands for ("xiv": 14)."""
+    token = text.strip()
+    return roman_value(token) if re.fullmatch(r"[ivxlc]{1,8}", token) else None
+
+
+def roman_value(token: str) -> int | None:
+    """The value of a roman numeral ("xiv": 14), None when ``token`` is not one written the usual way."""
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+    token = token.lower()
+    total = 0
+    for a, b in zip(token, token[1:] + " ", strict=True):
+        va, vb = values[a], values.get(b, 0)
+        total += -va if va < vb else va
+    return total if total > 0 and to_roman(total) == token else None
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
 def _drawn_after(order: dict[int, int] | None, prev: Span, span: Span) -> bool:
     """Whether ``span`` is drawn right after ``prev`` (the page's content order), further along its line."""
     return bool(order) and order.get(id(span), -2) == order.get(id(prev), -9) + 1 and span.x0 > prev.x0
@@ -170,7 +203,7 @@ def _drawn_after(order: dict[int, int] | None, prev: Span, span: Span) -> bool:
 def _is_marker_after(prev: Span, span: Span) -> bool:
     """A footnote marker drawn right after the words it follows: a few digits, smaller, on or above their
     baseline, further along the line."""
-    return (span.size < 0.85 * prev.size and bool(_MARKER_DIGITS.fullmatch(span.text))
+    return (span.size < 0.85 * prev.size and bool(_MARKER_DIGITS.fullmatch(span.text) or _roman_marker(span.text))
             and 0 <= span.y - prev.y <= 0.6 * prev.size and prev.x0 < span.x0 <= prev.x1 + 3 * prev.size)
 
 
@@ -476,16 +509,25 @@ def footnote_zone(lines: Sequence[Line], size: float, height: float) -> int:
     """How many of a page's bottom lines (``lines`` top to bottom) are its footnotes; 0 if none.
 
     Footnotes sit below the body in a smaller font, and their first line
-    opens with the note's number.
+    opens with the note's number. They take the lower part of the page, or
+    more where the whole run of small type from the body's end down opens
+    with a note's number (endnotes that start after the body's last line).
     """
-    start = len(lines)
+    start = low = len(lines)
     for k in range(len(lines) - 1, -1, -1):
         line = lines[k]
-        if line.size > 0.92 * size or line.y > 0.6 * height:
+        if line.size > 0.92 * size:
             break
         start = k
-    for k in range(start, len(lines)):
-        if re.match(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}(?:[.)]?\s|(?=[A-Za-z(“\"]))", lines[k].text) and k > 0:
+        if line.y <= 0.6 * height:
+            low = k
+    if start < low and _NOTE_OPENS.match(lines[start].text):
+        # down from the body's end; or a page of notes alone (endnotes), told by several notes' numbers
+        if start > 0 or (sum(1 for line in lines if _NOTE_OPENS.match(line.text)) >= 3
+                         and not any(is_dot_leader(line.text) for line in lines)):  # not a contents page
+            return len(lines) - start
+    for k in range(low, len(lines)):
+        if _NOTE_OPENS.match(lines[k].text) and k > 0:
             return len(lines) - k
     return 0
 

@@ -21,10 +21,10 @@ def notes_made(name: str) -> int:
     """How many footnotes the generator put in the report (each body marker a note)."""
     from bench.wordproc import report
 
-    return report({"report-1col": 1, "report-2col": 2}[name]).notes
+    return report({"report-1col": 1, "report-2col": 2, "report-endnotes": 11}[name]).notes
 
 
-@pytest.mark.parametrize("name", ["report-1col", "report-2col"])
+@pytest.mark.parametrize("name", ["report-1col", "report-2col", "report-endnotes"])
 def test_a_word_processors_report_reads_whole_with_every_footnote(name):
     doc = load(MADE / f"{name}.pdf")
     passages = chunk(doc)
@@ -37,6 +37,9 @@ def test_a_word_processors_report_reads_whole_with_every_footnote(name):
     assert not re.search(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]", doc.text)
     assert len({m.n for m in doc.markers}) == notes_made(name)
     assert "Page " not in doc.text and doc.title.startswith("Public Services in the Western Balkans")
+    if name == "report-endnotes":  # numbered i, ii, iii as word processors number endnotes, on a page of their own
+        assert all(p.section != "Notes" or p.page == 9 for p in passages)
+        assert "Regulators should report on water quality every year." in doc.text
     assert all(p.page_label == str(p.page) for p in passages)
 
 

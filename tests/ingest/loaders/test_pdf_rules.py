@@ -242,6 +242,20 @@ def test_a_right_to_left_paragraph_ends_on_a_line_short_of_the_left_edge():
         (lines[0].text, lines[1].text), (lines[2].text,)]
 
 
+def test_endnotes_in_roman_numerals_read_as_their_numbers():
+    # the marker after the words, and the note's own number before its text, as i, ii, iii
+    spans = [Span("as prices climbed.", 72, 170, 600, 11), Span("xiv", 170, 178, 604, 6.4),
+             Span(" Local authorities", 178, 260, 600, 11)]
+    assert lines_from_spans(spans)[0].text == "as prices climbed.¹⁴ Local authorities"
+    note = [Span("xiv", 57, 65, 700, 8.5), Span("Ministry of Finance, budget 2016.", 65, 200, 700, 8.5)]
+    assert lines_from_spans(note)[0].text == "14 Ministry of Finance, budget 2016."
+    # a page of endnotes alone, from its top: notes, not body
+    page = [line(f"{n} Interview with a regional official, March {2000 + n}.", 780 - 10 * n, size=8.5)
+            for n in range(1, 40)]
+    assert footnote_zone(page, 11.0, H) == len(page)
+    assert footnote_zone([line("Body text of the report in its usual type.", 790, size=11), *page], 11.0, H) == len(page)
+
+
 def test_note_lines_become_definitions_with_wrapped_lines_joined():
     defs, last = split_note_lines(["3 Ministry of Water, Annual", "statistics 2021.", "4 https://example.org/x"], 2)
     assert defs == {3: "Ministry of Water, Annual statistics 2021.", 4: "https://example.org/x"} and last == 4

@@ -144,6 +144,9 @@ _TEX_LIGATURES = {chr(base + i): lig for base in (0x0B, 0x1B) for i, lig in enum
 _LIGATURE_CODE = re.compile(r"(?:(?<=[A-Za-z])|^)[\x0b-\x0f\x1b-\x1f](?=[a-z])")
 
 
+_SYMBOL_GLYPH = re.compile(r"[\ue000-\uf8ff]")
+
+
 def tex_ligatures(text: str) -> str:
     """Control codes opening or inside a word read as the TeX ligatures they stand for ("bene\x1cts":
     "benefits"; "\x1cts" after a line broken at "bene-"). For fonts without /ToUnicode only."""
@@ -193,6 +196,8 @@ class _SpanReader:
             if "/ToUnicode" not in font_dict:
                 stripped = tex_ligatures(stripped)
             stripped = _UNMAPPED.sub(JOINER, stripped)
+            if _SYMBOL_GLYPH.fullmatch(stripped.strip()):
+                stripped = "•"  # a symbol font's bullet (Word's U+F0B7, OpenSymbol's U+F095): private-use codes
             measured = stripped.rstrip()
             if font is not None:
                 width = _text_width(*font, measured) / 1000 * float(font_size) * scale_x

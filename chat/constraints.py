@@ -106,6 +106,31 @@ def question_constraints(question: str) -> tuple[Constraint, ...]:
     return tuple(unique.values())
 
 
+_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+# a year as text writes it: four digits, no thousands comma, not counting the noun after it ("2000 troops")
+_YEAR_IN_TEXT = re.compile(r"(?<![\d,.$£€])((?:1[89]|20)\d\d)s?(?![\d%]|[.,]\d|\s+(?!(?:the|and|to|of|in|on|when|while"
+                           r"|as|at|for|after|before|with|was|were|is|had|has|it|they|he|she|we)\b)[a-z]+)")
+
+
+def years_in(text: str) -> frozenset[int]:
+    """The years ``text`` names ("In 2015, ...", "from 2019 to 2022"), not counts ("2000 complaints")."""
+    years: set[int] = set()
+    for m in _YEAR_IN_TEXT.finditer(text):
+        year = int(m.group(1))
+        years.update((year, year + 9) if m.group().endswith("s") else (year,))  # "the 1990s": 1990 to 1999
+    return frozenset(years)
+
+
+def other_year(constraint: Constraint, years: Iterable[int]) -> bool:
+    """Whether a sentence naming ``years`` is about another year than the one ``constraint`` asks about ("In
+    2015, the office counted ..." for a question about 2021): it names years, none of them that one, and no
+    two of them bracket it (a period "from 2019 to 2022" holds 2021)."""
+    if constraint.kind != "number" or not _YEAR.fullmatch(constraint.key):
+        return False
+    asked, named = int(constraint.key), sorted(years)
+    return bool(named) and asked not in named and not (named[0] < asked < named[-1])
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What a stretch of text holds that constraints are checked against."""
@@ -113,6 +138,7 @@ class Facts:
     stems: frozenset[str]
     countries: frozenset[str]
     numbers: frozenset[str]
+    years: frozenset[int] = frozenset()  # the years the text itself names (not counts that look like one)
 
     def missing(self, constraints: Iterable[Constraint]) -> list[Constraint]:
         return [c for c in constraints if not c.held_by(self.stems, self.countries, self.numbers)]
@@ -127,7 +153,7 @@ def facts_of(text: str, *, countries: Iterable[str] | None = None, stems: Iterab
     held = set(stems) if stems is not None else {stem(w) for w in words(text)}
     # an identifier joined by underscores ("TAX_ID", "CLIENT_APPLNAME") holds each of its parts too
     held.update(stem(part) for token in _JOINED.findall(text.lower()) for part in token.split("_") if part)
-    return Facts(frozenset(held), frozenset(countries), frozenset(numbers_in(text)))
+    return Facts(frozenset(held), frozenset(countries), frozenset(numbers_in(text)), years_in(text))
 
 
 def missing_constraints(constraints: Iterable[Constraint], text: str) -> list[Constraint]:

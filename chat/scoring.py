@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chat.answer_type import NAME, expected_type, holds, supplies, without_urls
-from chat.constraints import Constraint, Facts, facts_of, question_constraints
+from chat.constraints import Constraint, Facts, facts_of, other_year, question_constraints
 from chat.evidence import Evidence, Hit
 from chat.speakers import asked_speakers
 from chat.terms import (
@@ -151,15 +151,17 @@ def _cosines(evidence: Evidence, hit: Hit, n: int) -> np.ndarray:
 def missing_share(constraints: tuple[Constraint, ...], sentence: Facts,
                   passage: Facts) -> tuple[float, list[Constraint]]:
     """Share of ``constraints`` a sentence does not keep to (1 for each one missing from the whole
-    passage with its section, speaker and title; 1/4 for one the passage holds outside the
-    sentence), and the constraints the passage lacks."""
+    passage with its section, speaker and title, or that the sentence contradicts: it names another
+    year; 1/4 for one the passage holds outside the sentence), and the constraints the passage lacks."""
     if not constraints:
         return 0.0, []
     off_sentence = sentence.missing(constraints)
     if not off_sentence:
         return 0.0, []
     off_passage = passage.missing(off_sentence)
-    return (0.25 * (len(off_sentence) - len(off_passage)) + len(off_passage)) / len(constraints), off_passage
+    contradicted = sum(1 for c in off_sentence if c not in off_passage and other_year(c, sentence.years))
+    elsewhere = len(off_sentence) - len(off_passage) - contradicted
+    return (0.25 * elsewhere + contradicted + len(off_passage)) / len(constraints), off_passage
 
 
 def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -> list[Candidate]:
@@ -217,7 +219,7 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 frame_facts = frames[speaker]
                 own = facts_of(text, stems=body)
                 sentence_facts = Facts(own.stems | frame_facts.stems, own.countries | frame_facts.countries,
-                                       own.numbers | frame_facts.numbers)
+                                       own.numbers | frame_facts.numbers, own.years)
                 missing, absent = missing_share(constraints, sentence_facts, passage_facts)
             score -= config.w_missing * missing
             out.append(Candidate(h, i, s, text, body, cos, strength, score, missing, tuple(c.text for c in absent)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chat.constraints import facts_of, missing_constraints, numbers_in, question_constraints
+from chat.constraints import facts_of, missing_constraints, numbers_in, question_constraints, years_in
 from chat.scoring import missing_share
 
 
@@ -57,6 +57,21 @@ def test_missing_share_counts_the_passage_at_a_quarter():
     assert missing_share((), facts_of("anything"), facts_of("anything")) == (0.0, [])
     assert [c.text for c in missing_share(cons, facts_of("Hungary sends 365."), facts_of("Hungary sends 365."))[1]] \
         == ["Turkey"]
+
+
+def test_a_sentence_in_another_year_misses_the_year_asked_about_whatever_its_passage_holds():
+    cons = question_constraints("How many complaints did the office count in 2021?")
+    passage = "In 2015, the office counted 1739 complaints. In 2021 it moved to a new building."
+
+    def share(sentence: str) -> float:
+        return missing_share(cons, facts_of(sentence), facts_of(passage))[0]
+
+    assert share("In 2015, the office counted 1739 complaints.") == 1.0  # says 2015: not an answer for 2021
+    assert share("The office counted 1739 complaints.") == 0.25  # says no year: the passage may set it
+    assert share("From 2019 to 2023, the office counted 1739 complaints.") == 0.25  # a period holding 2021
+    assert share("In 2021, the office counted 666 complaints.") == 0.0
+    assert missing_share(cons, facts_of("In 2015, it counted 1739."), facts_of(passage))[1] == []  # not "absent"
+    assert years_in("It sent 2000 troops in 2019, and 1,200 more in the 1990s.") == {2019, 1990, 1999}
 
 
 def test_a_name_run_together_is_held_by_its_parts():

@@ -291,6 +291,13 @@ def _is_float(unit: _Unit) -> bool:
     return unit.kind == "table" or bool(_CAPTION.match(unit.text))
 
 
+def _tabular(text: str) -> bool:
+    """Rows of figures read as lines of text (a table whose cells the PDF does not set apart)."""
+    tokens = text.split()
+    figures = sum(1 for token in tokens if re.fullmatch(r"[-+−]?[\d.,]+%?", token))
+    return figures >= 3 and figures >= 0.3 * len(tokens)
+
+
 def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> list[_Unit]:
     out: list[_Unit] = []
     held: list[_Unit] = []  # floats standing between a sentence's halves, put back after the whole sentence
@@ -298,7 +305,9 @@ def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> lis
         # a figure's labels read as text come just before its caption: "Boots aircraft nut Elastic anchor nut"
         labels = (i + 1 < len(units) and _CAPTION.match(units[i + 1].text) is not None
                   and unit.text[:1].isupper() and not ends_sentence(unit.text))
-        if ((_is_float(unit) or labels)
+        # after a held caption: its table read as lines of text (a header row of a few words, rows of figures)
+        table = bool(held) and (_tabular(unit.text) or len(unit.text.split()) <= 6 and not ends_sentence(unit.text))
+        if ((_is_float(unit) or labels or table)
                 and (held or (out and out[-1].kind == "para" and not ends_sentence(out[-1].text)))):
             held.append(unit)
             continue

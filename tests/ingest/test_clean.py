@@ -289,6 +289,16 @@ def test_a_table_or_caption_between_a_sentences_halves_waits_until_the_sentence_
         "Model | TEDS | mAP\nbase | 98.7 | 65.9",
     ]
     assert [b.kind for b in cleaned.blocks] == ["para", "para", "table"]
+    # the same table where the PDF does not set its cells apart: a header row and rows of figures as text
+    blocks = (("para", "Table 1: Accuracy by model size."), ("para", "Model TEDS mAP"),
+              ("para", "larger-base 98.7 65.9\nsmaller-large 93.7 84.0"),
+              ("para", "converges in about 36 epochs\nwithout tuning."))
+    pages[1] = Page("\n\n".join(text for _, text in blocks), number=2, label="2", blocks=blocks)
+    assert block_texts(clean_pages(pages)) == [
+        "The larger model improves accuracy on every split, and we observe that it converges in about 36 epochs "
+        "without tuning.",
+        "Table 1: Accuracy by model size.", "Model TEDS mAP", "larger-base 98.7 65.9 smaller-large 93.7 84.0",
+    ]
 
 
 def test_text_without_headings_has_no_title():

@@ -149,3 +149,24 @@ def test_the_warning_tells_read_pages_from_pages_ocr_found_nothing_on():
     assert "pip install" not in both
     assert "pip install 'quotable[ocr]'" in warning(no_text_pages="3", ocr="unavailable")
     assert warning() is None
+
+
+needs_words = pytest.mark.skipif(
+    importlib.util.find_spec("wordsegment") is None,
+    reason="OCR extra not installed (make install-ocr): putting back OCR's dropped spaces NOT TESTED",
+)
+
+
+@needs_words
+def test_spaces_the_recogniser_dropped_are_put_back_between_common_words_only():
+    from ingest.loaders.pdf_ocr import respace
+
+    assert respace("Local authoritiesinMontenegro told the committee that hospitalsbudgetsfell asprices climbed."
+                   "Our surveyof 363householdsfound") == ("Local authorities in Montenegro told the committee that "
+                                                          "hospitals budgets fell as prices climbed. Our survey of "
+                                                          "363 households found")
+    assert respace("In2023,theregionalofficecounted370complaints") == \
+        "In 2023, the regional office counted 370 complaints"
+    # names, acronyms and a name with its number are never cut up; decimals and abbreviations stay
+    kept = "Milan Radoicic met KFOR, Bayraktar and COVID19 proc1 G7 officials; see e.g. U.S. policy, 3.5 per cent."
+    assert respace(kept) == kept

@@ -106,8 +106,10 @@ def _segment(spans: list[Span], limit: float | None = None, order: dict[int, int
 def lines_from_spans(spans: Sequence[Span]) -> list[Line]:
     """Spans grouped into lines, top to bottom and left to right; a wide gap starts a new line (a cell, a column).
 
-    ``spans`` come in the order the page's content draws them, which for
-    right-to-left text is its reading order.
+    ``spans`` come in the order the page's content draws them: what is
+    drawn one right after another belongs together (a marker after its
+    words, a justified line's words), whatever the estimated widths say.
+    A right-to-left line is put in reading order by ``logical_order``.
     """
     order = {id(s): i for i, s in enumerate(spans)}
     kept = [s for s in spans if s.text.strip() and not _GLYPH_NAMES.fullmatch(s.text.strip())]

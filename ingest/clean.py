@@ -301,13 +301,14 @@ def _tabular(text: str) -> bool:
 def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> list[_Unit]:
     out: list[_Unit] = []
     held: list[_Unit] = []  # floats standing between a sentence's halves, put back after the whole sentence
+    repeated = _pull_quotes(units)
     for i, unit in enumerate(units):
         # a figure's labels read as text come just before its caption: "Boots aircraft nut Elastic anchor nut"
         labels = (i + 1 < len(units) and _CAPTION.match(units[i + 1].text) is not None
                   and unit.text[:1].isupper() and not ends_sentence(unit.text))
         # after a held caption: its table read as lines of text (a header row of a few words, rows of figures)
         table = bool(held) and (_tabular(unit.text) or len(unit.text.split()) <= 6 and not ends_sentence(unit.text))
-        if ((_is_float(unit) or labels or table)
+        if ((_is_float(unit) or labels or table or i in repeated)
                 and (held or (out and out[-1].kind == "para" and not ends_sentence(out[-1].text)))):
             held.append(unit)
             continue
@@ -321,6 +322,18 @@ def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> lis
         out.extend(held)
         held = []
     return out + held
+
+
+def _pull_quotes(units: list[_Unit]) -> set[int]:
+    """Positions of the units that repeat words the document says elsewhere: a pull quote, set in a box
+    beside (or between the halves of) the sentence it quotes."""
+    def loose(text: str) -> str:
+        return re.sub(r"\W+", " ", text.lower()).strip()
+
+    texts = [loose(u.text) for u in units]
+    whole = "\n".join(texts)
+    return {i for i, text in enumerate(texts)
+            if units[i].kind == "para" and len(text) >= 40 and whole.count(text) >= 2}
 
 
 def _join_unit(prev: _Unit, unit: _Unit, vocabulary: frozenset[str]) -> None:

@@ -301,6 +301,19 @@ def test_a_table_or_caption_between_a_sentences_halves_waits_until_the_sentence_
     ]
 
 
+def test_a_pull_quote_between_a_sentences_halves_waits_until_the_sentence_is_whole():
+    # the box repeats, in large type, a sentence the text says elsewhere
+    quote = "Water is the first duty of any government that wants to be trusted."
+    blocks = (("para", f"The minister opened the debate. {quote} Others agreed with her, and they said that the"),
+              ("para", quote), ("para", "new law would take effect in 2025 across the whole country."))
+    page = Page("\n\n".join(text for _, text in blocks), number=1, label="1", blocks=blocks)
+    assert block_texts(clean_pages([page])) == [
+        f"The minister opened the debate. {quote} Others agreed with her, and they said that the new law would "
+        "take effect in 2025 across the whole country.",
+        quote,
+    ]
+
+
 def test_text_without_headings_has_no_title():
     cleaned = clean_pages([Page("Ms Truss met six ministers.\n\nShe said it went well.")])
     assert guess_title(cleaned) is None

@@ -13,6 +13,7 @@ import numpy as np
 
 from chat.evidence import DocInfo, Evidence
 from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve, sentence_vectors_of
+from chat.speakers import topic_of
 from index.backend import Where
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.manifest import MANIFEST, read_manifest
@@ -197,8 +198,9 @@ class Engine:
         # the previous question reaches the query too: the same characters are replaced as in this one
         previous = repair_text(previous) if previous else previous
         query = resolve_followup(asked, previous) if previous else asked
-        qvec = self.embed_question(query)
         index = self.index  # rows are one generation's: retrieval and sentence vectors read the same one
+        # the meaning searched for is the question's topic: the person it names is found by who speaks
+        qvec = self.embed_question(topic_of(query, index.speaker_labels()))
         allowed = self.allowed_rows(country, doc_id, index)
         hits = retrieve(index, query, qvec, k=k, retriever=retriever, allowed=allowed,
                         config=self.retrieve_config, where=Where(country, doc_id))

@@ -103,6 +103,19 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
     return sorted(found.values(), key=lambda m: (m.possessive, m.at))
 
 
+def topic_of(question: str, labels: Iterable[str]) -> str:
+    """The question without the name of the person it asks about ("What did Kirsty Williams think of the
+    funding?" -> "What did think of the funding?"): what the meaning-based search looks for, while that
+    person is found by who speaks (``asked_speakers``). A name is mostly said by others (the chair calling
+    the witness), so in the question's vector it pulls toward the wrong speeches."""
+    found = mentions(question, labels)
+    if not found:
+        return question
+    names = {w for label in found[0].labels for w in parse_speaker(label).name}
+    kept = [w for w in question.split() if not (_words(w) and all(x.removesuffix("'s") in names for x in _words(w)))]
+    return " ".join(kept) if kept else question
+
+
 def asked_speakers(question: str, labels: Iterable[str]) -> tuple[str, ...]:
     """Labels of the person the question asks about: the first named, unless only as "X's"."""
     found = mentions(question, labels)

@@ -3,7 +3,7 @@ import pytest
 
 from chat.engine import Engine
 from chat.retrieve import bm25_candidates, retrieve
-from chat.speakers import asked_speakers, mentions, parse_speaker
+from chat.speakers import asked_speakers, mentions, parse_speaker, topic_of
 
 LABELS = ["Kirsty Williams AM", "Sian Gwenllian AM", "The Chair (Hon. Anthony Rota)",
           "The Acting Chair (Mr. Bruce Stanton)", "Hon. Ahmed Hussen", "Lord Ahmad of Wimbledon",
@@ -43,6 +43,14 @@ def test_the_person_asked_about_comes_before_one_named_only_as_x_s():
     q = "What did Sian Gwenllian's question get from Kirsty Williams?"
     assert asked_speakers(q, LABELS) == ("Kirsty Williams AM",)
     assert [m.labels for m in mentions(q, LABELS)] == [("Kirsty Williams AM",), ("Sian Gwenllian AM",)]
+
+
+def test_the_meaning_searched_for_leaves_out_the_person_asked_about():
+    assert topic_of("What did Kirsty Williams think of the funding for consortia?", LABELS) == \
+        "What did think of the funding for consortia?"
+    assert topic_of("What did Williams's answer say about schools?", LABELS) == "What did answer say about schools?"
+    assert topic_of("What did the committee say about schools?", LABELS) == \
+        "What did the committee say about schools?"  # nobody named: the question as it is
 
 
 def _turn(topic: str, n: int = 130) -> str:

@@ -112,7 +112,12 @@ def topic_of(question: str, labels: Iterable[str]) -> str:
     if not found:
         return question
     names = {w for label in found[0].labels for w in parse_speaker(label).name}
-    kept = [w for w in question.split() if not (_words(w) and all(x.removesuffix("'s") in names for x in _words(w)))]
+    tokens = question.split()
+    named = [bool(_words(w)) and all(x.removesuffix("'s") in names for x in _words(w)) for w in tokens]
+    # with the title said before the name ("Baroness Helic", "Mr Chong")
+    titled = [named[i] or (i + 1 < len(tokens) and named[i + 1] and bool(_words(w))
+                           and all(x in HONORIFICS for x in _words(w))) for i, w in enumerate(tokens)]
+    kept = [w for w, drop in zip(tokens, titled, strict=True) if not drop]
     return " ".join(kept) if kept else question
 
 

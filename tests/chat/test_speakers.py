@@ -49,6 +49,7 @@ def test_the_meaning_searched_for_leaves_out_the_person_asked_about():
     assert topic_of("What did Kirsty Williams think of the funding for consortia?", LABELS) == \
         "What did think of the funding for consortia?"
     assert topic_of("What did Williams's answer say about schools?", LABELS) == "What did answer say about schools?"
+    assert topic_of("What did Dr Frank Atherton advise?", LABELS) == "What did advise?"  # the title goes too
     assert topic_of("What did the committee say about schools?", LABELS) == \
         "What did the committee say about schools?"  # nobody named: the question as it is
 

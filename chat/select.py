@@ -91,6 +91,11 @@ def neighbours(
     before = i - 1 if i > 0 and joined(i - 1, i) else None
     after = i + 1 if i + 1 < n_sentences else None
     introduces = c.text.rstrip().endswith(":")  # "... three principles:" introduces what follows, even a list
+    # a section's heading opens its first passage: quoted, it brings the sentence it heads ("2.6. The
+    # XMLnamespaces files" alone answers nothing)
+    title = (passage.section or "").strip()
+    heading_end = passage.char_start + len(title) if title and passage.text.startswith(title) else -1
+    introduces = introduces or c.sentence.char_end <= heading_end
     if after is not None and not introduces and not joined(i, after):
         after = None
     out: list[int] = []

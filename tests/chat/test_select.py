@@ -98,3 +98,22 @@ def test_a_quote_goes_on_into_the_sentence_that_leans_on_it_and_gives_the_value_
         return next(c.strength for c in score_sentences(evidence(question, [doc])) if c.text.startswith("At"))
 
     assert strength("from 2002 to 2006 in Bosnia") > strength("for a long time in Bosnia")
+
+
+def test_a_sections_heading_is_quoted_with_the_sentence_it_heads(tmp_path):
+    """A heading holds the question's words and nothing else: alone it answers nothing."""
+    from chat.engine import Engine
+    from index.build import IngestConfig, ingest_paths
+    from index.embed import HashingEmbedder
+
+    embedder = HashingEmbedder(256)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "spec.md").write_text(
+        "# Shared database\n\n## 2.6. The namespace files\n\n"
+        "Each of them is a list of lines, one mapping a URI and a local name to a type.\n\n"
+        "## 2.7. The icon files\n\nThe icons files list an icon name for each type.\n", encoding="utf-8")
+    ingest_paths([tmp_path / "docs"], tmp_path / "index", IngestConfig(model=embedder.name), embedder=embedder,
+                 progress=False)
+    result = Engine.open(tmp_path / "index", embedder=embedder).answer("What are the namespace files?")
+    quote = result["citations"][0]["quote"]
+    assert "The namespace files" in quote and "Each of them is a list of lines" in quote

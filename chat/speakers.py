@@ -72,13 +72,17 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
     """The speakers the question names, in the order it names them."""
     asked = _words(question)
     bare = [w[:-2] if w.endswith("'s") else w for w in asked]
-    speakers = [parse_speaker(label) for label in dict.fromkeys(labels) if label]
+    present = set(bare)
+    # only the speakers the question shares a word with can be named by it (every speaker with a surname
+    # the question holds is among them, so a surname's owners are still counted whole)
+    speakers = [s for s in (parse_speaker(label) for label in dict.fromkeys(labels) if label)
+                if not present.isdisjoint(s.name) or not present.isdisjoint(s.office)
+                or "".join(s.name[-2:]) in present]
     by_surname: dict[str, set[tuple[str, ...]]] = {}
     for s in speakers:
         if s.surname:
             by_surname.setdefault(s.surname, set()).add(s.name)
     found: dict[tuple[str, ...], Mention] = {}
-    present = set(bare)
 
     def find(part: tuple[str, ...]) -> int | None:  # most labels share no word with the question
         return _find(bare, part) if part[0] in present else None

@@ -26,8 +26,8 @@ from ingest.markers import link_markers, link_markers_from
 from ingest.records import Block, Marker
 
 __all__ = [
-    "Cleaned", "Page", "clean_pages", "fix_noise", "guess_title", "is_heading", "joined", "link_markers",
-    "split_footnotes", "words_of",
+    "Cleaned", "Page", "clean_pages", "fix_noise", "guess_title", "is_heading", "link_markers",
+    "split_footnotes",
 ]
 
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.clean import Cleaned, Page, clean_pages, fix_noise, guess_title, is_heading, joined, words_of
+from ingest.clean import Cleaned, Page, clean_pages, fix_noise, guess_title, is_heading
+from ingest.lines import joined, words_of
 
 REPORT = Path(__file__).resolve().parents[2] / "corpus" / "restoring-british-leadership-in-the-western-balkans.txt"
 

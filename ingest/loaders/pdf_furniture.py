@@ -106,7 +106,7 @@ _CONTACT = re.compile(
     re.IGNORECASE)
 
 
-def is_web_address(text: str) -> bool:
+def is_address_line(text: str) -> bool:
     """A line that is only a web address ("ibm.com/redbooks", "www.parliament.uk/commons-library"), a phone
     number, an email address or an ISSN: the publisher's address in a page's margin, never a sentence of
     the body."""
@@ -143,7 +143,7 @@ def furniture(pages: Sequence[Sequence[Line]], heights: Sequence[float]) -> list
             text = lines[k].text
             # a cover's title in display type repeats in the running headers: there it is the title
             repeated = n >= 2 and counts[(band, _shape(text))] >= need and lines[k].size < DISPLAY * body
-            if is_page_number(text) or is_running_title(lines[k], body) or is_web_address(text) or repeated:
+            if is_page_number(text) or is_running_title(lines[k], body) or is_address_line(text) or repeated:
                 drop.add(k)
         # a header or footer is a row: what stands on the baseline of a dropped edge line is furniture too
         # (a logo beside the publisher's address, a title beside its page number read as two lines)

@@ -3,9 +3,9 @@
 from ingest.footnotes import split_note_lines
 from ingest.loaders.pdf_furniture import (
     furniture,
+    is_address_line,
     is_page_number,
     is_running_title,
-    is_web_address,
     printed_numbers,
 )
 from ingest.loaders.pdf_layout import (
@@ -194,12 +194,12 @@ def test_a_web_address_at_an_edge_and_what_shares_its_baseline_are_furniture_on_
     assert furniture([inside], [H]) == [set()]
     sentence = [*body, line("See www.parliament.uk for the full list.", 30)]
     assert furniture([sentence], [H]) == [set()]
-    assert is_web_address("https://crsreports.congress.gov") and is_web_address("www.gov.uk/hmrc")
+    assert is_address_line("https://crsreports.congress.gov") and is_address_line("www.gov.uk/hmrc")
     # so are the rest of a publisher's contact block: a phone number, an email address, an ISSN
-    assert all(is_web_address(t) for t in ("Tel. 02-788-4510", "ISSN 2005-744X", "enquiries@parliament.uk",
+    assert all(is_address_line(t) for t in ("Tel. 02-788-4510", "ISSN 2005-744X", "enquiries@parliament.uk",
                                             "020 7219 3000"))
-    assert not any(is_web_address(t) for t in ("1990-2000", "2019/2020", "12 March 2020"))
-    assert not any(is_web_address(t) for t in ("U.S.", "e.g.", "3.5", "Figure 3.5", "Redpaper", "i.e."))
+    assert not any(is_address_line(t) for t in ("1990-2000", "2019/2020", "12 March 2020"))
+    assert not any(is_address_line(t) for t in ("U.S.", "e.g.", "3.5", "Figure 3.5", "Redpaper", "i.e."))
 
 
 def test_printed_numbers_follow_the_offset_most_pages_agree_on():

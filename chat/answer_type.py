@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from chat.constraints import YEAR
 from chat.terms import FUNCTION_WORDS, STOPWORDS, stem, words
 
 NUMBER, PERCENT, DATE, DAY, MONEY, NAME = "number", "percent", "date", "day", "money", "name"
@@ -125,7 +126,6 @@ _COUNT = re.compile(r"(?<![\w.,/-])\d[\d,]*(?:\.\d+)?(?:[kKM]|bn)?(?![\w/-]|\.\d
                     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
                     r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
                     r"|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|a dozen)\b", re.I)
-_YEAR = re.compile(r"^(?:1[5-9]\d\d|20\d\d)$")
 _CURRENCY = r"(?:[$£€¥₩]|\b(?:USD|EUR|GBP|CHF|CAD|AUD|US\$|C\$))"
 _CURRENCY_WORD = r"(?:dollars?|euros?|pounds?(?: sterling)?|yuan|renminbi|yen|francs?|rupees?|won|dinars?)\b"
 _MONEY_VALUE = re.compile(rf"{_CURRENCY}\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m|k)\b)?"
@@ -348,7 +348,7 @@ def fills(sentence: str, slot: Slot | None, question: str = "") -> bool:
     else:
         money = [m.span() for m in _MONEY_VALUE.finditer(sentence)]
         values = [m.span() for m in _COUNT.finditer(sentence)
-                  if m.group().lower() not in asked and not _YEAR.match(m.group())
+                  if m.group().lower() not in asked and not YEAR.fullmatch(m.group())
                   and not any(s <= m.start() < e for s, e in money)]
         if any(_near(sentence, s, e, slot.context, question) and _quantifies(sentence, e) for s, e in values):
             return True

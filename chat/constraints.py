@@ -106,7 +106,7 @@ def question_constraints(question: str) -> tuple[Constraint, ...]:
     return tuple(unique.values())
 
 
-_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+YEAR = re.compile(r"(?:1[5-9]|20)\d\d")  # a year as a question writes it (fullmatch)
 # a year as text writes it: four digits, no thousands comma, not counting the noun after it ("2000 troops")
 _YEAR_IN_TEXT = re.compile(r"(?<![\d,.$£€])((?:1[89]|20)\d\d)s?(?![\d%]|[.,]\d|\s+(?!(?:the|and|to|of|in|on|when|while"
                            r"|as|at|for|after|before|with|was|were|is|had|has|it|they|he|she|we)\b)[a-z]+)")
@@ -125,7 +125,7 @@ def other_year(constraint: Constraint, years: Iterable[int]) -> bool:
     """Whether a sentence naming ``years`` is about another year than the one ``constraint`` asks about ("In
     2015, the office counted ..." for a question about 2021): it names years, none of them that one, and no
     two of them bracket it (a period "from 2019 to 2022" holds 2021)."""
-    if constraint.kind != "number" or not _YEAR.fullmatch(constraint.key):
+    if constraint.kind != "number" or not YEAR.fullmatch(constraint.key):
         return False
     asked, named = int(constraint.key), sorted(years)
     return bool(named) and asked not in named and not (named[0] < asked < named[-1])

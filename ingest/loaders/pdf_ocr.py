@@ -105,7 +105,9 @@ def lines_from_boxes(results: Sequence, image_w: int, image_h: int, page_w: floa
     sx, sy = page_w / max(1, image_w), page_h / max(1, image_h)
     segment, counts = _wordsegment()
     for box, text, *_ in results or ():
-        text = respace(" ".join(str(text).split()), segment, counts) if segment else " ".join(str(text).split())
+        text = " ".join(str(text).split())
+        if segment:
+            text = respace(text, segment, counts)
         if not text:
             continue
         xs = [float(p[0]) for p in box]

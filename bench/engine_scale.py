@@ -7,7 +7,8 @@ loaders, chunker, index builder and stores, then opens the engine in a fresh
 process and asks questions through ``Engine.answer``: plain, filtered by the
 country most passages mention, filtered by one document; then the country brief
 of that country; then adds one new file the way an upload does
-(``Engine.add_documents``). Only the embedding model is a stand-in (the
+(``Engine.add_documents``), changes one file of the library and removes another,
+each picked up the same way. Only the embedding model is a stand-in (the
 deterministic ``hashing-384`` embedder, so N can be large on a CPU); nothing else
 is. ``errors`` counts questions that raised or gave no JSON, with the first few
 messages in ``error_messages``. A filtered set stops early once it has used
@@ -202,6 +203,21 @@ def _child(index_dir: Path, spec: dict) -> dict:
     report = engine.add_documents([Path(spec["new_file"])])
     update_s = time.perf_counter() - t
     after = timed(qs[1])
+    # one file of the library changed, then another removed, each picked up as the CLI or an upload does
+    changed = Path(spec["change_file"])
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA paragraph added in a later edition.\n",
+                       encoding="utf-8")
+    t = time.perf_counter()
+    changed_report = engine.add_documents([])
+    change_s = time.perf_counter() - t
+    Path(spec["remove_file"]).unlink()
+    t = time.perf_counter()
+    removed_report = engine.add_documents([])
+    remove_s = time.perf_counter() - t
+    gone = Path(spec["remove_file"]).stem
+    after_removal = [timed(q) for q in qs[1:6]]
+    if gone in engine.documents or any(c["doc_id"] == gone for q in qs[1:6] for c in engine.answer(q)["citations"]):
+        errors.append(f"the removed document {gone} is still cited")
     return {
         "open_s": round(open_s, 3),
         "rss_mb": serving_rss,  # after the questions and the brief: what serving holds
@@ -219,6 +235,12 @@ def _child(index_dir: Path, spec: dict) -> dict:
         "update_embedded_files": report.embedded_files,
         "passages_after_update": report.passages,
         "answer_after_update_ms": round(after, 1),
+        "change_one_file_s": round(change_s, 3),
+        "change_embedded_files": changed_report.embedded_files,
+        "remove_one_file_s": round(remove_s, 3),
+        "passages_after_removal": removed_report.passages,
+        "removed_rows_kept": engine.index.manifest.removed,  # marked removed in place, dropped by a full write
+        "answer_after_removal_p50_ms": round(percentile(after_removal, 50), 1),
         "errors": len(errors),
         "error_messages": sorted(set(errors))[:5],
     }
@@ -242,8 +264,10 @@ def run(passages: int, workdir: Path, n_questions: int = 41, filtered: int = 20,
     import resource
 
     build_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # corpus writing and the build
+    files = sorted(corpus.iterdir())
     spec = {"questions": questions(0, n_questions), "filtered": filtered, "budget_s": budget_s,
-            "new_file": str(new_file)}
+            "new_file": str(new_file), "change_file": str(files[len(files) // 3]),
+            "remove_file": str(files[2 * len(files) // 3])}
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.run([sys.executable, "-m", "bench.engine_scale", "--child", str(index_dir)],
                           input=json.dumps(spec), capture_output=True, text=True, cwd=REPO, env=env)

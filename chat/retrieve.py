@@ -334,6 +334,7 @@ def retrieve(
         ranked = fuse(lists, config.rrf_k, weights)
     else:
         ranked = dense or lexical
+    ranked = index.still_held(ranked)  # an update in place may have removed some since this index opened
     merged: dict[int, list[int]] = {}
     if config.disjoint:
         ranked, merged = _disjoint(index, ranked, k, config.merge_windows)

@@ -139,13 +139,17 @@ def drop_other_generations(index_dir: Path, manifest: Manifest) -> None:
                          keep_previous=bool(manifest.store_url))
 
 
-def open_search_backend(index_dir: Path, manifest: Manifest, con=None) -> SearchBackend:
-    """The backend the manifest names; ``con`` is the index's SQLite connection (the local store's FTS5)."""
+def open_search_backend(index_dir: Path, manifest: Manifest, con=None, removed=None) -> SearchBackend:
+    """The backend the manifest names; ``con`` is the index's SQLite connection (the local store's FTS5),
+    ``removed`` the sorted rows whose passages an update in place removed (only a local store has them)."""
     if manifest.store == "local":
         from index.local_store import LocalBackend
         from index.vector_store import open_vector_store
 
-        return LocalBackend(con, open_vector_store(manifest.data_file(index_dir, "vectors", ".faiss")))
+        vectors = open_vector_store(manifest.data_file(index_dir, "vectors", ".faiss"))
+        if removed is not None and len(removed):
+            return LocalBackend(con, vectors, removed=removed)
+        return LocalBackend(con, vectors)
     from index.milvus_store import MilvusBackend
 
     return MilvusBackend.open(index_dir, manifest.store_url, manifest.store_collection)

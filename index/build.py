@@ -43,6 +43,11 @@ class IngestConfig:
     # dense 0.83 -> 0.90; refusals and PDF figures unchanged) for half the encoding (bench.ingest_rate).
     # With pooled_sentences the passage pass is the one pass, so its vector is its own.
     passage_vectors: str = "mean"
+    # An update in place leaves a changed or removed document's rows in the vector files, marked removed.
+    # Once they would be more than this share of the rows, the update writes a whole new generation
+    # instead, which drops them: a search scans at most this share in vain, and a full write is paid once
+    # per this share of the library changed.
+    compact_share: float = 0.1
     chunking: ChunkConfig = ChunkConfig()
     store: str | None = None  # index/backend.py STORES; None: the store the index already uses, else local
     store_url: str | None = None  # a search server; None: as the index has it
@@ -297,6 +302,8 @@ def ingest_paths(
                 # away a good one. The CLI reports the failures; the current index stays.
                 report.kept_previous = True
             else:
+                if embedder is None and previous is not None and all(e.doc is None for e in docs):
+                    embedder = _Recorded(previous.manifest.model, previous.manifest.dim)  # only removals
                 embedder = embedder or load_embedder(config.model)
                 if previous is not None and previous.manifest.dim != embedder.dim:
                     raise StaleIndex(f"index at {index_dir} has {previous.manifest.dim}-dimensional vectors, "
@@ -324,11 +331,21 @@ def _word_set(text: str) -> set[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class _Recorded:
+    """The model an index was built with, as its manifest names it: all that an update embedding nothing
+    (files removed, none added or changed) needs of it, so the model is not loaded for one."""
+
+    name: str
+    dim: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Carry:
     """What a new generation takes over from the previous one: whole documents, rows moved down."""
 
     kept: list[tuple[str, int, int, int, int]]  # layout rows (doc_id, first, rows, first sentence, sentences)
     dropped: list[str]  # documents of the previous generation not taken over (removed or changed)
+    dropped_rows: int = 0  # the rows they hold
 
     @property
     def rows(self) -> int:
@@ -350,18 +367,20 @@ def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
     if previous is None:
         return _Carry([], [])
     layout = previous.layout()
-    return _Carry([x for x in layout if x[0] in kept_ids], [x[0] for x in layout if x[0] not in kept_ids])
+    dropped = [x for x in layout if x[0] not in kept_ids]
+    return _Carry([x for x in layout if x[0] in kept_ids], [x[0] for x in dropped], sum(x[2] for x in dropped))
 
 
 def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, config, progress, report) -> None:
     """Generation N+1 = the unchanged documents of N + the fresh ones, appended.
 
-    Nothing unchanged is re-embedded or re-parsed. When documents are only added to a local index,
-    the new rows are appended to N's store and vector files in place (``_append_in_place``): the
-    store's transaction, which records the new manifest too, is the commit. Otherwise everything is
-    written beside N: SQLite rows are copied in SQL (or the whole store, when nothing was dropped),
-    vectors are copied from N's arrays, and the FAISS index of N is extended (or refilled) without
-    re-training; the manifest's atomic replace is the commit.
+    Nothing unchanged is re-embedded or re-parsed. A local index is updated in place
+    (``_append_in_place``): the new rows are appended to N's store and vector files, and a changed or
+    removed document's rows are marked removed; the store's transaction, which records the new manifest
+    too, is the commit. Only when the removed rows would pass ``IngestConfig.compact_share`` of all (or
+    the store is a search engine) is everything written beside N, without them: SQLite rows are copied in SQL (or the
+    whole store, when nothing was dropped), vectors are copied from N's arrays, and the FAISS index of N
+    is extended (or refilled) without re-training; the manifest's atomic replace is the commit.
     """
     import shutil
     import sqlite3
@@ -381,7 +400,9 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
     generation = _last_generation(index_dir) + 1  # never reuse the name of a crashed run's files
     manifest = _new_manifest(embedder, config, generation, docs, paths, target, previous, carry, new_passages)
     appenders = _appenders(index_dir, previous, target, carry, embedder.dim, len(new_passages),
-                           sum(len(spans) for _, spans in inputs))
+                           sum(len(spans) for _, spans in inputs), config.compact_share)
+    if appenders is None and isinstance(embedder, _Recorded):  # a full write after all: it embeds nothing, but
+        embedder = load_embedder(config.model)  # checks the model as any write does
     if appenders is not None:
         manifest = _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passages, inputs,
                                     appenders, embedder, config, progress)
@@ -393,7 +414,7 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
             start_array(sentences_out, np.float16, embedder.dim, old_sentences, [(k[3], k[4]) for k in carry.kept],
                         sum(len(spans) for _, spans in inputs))
             new_vectors = _embed(embedder, inputs, new_passages, len(new_docs), config, progress, sentences_out)
-        appending = previous is not None and not carry.dropped
+        appending = previous is not None and not carry.dropped and not previous.manifest.removed
         store = manifest.data_file(index_dir, "store", ".sqlite")
         old_store = previous.manifest.data_file(index_dir, "store", ".sqlite") if previous is not None else None
         store.unlink(missing_ok=True)
@@ -477,19 +498,21 @@ def _embed(embedder, inputs, new_passages, files: int, config, progress, sentenc
 
 
 def _appenders(index_dir: Path, previous: Index | None, target, carry: _Carry, dim: int, passages: int,
-               sentences: int):
+               sentences: int, compact_share: float):
     """The previous generation's passage and sentence vector files opened to append to in place, when this
-    ingest only adds documents to a local index; else None."""
+    update of a local index can be made in place (``_append_in_place``); else None."""
     from index.arrays import Appender
 
-    if (previous is None or carry.dropped or not passages or target.kind != "local"
-            or previous.manifest.store != "local"):
+    if previous is None or target.kind != "local" or previous.manifest.store != "local":
         return None
     old = previous.manifest
-    rows = Appender.open(old.data_file(index_dir, "passages", ".npy"), np.float32, dim, carry.rows, passages)
+    if carry.dropped and old.removed + carry.dropped_rows > compact_share * (old.rows + passages):
+        return None
+    rows = Appender.open(old.data_file(index_dir, "passages", ".npy"), np.float32, dim, old.rows, passages)
     if rows is None:
         return None
-    them = Appender.open(old.data_file(index_dir, "sentences", ".npy"), np.float16, dim, carry.sentences, sentences)
+    them = Appender.open(old.data_file(index_dir, "sentences", ".npy"), np.float16, dim,
+                         len(previous.sentence_vectors), sentences)
     if them is None:
         rows.close()
         return None
@@ -498,48 +521,57 @@ def _appenders(index_dir: Path, previous: Index | None, target, carry: _Carry, d
 
 def _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passages, inputs, appenders, embedder,
                      config, progress) -> Manifest:
-    """The new rows appended to the previous generation's files; a new FAISS file; one SQLite commit.
+    """The new rows appended to the previous generation's files, the dropped documents' rows marked removed;
+    a new FAISS file when rows were added; one SQLite commit.
 
     Order, for crash safety: the vectors first (past the rows the store holds, which is all a reader
-    takes), then the FAISS file of the new generation, then the store's transaction, which adds the
-    rows and records the new manifest in the store (the commit: a reader finding it rolls forward to
-    it, index/manifest.py ``newer_in``); manifest.json is written after it.
+    takes), then the FAISS file of the new generation, then the store's transaction, which removes the
+    dropped documents, adds the rows and records the new manifest in the store (the commit: a reader
+    finding it rolls forward to it, index/manifest.py ``newer_in``); manifest.json is written after it.
     """
     import sqlite3
 
     from index.mentions import footnote_mentions, passage_mentions
-    from index.store import add_counts, add_doc_freq, append_rows, record_manifest
+    from index.store import add_counts, add_doc_freq, append_rows, record_manifest, remove_documents
     from index.vector_store import update_vector_store
 
+    old = previous.manifest
+    first_row, first_sentence = old.rows, len(previous.sentence_vectors)  # removed rows keep their places
     rows_out, sentences_out = appenders
     try:
-        new_vectors = _embed(embedder, inputs, new_passages, len(new_docs), config, progress, sentences_out.file)
-        rows_out.file.write(np.ascontiguousarray(new_vectors, dtype=np.float32).data)
+        if new_passages:
+            new_vectors = _embed(embedder, inputs, new_passages, len(new_docs), config, progress, sentences_out.file)
+            rows_out.file.write(np.ascontiguousarray(new_vectors, dtype=np.float32).data)
         sentences_out.finish()
         rows_out.finish()
     finally:
         rows_out.close()
         sentences_out.close()
-    old = previous.manifest
-    manifest = replace(manifest, data={stem: gen for stem, gen in old.data_generations().items() if stem != "vectors"})
-    all_vectors = np.load(manifest.data_file(index_dir, "passages", ".npy"), mmap_mode="r")
-    vector_store = update_vector_store(all_vectors, old.data_file(index_dir, "vectors", ".faiss"), carry.rows)
-    faiss_file = manifest.data_file(index_dir, "vectors", ".faiss")
-    vector_store.save(faiss_file)
-    manifest = replace(manifest, vector_index=vector_store.kind)
-    del all_vectors, vector_store
-    with open(faiss_file, "rb") as fh:
-        os.fsync(fh.fileno())
+    keep = {stem: gen for stem, gen in old.data_generations().items() if stem != "vectors" or not new_passages}
+    manifest = replace(manifest, data=keep, removed=old.removed + carry.dropped_rows, vector_index=old.vector_index)
+    if new_passages:  # the FAISS index of the new generation: the previous one, extended
+        all_vectors = np.load(manifest.data_file(index_dir, "passages", ".npy"), mmap_mode="r")
+        vector_store = update_vector_store(all_vectors, old.data_file(index_dir, "vectors", ".faiss"), first_row)
+        faiss_file = manifest.data_file(index_dir, "vectors", ".faiss")
+        vector_store.save(faiss_file)
+        manifest = replace(manifest, vector_index=vector_store.kind)
+        del all_vectors, vector_store
+        with open(faiss_file, "rb") as fh:
+            os.fsync(fh.fileno())
     con = sqlite3.connect(manifest.data_file(index_dir, "store", ".sqlite"))
     try:
-        append_rows(con, new_docs, new_passages, carry.rows, carry.sentences,
-                    passage_mentions(new_passages, carry.rows), footnote_mentions(doc for doc, _ in new_docs))
+        removed = remove_documents(con, carry.dropped, _word_set) if carry.dropped else 0
+        if removed != carry.dropped_rows:
+            raise IndexProblem(f"index at {index_dir} changed during the update ({removed} rows removed, "
+                               f"{carry.dropped_rows} expected); run the ingest again")
+        append_rows(con, new_docs, new_passages, first_row, first_sentence,
+                    passage_mentions(new_passages, first_row), footnote_mentions(doc for doc, _ in new_docs))
         add_doc_freq(con, term_counts(new_passages))
-        add_counts(con, since=carry.rows)
+        add_counts(con, since=first_row)
         record_manifest(con, manifest)
         con.commit()  # the commit point
     finally:
-        con.close()
+        con.close()  # without a commit, the transaction rolls back: the previous generation stands
     write_manifest(index_dir, manifest)
     return manifest
 

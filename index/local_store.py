@@ -57,6 +57,7 @@ PARALLEL_ROWS = 30_000  # a query matching more rows is scored in row ranges, on
 WORKERS = min(4, os.cpu_count() or 1)
 RANGES_PER_WORKER = 4
 CACHE_DEPTH = 256  # rows kept of a frequent words' own ranking
+OVERFETCH = 1024  # up to this many removed rows, a dense search asks for that many more and drops them
 
 
 def _any(phrases: list[str]) -> str:
@@ -67,6 +68,11 @@ def _any(phrases: list[str]) -> str:
 class LocalBackend:
     con: sqlite3.Connection  # owned by the Index that opened it
     vectors: VectorStore
+    # sorted rows whose passages an update in place removed: still in FAISS, never returned (their FTS5
+    # rows are deleted, so only the dense search has to leave them out)
+    removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    overfetch: int = OVERFETCH
+    _live: np.ndarray | None = field(default=None, repr=False)  # every other row, made when first needed
     # phrase -> rows holding it (a generation is never changed in place)
     _rows_holding: dict[str, int] = field(default_factory=dict, repr=False)
     # frequent words' MATCH -> (their own best rows, how many were asked for)
@@ -88,7 +94,24 @@ class LocalBackend:
 
     def dense(self, qvec: np.ndarray, k: int, where: Where | None,
               allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        return self.vectors.search(np.asarray(qvec, dtype=np.float32)[None, :], k, allowed)
+        query = np.asarray(qvec, dtype=np.float32)[None, :]
+        if not len(self.removed):
+            return self.vectors.search(query, k, allowed)
+        if allowed is not None:
+            return self.vectors.search(query, k, allowed[~np.isin(allowed, self.removed)])
+        if len(self.removed) > self.overfetch:  # the search itself leaves them out
+            return self.vectors.search(query, k, self._live_rows())
+        # a few removed rows: k more than asked, and the removed ones dropped
+        scores, rows = self.vectors.search(query, k + len(self.removed))
+        keep = ~np.isin(rows[0], self.removed)
+        scores, rows = scores[:, keep][:, :k], rows[:, keep][:, :k]
+        return _padded(scores, k, -np.inf), _padded(rows, k, -1)
+
+    def _live_rows(self) -> np.ndarray:
+        with self._lock:
+            if self._live is None:
+                self._live = np.setdiff1d(np.arange(len(self), dtype=np.int64), self.removed, assume_unique=True)
+            return self._live
 
     def keyword(self, question: str, k: int, where: Where | None, allowed: np.ndarray | None, *,
                 weights: tuple[float, ...] = (1.0,), stopwords: Iterable[str] = ()) -> list[tuple[int, float]]:
@@ -269,3 +292,10 @@ def _idf(n_rows: int, n: int) -> float:
 
 def _best(found: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
     return sorted(found, key=lambda item: (-item[1], item[0]))[:k]
+
+
+def _padded(a: np.ndarray, k: int, fill) -> np.ndarray:
+    """(1, n) -> (1, k), filled with ``fill`` past n."""
+    if a.shape[1] >= k:
+        return a
+    return np.concatenate([a, np.full((a.shape[0], k - a.shape[1]), fill, dtype=a.dtype)], axis=1)

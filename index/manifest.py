@@ -18,7 +18,8 @@ from ingest.errors import CorruptIndex, IndexMissing, StaleIndex, rebuild_comman
 FORMAT = 2  # 2: per-sentence speakers, the speakers table, the FTS speaker column
 MANIFEST = "manifest.json"
 DATA_STEMS = ("store", "passages", "sentences", "vectors")
-_TYPES = {"model": str, "dim": int, "generation": int, "passages": int, "documents": int, "footnotes": int,
+_TYPES = {"model": str, "dim": int, "generation": int, "passages": int, "removed": int, "documents": int,
+          "footnotes": int,
           "files": dict, "paths": list, "vector_index": str, "quotable": str,
           "store": str, "store_url": str, "store_collection": str, "sentence_vectors": str,
           "passage_vectors": str, "data": dict}
@@ -37,7 +38,7 @@ class Manifest:
     model: str
     dim: int
     generation: int
-    passages: int
+    passages: int  # the passages the index holds
     documents: int
     footnotes: int
     files: dict[str, str] = field(default_factory=dict)  # source path -> sha256
@@ -49,10 +50,19 @@ class Manifest:
     sentence_vectors: str = "separate"  # SENTENCE_VECTORS
     passage_vectors: str = "own"  # PASSAGE_VECTORS
     # the generation whose file holds each of "store", "passages", "sentences" when it is not this one:
-    # an update that only adds documents appends to the previous generation's files in place
+    # an update in place appends to the previous generation's files
     data: dict[str, int] = field(default_factory=dict)
+    # vector rows whose passages an update in place removed (their documents were changed or deleted):
+    # they stay in the vector files and FAISS, listed in the store's ``removed`` table, and are never
+    # returned; the next full write (index/build.py COMPACT_SHARE) drops them
+    removed: int = 0
     format: int = FORMAT
     quotable: str = "0.1.0"
+
+    @property
+    def rows(self) -> int:
+        """Rows of the vector files that are this generation's: its passages and the removed ones."""
+        return self.passages + self.removed
 
     def data_file(self, index_dir: Path, stem: str, suffix: str) -> Path:
         return index_dir / f"{stem}-{self.data.get(stem, self.generation)}{suffix}"
@@ -101,6 +111,8 @@ def parse_manifest(raw, path: Path) -> Manifest:
     if raw.get("store", "local") not in STORES:
         raise StaleIndex(f"index at {index_dir} lives in store {raw['store']!r}, which this Quotable does not know "
                          f"({', '.join(STORES)}); run `{fix}`")
+    if any(raw.get(k, 0) < 0 for k in ("passages", "removed")):
+        raise CorruptIndex(f"index manifest {path} has a negative passage count; run `{fix}`")
     if any(k not in DATA_STEMS or type(v) is not int or v < 0 for k, v in raw.get("data", {}).items()):
         raise CorruptIndex(f"index manifest {path} has malformed data; run `{fix}`")
     try:

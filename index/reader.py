@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -29,6 +29,9 @@ class Index:
     # vector and keyword search (index/backend.py): the folder's FAISS + FTS5, or a search engine;
     # None when opened only to reuse records
     backend: SearchBackend | None = None
+    # sorted rows of the vector files whose passages an update in place removed (manifest ``removed``)
+    removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _data_version: int = 0  # the store's PRAGMA data_version when opened: it changes when another writes
 
     @property
     def vectors(self) -> VectorStore | None:
@@ -45,14 +48,17 @@ class Index:
             # manifest.json is that update, committed, and is read as it. Rows past the manifest's count (an
             # update committed after this open) are never read: every query of this Index stops at them.
             manifest = newer_in(con, manifest, index_dir / MANIFEST) or manifest
-            count = con.execute("SELECT count(*) FROM passages WHERE row < ?", (manifest.passages,)).fetchone()[0]
-            passage_vectors = _load_array(manifest.data_file(index_dir, "passages", ".npy"))[:count]
+            rows = manifest.rows
+            count = con.execute("SELECT count(*) FROM passages WHERE row < ?", (rows,)).fetchone()[0]
+            removed = _removed_rows(con, rows)
+            passage_vectors = _load_array(manifest.data_file(index_dir, "passages", ".npy"))[:rows]
             sentence_vectors = _load_array(manifest.data_file(index_dir, "sentences", ".npy"))
-            sentence_vectors = sentence_vectors[: _sentences_held(con, count, len(sentence_vectors))]
-            if count != manifest.passages or passage_vectors.shape != (count, manifest.dim):
-                raise CorruptIndex(f"index at {index_dir} is inconsistent ({count} passages, vectors "
-                                   f"{passage_vectors.shape}, manifest {manifest.passages}); "
-                                   f"run `{rebuild_command(index_dir)}`")
+            sentence_vectors = sentence_vectors[: _sentences_held(con, rows, len(sentence_vectors))]
+            if (count != manifest.passages or len(removed) != manifest.removed
+                    or passage_vectors.shape != (rows, manifest.dim)):
+                raise CorruptIndex(f"index at {index_dir} is inconsistent ({count} passages and {len(removed)} "
+                                   f"removed, vectors {passage_vectors.shape}, manifest {manifest.passages} and "
+                                   f"{manifest.removed}); run `{rebuild_command(index_dir)}`")
             for table in ("doc_freq", "country_counts"):  # written at ingest since format 2's first release
                 if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is None:
                     raise StaleIndex(f"index at {index_dir} has no {table} table (built by an older Quotable); "
@@ -61,17 +67,18 @@ class Index:
             if with_vectors:
                 from index.backend import open_search_backend
 
-                backend = open_search_backend(index_dir, manifest, con)
-                if len(backend) != count:
+                backend = open_search_backend(index_dir, manifest, con, removed)
+                if len(backend) != rows:
                     backend.close()
                     held = (f"the index's {manifest.store} collection holds" if manifest.store != "local"
                             else f"vector index at {index_dir} holds")
-                    raise CorruptIndex(f"{held} {len(backend)} passages for {count}; "
+                    raise CorruptIndex(f"{held} {len(backend)} passages for {rows}; "
                                        f"run `{rebuild_command(index_dir)}`")
         except BaseException:
             con.close()
             raise
-        index = cls(index_dir, manifest, con, passage_vectors, sentence_vectors, backend)
+        index = cls(index_dir, manifest, con, passage_vectors, sentence_vectors, backend, removed,
+                    con.execute("PRAGMA data_version").fetchone()[0])
         index.country_counts()  # a few hundred rows, read now: an update in place changes them later
         return index
 
@@ -82,10 +89,14 @@ class Index:
 
     @cached_property
     def sentence_offsets(self) -> np.ndarray:
-        """Passage row i's sentence vectors are rows offsets[i]:offsets[i+1] of sentence_vectors."""
-        starts = [r for (r,) in self.con.execute("SELECT sentence_row FROM passages WHERE row < ? ORDER BY row",
-                                                 (self.rows,))]
-        return np.array([*starts, len(self.sentence_vectors)], dtype=np.int64)
+        """Passage row i's sentence vectors are rows offsets[i]:offsets[i+1] of sentence_vectors (a removed
+        row keeps its place, so the rows around it keep theirs)."""
+        offsets = np.full(self.rows + 1, len(self.sentence_vectors), dtype=np.int64)
+        for table in ("passages", "removed") if len(self.removed) else ("passages",):
+            found = self.con.execute(f"SELECT row, sentence_row FROM {table} WHERE row < ?", (self.rows,))
+            pairs = np.array(found.fetchall(), dtype=np.int64).reshape(-1, 2)
+            offsets[pairs[:, 0]] = pairs[:, 1]
+        return offsets
 
     def best_sentence_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """For each passage row, the cosine of its closest sentence to the question (-1 when it has none)."""
@@ -105,20 +116,14 @@ class Index:
         """(doc_id, first row, rows, first sentence row, sentence rows) of every document, in row order.
 
         A document's passages are consecutive rows (every generation is written document by
-        document), so its sentences run to the next document's first sentence row.
+        document), so its sentences run to the next row's first sentence row.
         """
         docs = [(doc_id, first, count) for doc_id, first, count in self.con.execute(
             "SELECT d.doc_id, min(p.row), count(p.row) FROM documents d LEFT JOIN passages p "
             "ON p.doc_id = d.doc_id AND p.row < ? GROUP BY d.doc_id ORDER BY min(p.row)", (self.rows,))
             if doc_id in self.doc_ids]
-        starts = {}
-        for doc_id, first, count in docs:
-            if count:
-                starts[doc_id] = self.con.execute("SELECT sentence_row FROM passages WHERE row = ?",
-                                                  (first,)).fetchone()[0]
-        in_rows = [doc_id for doc_id, _, count in docs if count]  # row order
-        ends = dict(zip(in_rows, [starts[d] for d in in_rows[1:]] + [len(self.sentence_vectors)], strict=True))
-        return [(doc_id, int(first), int(count), int(starts[doc_id]), int(ends[doc_id]) - int(starts[doc_id]))
+        offsets = self.sentence_offsets
+        return [(doc_id, int(first), int(count), int(offsets[first]), int(offsets[first + count] - offsets[first]))
                 if count else (doc_id, 0, 0, 0, 0) for doc_id, first, count in docs]
 
     def unchanged_documents(self) -> dict[str, tuple[str, str, int]]:
@@ -132,8 +137,9 @@ class Index:
 
     @property
     def rows(self) -> int:
-        """Passages of this generation: rows 0..rows-1 (an update committed since may have added more)."""
-        return self.manifest.passages
+        """Vector rows of this generation: 0..rows-1, the removed ones among them (an update committed
+        since may have added more)."""
+        return self.manifest.rows
 
     @cached_property
     def doc_ids(self) -> frozenset[str]:
@@ -272,6 +278,18 @@ class Index:
         s1 = rows[-1]["sentence_row"] + len(passages[-1].sentences)
         return passages, np.array(self.passage_vectors[first : last + 1]), np.array(self.sentence_vectors[s0:s1])
 
+    def still_held(self, ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """``ranked`` (row, score) without the rows whose passages an update in place has removed since this
+        Index opened (its own removed rows never come out of a search). One SQL query, and only once the
+        store has been written to since: SQLite's data_version says so."""
+        version = self.con.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._data_version or not ranked:
+            return ranked
+        rows = [row for row, _ in ranked]
+        marks = ",".join("?" * len(rows))
+        held = {r for (r,) in self.con.execute(f"SELECT row FROM passages WHERE row IN ({marks})", rows)}
+        return [(row, score) for row, score in ranked if row in held]
+
     def passages_at(self, rows: Sequence[int]) -> list[Passage]:
         if not rows:
             return []
@@ -330,14 +348,29 @@ class StoredDocFreq(Mapping):
 
 
 def _sentences_held(con: sqlite3.Connection, rows: int, found: int) -> int:
-    """How many sentence vectors the first ``rows`` passages own (rows after them are not this generation's)."""
+    """How many sentence vectors the first ``rows`` rows own (rows after them are not this generation's)."""
     last = con.execute("SELECT sentence_row, sentences FROM passages WHERE row = ?", (rows - 1,)).fetchone()
+    if last is None and _has_removed(con):  # a removed row's sentences are a count
+        last = con.execute("SELECT sentence_row, sentences FROM removed WHERE row = ?", (rows - 1,)).fetchone()
     if last is None:
         return 0
     try:
-        return min(found, int(last[0]) + len(json.loads(last[1])))
+        held = last[1] if isinstance(last[1], int) else len(json.loads(last[1]))
+        return min(found, int(last[0]) + held)
     except (TypeError, ValueError):
         return found  # the open checks report a damaged store
+
+
+def _has_removed(con: sqlite3.Connection) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE name = 'removed'").fetchone() is not None
+
+
+def _removed_rows(con: sqlite3.Connection, rows: int) -> np.ndarray:
+    """Sorted rows below ``rows`` whose passages were removed in place (the store's ``removed`` table)."""
+    if not _has_removed(con):
+        return np.zeros(0, dtype=np.int64)
+    found = con.execute("SELECT row FROM removed WHERE row < ? ORDER BY row", (rows,))
+    return np.fromiter((r for (r,) in found), dtype=np.int64)
 
 
 def _load_array(path: Path) -> np.ndarray:

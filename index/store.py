@@ -195,6 +195,41 @@ def add_counts(con: sqlite3.Connection, since: int = 0) -> None:
                     sorted(speakers.items()))
 
 
+def remove_documents(con: sqlite3.Connection, doc_ids: Sequence[str], words) -> int:
+    """Take documents out of the store in place, in the caller's transaction; the rows they held are listed in
+    ``removed`` (with their sentence rows, so the vector files keep their layout) and their passages leave the
+    word, country and speaker counts. ``words(text)`` is the set of words a passage counts for in doc_freq.
+    Returns how many rows were removed."""
+    con.execute("CREATE TABLE IF NOT EXISTS removed (row INTEGER PRIMARY KEY, sentence_row INTEGER, sentences INTEGER)")
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS going (doc_id TEXT PRIMARY KEY)")
+    con.execute("DELETE FROM going")
+    con.executemany("INSERT OR IGNORE INTO going VALUES (?)", [(d,) for d in doc_ids])
+    rows = "SELECT row FROM passages WHERE doc_id IN (SELECT doc_id FROM going)"
+    words_gone: Counter[str] = Counter()
+    for (text,) in con.execute(f"SELECT text FROM passages WHERE row IN ({rows})"):
+        words_gone.update(words(text))
+    add_doc_freq(con, words_gone, sign=-1)
+    countries = con.execute(f"SELECT country, count(DISTINCT row) FROM mentions WHERE row IN ({rows}) "
+                            "GROUP BY country").fetchall()
+    con.executemany("UPDATE country_counts SET passages = passages - ? WHERE country = ?",
+                    [(n, country) for country, n in countries])
+    con.execute("DELETE FROM country_counts WHERE passages <= 0")
+    speakers: Counter[str] = Counter()
+    for (joined,) in con.execute(f"SELECT speaker FROM passages_fts WHERE speaker != '' AND rowid IN ({rows})"):
+        speakers.update(joined.split("; "))
+    con.executemany("UPDATE speakers SET passages = passages - ? WHERE speaker = ?",
+                    [(n, who) for who, n in speakers.items()])
+    con.execute("DELETE FROM speakers WHERE passages <= 0")
+    n = con.execute(f"INSERT INTO removed SELECT row, sentence_row, json_array_length(sentences) FROM passages "
+                    f"WHERE row IN ({rows})").rowcount
+    con.execute(f"DELETE FROM passages_fts WHERE rowid IN ({rows})")
+    con.execute(f"DELETE FROM mentions WHERE row IN ({rows})")
+    for table in ("passages", "documents", "footnotes", "footnote_mentions"):
+        con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM going)")
+    con.execute("DELETE FROM going")
+    return n
+
+
 def record_manifest(con: sqlite3.Connection, manifest) -> None:
     """The manifest of the generation this transaction makes, kept in the store (index/manifest.py newer_in)."""
     from index.manifest import manifest_json

@@ -13,7 +13,8 @@ from ingest.chunk import ChunkConfig, chunk
 from ingest.loaders import load
 
 KEYS = {"passages", "build_s", "open_s", "rss_mb", "warm_p50_ms", "warm_p95_ms", "country_filter_p95_ms",
-        "doc_filter_p95_ms", "brief_s", "update_one_file_s", "errors", "peak_rss_mb", "build_peak_rss_mb"}
+        "doc_filter_p95_ms", "brief_s", "update_one_file_s", "errors", "peak_rss_mb", "build_peak_rss_mb",
+        "change_one_file_s", "remove_one_file_s"}
 
 
 def test_synthetic_documents_are_reports_and_transcripts_the_loaders_understand(tmp_path):
@@ -36,3 +37,5 @@ def test_engine_scale_writes_every_figure_with_no_errors(tmp_path):
     assert KEYS <= result.keys()
     assert result["errors"] == 0 and result["passages"] >= 400
     assert result["update_embedded_files"] == 1 and result["passages_after_update"] > result["passages"]
+    assert result["change_embedded_files"] == 1  # the changed file alone is read and embedded again
+    assert result["passages_after_removal"] < result["passages_after_update"]

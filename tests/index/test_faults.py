@@ -243,6 +243,45 @@ def test_an_update_in_place_killed_at_any_point_leaves_the_previous_index_and_th
 
 
 @pytest.mark.slow
+def test_a_change_in_place_killed_at_any_point_leaves_the_previous_index_and_the_next_one_completes_it(
+        small_index, small_corpus, big_corpus, tmp_path):
+    """Files changed and removed: their rows are marked removed inside the store's transaction, the new rows
+    appended to the live files, so a kill anywhere leaves the index as it was, or committed."""
+    import shutil
+
+    library = tmp_path / "library"
+    shutil.copytree(big_corpus, library)
+    for name in ("bridges.txt", "hearing.txt"):
+        shutil.copy(small_corpus / name, library / name)
+    built = tmp_path / "built"
+    cmd = ingest_cmd(str(library), "--index-dir", str(built))
+    assert subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, timeout=300).returncode == 0
+    old_docs = answers_the_bridge_question(built)
+    fillers = sorted(library.glob("filler-*.txt"))
+    for path in fillers[:3]:  # changed: a few percent of the rows, so the update is made in place
+        path.write_text(path.read_text() + "\n\nA closing paragraph added in the second edition.\n")
+    fillers[3].unlink()
+    new_docs = old_docs - {fillers[3].stem}
+    delays = [round(random.Random(seed).uniform(0.2, 1.5), 2) for seed in range(3)]
+    triggers: list[float | str] = [*delays, "vectors-", "manifest.json"]
+    killed = 0
+    for i, trigger in enumerate(triggers):
+        index_dir = tmp_path / f"index-{i}"
+        shutil.copytree(built, index_dir)
+        cmd = ingest_cmd(str(library), "--index-dir", str(index_dir))
+        proc = subprocess.Popen(cmd, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        killed += _kill_when(proc, index_dir, trigger)
+        assert answers_the_bridge_question(index_dir) in (old_docs, new_docs), trigger
+        done = subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert answers_the_bridge_question(index_dir) == new_docs, trigger
+        manifest = read_manifest(index_dir)
+        assert manifest.removed > 0 and manifest.data["store"] == read_manifest(built).generation  # in place
+        assert _data_generations(index_dir) == _live_generations(index_dir), trigger
+    assert killed >= len(triggers) // 2
+
+
+@pytest.mark.slow
 def test_the_next_ingest_removes_what_a_killed_one_left(small_index, small_corpus, big_corpus):
     cmd = ingest_cmd(str(small_corpus), str(big_corpus), "--index-dir", str(small_index))
     assert subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, timeout=300).returncode == 0

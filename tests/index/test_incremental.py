@@ -60,7 +60,7 @@ def _content(index_dir):
             "fts": sorted(map(tuple, con.execute("SELECT p.passage_id, f.text, f.title FROM passages_fts f "
                                       "JOIN passages p ON p.row = f.rowid"))),
             "documents": sorted(map(tuple, con.execute("SELECT doc_id, sha256 FROM documents"))),
-            "faiss": len(index.vectors),
+            "faiss": len(index.vectors) - len(index.removed),  # rows an update in place removed still there
         }
     finally:
         index.close()
@@ -310,3 +310,124 @@ def test_an_engine_serving_during_an_ingest_by_another_process_answers_from_it_n
     assert not engine.refresh()
     assert engine.answer(question)["citations"][0]["doc_id"] == "rivers"
     assert engine.index.manifest.generation == generation
+
+
+# --- changes and removals in place ---------------------------------------------------------------------------
+
+BRIDGE_QUESTION = "Who built the oldest bridge in Eastford?"
+
+
+def _in_place(embedder, share=1.0):
+    """The small corpus is a few passages, so any change is a large share of it: ``share`` says what to allow."""
+    return IngestConfig(model=embedder.name, compact_share=share)
+
+
+@pytest.mark.parametrize("change", ["edit", "remove"])
+def test_changing_or_removing_a_file_in_place_marks_its_rows_removed_and_equals_a_rebuild(
+        small_index, small_corpus, hashing_embedder, tmp_path, change):
+    from index.manifest import read_manifest
+
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    ingest_paths([small_corpus], small_index, _in_place(hashing_embedder), embedder=hashing_embedder, progress=False)
+    before = read_manifest(small_index)
+    index = Index.open(small_index)
+    bridge_rows = index.rows_of_document("bridges")
+    index.close()
+    store = before.data_file(small_index, "store", ".sqlite")
+    inode = store.stat().st_ino
+    if change == "edit":
+        (small_corpus / "bridges.txt").write_text("Bridges\n\nThe bridge in Mostar over the Neretva was rebuilt "
+                                                "after the war in Bosnia and Herzegovina.\n", encoding="utf-8")
+    else:
+        (small_corpus / "bridges.txt").unlink()
+    counting = CountingEmbedder()
+    report = ingest_paths([small_corpus], small_index, _in_place(hashing_embedder), embedder=counting, progress=False)
+    assert (report.embedded_files, report.reused_files) == ((1, 2) if change == "edit" else (0, 2))
+    after = read_manifest(small_index)
+    assert after.data_file(small_index, "store", ".sqlite") == store and store.stat().st_ino == inode
+    assert after.removed == len(bridge_rows) and after.rows == before.rows + (after.passages - before.passages
+                                                                             + len(bridge_rows))
+    assert report.passages == after.passages
+    g = before.data["store"]
+    vectors = after.generation if change == "edit" else before.data_generations()["vectors"]
+    assert _data_files(small_index) == [f"passages-{g}.npy", f"sentences-{g}.npy", f"store-{g}.sqlite",
+                                        f"vectors-{vectors}.faiss"]
+    if change == "remove":
+        assert counting.texts == 0  # nothing embedded for a removal
+    _same(_content(small_index), _fresh_build([small_corpus], tmp_path))
+
+    engine = Engine.open(small_index, embedder=hashing_embedder)
+    assert list(engine.index.removed) == list(bridge_rows)
+    for question in (BRIDGE_QUESTION, "The bridge in Mostar over the Neretva", NEW_DOC):
+        scores, rows = engine.index.backend.dense(engine.embed_question(question), after.rows, None, None)
+        found = rows[0][rows[0] >= 0]
+        assert len(found) == after.passages and not set(found.tolist()) & set(bridge_rows.tolist())
+        assert np.isneginf(scores[0][rows[0] < 0]).all()
+    answer = engine.answer(BRIDGE_QUESTION)
+    quotes = " ".join(c["quote"] for c in answer["citations"])
+    assert "1820" not in quotes  # the old text is gone from answers
+    if change == "edit":
+        assert engine.answer("Which bridge over the Neretva was rebuilt?")["citations"][0]["doc_id"] == "bridges"
+    else:
+        assert "bridges" not in engine.documents and all(c["doc_id"] != "bridges" for c in answer["citations"])
+
+
+def test_a_search_with_many_removed_rows_leaves_them_out_inside_the_search(small_index, hashing_embedder):
+    from index.local_store import LocalBackend
+
+    index = Index.open(small_index)
+    try:
+        n = index.rows
+        removed = np.arange(0, n, 2)
+        qvec = hashing_embedder.embed([BRIDGE_QUESTION])[0]
+        for overfetch in (0, n):  # the rows left out by the search itself, or asked for and dropped
+            backend = LocalBackend(index.con, index.vectors, removed=removed, overfetch=overfetch)
+            scores, rows = backend.dense(qvec, n, None, None)
+            assert sorted(rows[0][rows[0] >= 0].tolist()) == list(range(1, n, 2)), overfetch
+            allowed = np.array([0, 1, 2, 3])
+            _, rows = backend.dense(qvec, n, None, allowed)
+            assert sorted(rows[0][rows[0] >= 0].tolist()) == [1, 3]
+    finally:
+        index.close()
+
+
+def test_removed_rows_add_up_in_place_until_a_full_write_drops_them(small_index, small_corpus, hashing_embedder,
+                                                                     tmp_path):
+    from index.manifest import read_manifest
+
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    ingest_paths([small_corpus], small_index, _in_place(hashing_embedder), embedder=hashing_embedder, progress=False)
+    removed = 0
+    for year in (2020, 2021, 2022):  # the same file changed three times, each time in place
+        (small_corpus / "rivers.md").write_text(NEW_DOC.replace("2021", str(year)), encoding="utf-8")
+        ingest_paths([small_corpus], small_index, _in_place(hashing_embedder), embedder=hashing_embedder,
+                     progress=False)
+        assert read_manifest(small_index).removed > removed
+        removed = read_manifest(small_index).removed
+        _same(_content(small_index), _fresh_build([small_corpus], tmp_path))
+    engine = Engine.open(small_index, embedder=hashing_embedder)
+    assert "2022" in " ".join(c["quote"] for c in engine.answer("When did Albania and Serbia sign the treaty on "
+                                                                "rivers?")["citations"])
+    assert not set(engine.index.sentence_offsets[:-1].tolist()) - set(range(len(engine.index.sentence_vectors)))
+    # the default share: one more change takes the removed rows past it, and a whole generation is written
+    (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
+    ingest_paths([small_corpus], small_index, IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
+                 progress=False)
+    after = read_manifest(small_index)
+    assert after.removed == 0 and after.data == {} and after.rows == after.passages
+    assert _data_files(small_index) == [f"{stem}-{after.generation}{suffix}" for stem, suffix in (
+        ("passages", ".npy"), ("sentences", ".npy"), ("store", ".sqlite"), ("vectors", ".faiss"))]
+    _same(_content(small_index), _fresh_build([small_corpus], tmp_path))
+    assert len(Index.open(small_index).vectors) == after.passages
+
+
+def test_an_engine_opened_before_a_removal_in_place_keeps_answering(small_index, small_corpus, hashing_embedder):
+    stale = Engine.open(small_index, embedder=hashing_embedder)
+    stale.follow_ingests = False  # a request in flight during the update
+    (small_corpus / "hearing.txt").unlink()
+    ingest_paths([small_corpus], small_index, _in_place(hashing_embedder), embedder=hashing_embedder, progress=False)
+    answer = stale.answer(BRIDGE_QUESTION)  # its rows of the hearing are gone from the store: it skips them
+    assert not answer["abstained"] and "1820" in " ".join(c["quote"] for c in answer["citations"])
+    fresh = Engine.open(small_index, embedder=hashing_embedder)
+    assert "hearing" not in fresh.documents and fresh.index.manifest.removed > 0
+    assert not fresh.index.speaker_labels()  # the hearing's speakers are counted out with it

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -339,17 +340,27 @@ class _Recorded:
     dim: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Carry:
-    """What a new generation takes over from the previous one: whole documents, rows moved down."""
+    """What a new generation takes over from the previous one: whole documents (moved down, in a full write)."""
 
-    kept: list[tuple[str, int, int, int, int]]  # layout rows (doc_id, first, rows, first sentence, sentences)
-    dropped: list[str]  # documents of the previous generation not taken over (removed or changed)
+    previous: Index | None
+    kept_ids: frozenset[str]  # documents of the previous generation taken over unchanged
+    dropped: list[str]  # the others (removed or changed)
     dropped_rows: int = 0  # the rows they hold
 
     @property
     def rows(self) -> int:
-        return sum(k[2] for k in self.kept)
+        """Passages taken over."""
+        return self.previous.manifest.passages - self.dropped_rows if self.previous is not None else 0
+
+    @cached_property
+    def kept(self) -> list[tuple[str, int, int, int, int]]:
+        """Layout rows (doc_id, first, rows, first sentence, sentences) of the documents taken over: one pass
+        over the passages, which only a full write needs (an update in place leaves rows where they are)."""
+        if self.previous is None:
+            return []
+        return [x for x in self.previous.layout() if x[0] in self.kept_ids]
 
     @property
     def sentences(self) -> int:
@@ -365,10 +376,15 @@ class _Carry:
 
 def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
     if previous is None:
-        return _Carry([], [])
-    layout = previous.layout()
-    dropped = [x for x in layout if x[0] not in kept_ids]
-    return _Carry([x for x in layout if x[0] in kept_ids], [x[0] for x in dropped], sum(x[2] for x in dropped))
+        return _Carry(None, frozenset(), [])
+    kept = frozenset(kept_ids) & previous.doc_ids
+    dropped = sorted(previous.doc_ids - kept)
+    rows = 0
+    for at in range(0, len(dropped), 500):
+        part = dropped[at : at + 500]
+        rows += previous.con.execute(f"SELECT count(*) FROM passages WHERE row < ? AND doc_id IN "
+                                     f"({','.join('?' * len(part))})", (previous.rows, *part)).fetchone()[0]
+    return _Carry(previous, kept, dropped, rows)
 
 
 def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, config, progress, report) -> None:
@@ -424,7 +440,7 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
         else:
             con = create_store(store)
         try:
-            if carry.kept and not appending:
+            if carry.kept_ids and not appending:
                 copy_documents(con, old_store, carry.shifts())
             if carry.dropped:
                 marks = ",".join("?" * len(carry.dropped))
@@ -469,7 +485,7 @@ def _new_manifest(embedder, config, generation, docs, paths, target, previous, c
     passage_kind = passage_vector_kind(embedder, config)
     modes = {sentence_vector_kind(embedder, config.pooled_sentences)} if new_passages else set()
     passage_modes = {passage_kind} if new_passages else set()
-    if carry.kept:
+    if carry.kept_ids:
         modes.add(previous.manifest.sentence_vectors)
         passage_modes.add(previous.manifest.passage_vectors)
     return Manifest(

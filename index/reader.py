@@ -87,21 +87,31 @@ class Index:
         if self.backend is not None:
             self.backend.close()
 
-    @cached_property
-    def sentence_offsets(self) -> np.ndarray:
-        """Passage row i's sentence vectors are rows offsets[i]:offsets[i+1] of sentence_vectors (a removed
-        row keeps its place, so the rows around it keep theirs)."""
-        offsets = np.full(self.rows + 1, len(self.sentence_vectors), dtype=np.int64)
-        for table in ("passages", "removed") if len(self.removed) else ("passages",):
-            found = self.con.execute(f"SELECT row, sentence_row FROM {table} WHERE row < ?", (self.rows,))
-            pairs = np.array(found.fetchall(), dtype=np.int64).reshape(-1, 2)
-            offsets[pairs[:, 0]] = pairs[:, 1]
-        return offsets
+    def sentence_ranges(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each passage row, the first and past-the-last row of its sentence vectors (equal for a passage
+        without sentences, or a row the store no longer holds). Read for the rows asked, in one query: a
+        question asks about a few hundred, and a table of every row's would cost seconds at each open of a
+        big index."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, ends = np.zeros(len(rows), np.int64), np.zeros(len(rows), np.int64)
+        wanted = list(dict.fromkeys(rows.tolist()))
+        found: dict[int, tuple[int, int]] = {}
+        for at in range(0, len(wanted), 500):
+            part = wanted[at : at + 500]
+            marks = ",".join("?" * len(part))
+            for row, first, n in self.con.execute(
+                    f"SELECT row, sentence_row, json_array_length(sentences) FROM passages WHERE row IN ({marks})",
+                    part):
+                found[row] = (first, first + n)
+        held = len(self.sentence_vectors)
+        for i, row in enumerate(rows.tolist()):
+            first, end = found.get(row, (0, 0))
+            starts[i], ends[i] = min(first, held), min(end, held)
+        return starts, ends
 
     def best_sentence_cosines(self, rows: np.ndarray, qvec: np.ndarray) -> np.ndarray:
         """For each passage row, the cosine of its closest sentence to the question (-1 when it has none)."""
-        offsets = self.sentence_offsets
-        starts, ends = offsets[rows], offsets[rows + 1]
+        starts, ends = self.sentence_ranges(rows)
         out = np.full(len(rows), -1.0, dtype=np.float32)
         lengths = ends - starts
         if not lengths.any():
@@ -115,16 +125,19 @@ class Index:
     def layout(self) -> list[tuple[str, int, int, int, int]]:
         """(doc_id, first row, rows, first sentence row, sentence rows) of every document, in row order.
 
-        A document's passages are consecutive rows (every generation is written document by
-        document), so its sentences run to the next row's first sentence row.
+        A document's passages are consecutive rows and its sentences consecutive sentence rows (every
+        generation and update is written document by document). One pass over the passages.
         """
-        docs = [(doc_id, first, count) for doc_id, first, count in self.con.execute(
-            "SELECT d.doc_id, min(p.row), count(p.row) FROM documents d LEFT JOIN passages p "
-            "ON p.doc_id = d.doc_id AND p.row < ? GROUP BY d.doc_id ORDER BY min(p.row)", (self.rows,))
-            if doc_id in self.doc_ids]
-        offsets = self.sentence_offsets
-        return [(doc_id, int(first), int(count), int(offsets[first]), int(offsets[first + count] - offsets[first]))
-                if count else (doc_id, 0, 0, 0, 0) for doc_id, first, count in docs]
+        held = len(self.sentence_vectors)
+        spans = {doc_id: (first, count, s0, s1) for doc_id, first, count, s0, s1 in self.con.execute(
+            "SELECT doc_id, min(row), count(*), min(sentence_row), max(sentence_row + json_array_length(sentences)) "
+            "FROM passages WHERE row < ? GROUP BY doc_id", (self.rows,))}
+        out = []
+        for _, doc_id in sorted((spans[d][0] if d in spans else -1, d) for d in self.doc_ids):
+            first, count, s0, s1 = spans.get(doc_id, (0, 0, 0, 0))
+            s0, s1 = min(s0, held), min(s1, held)
+            out.append((doc_id, int(first), int(count), int(s0), int(s1 - s0)))
+        return out
 
     def unchanged_documents(self) -> dict[str, tuple[str, str, int]]:
         """source -> (doc_id, sha256, footnotes) of every stored document, read in one pass

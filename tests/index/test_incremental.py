@@ -217,7 +217,7 @@ def test_an_index_opened_before_an_update_in_place_keeps_answering_from_its_own_
     # the store now holds the new rows too; the engine opened before reads none of them
     assert stale.index.con.execute("SELECT count(*) FROM passages").fetchone()[0] == fresh.index.manifest.passages
     assert "rivers" not in stale.documents and not len(stale.index.rows_of_document("rivers"))
-    assert len(stale.index.sentence_offsets) == n + 1
+    assert stale.index.rows == n
     question = "Which treaty on the Drin floods did Albania and Serbia sign?"
     qvec = stale.embed_question(question)
     assert stale.index.backend.keyword(question, 10, None, None, weights=(1.0,))  # old rows still match
@@ -408,7 +408,12 @@ def test_removed_rows_add_up_in_place_until_a_full_write_drops_them(small_index,
     engine = Engine.open(small_index, embedder=hashing_embedder)
     assert "2022" in " ".join(c["quote"] for c in engine.answer("When did Albania and Serbia sign the treaty on "
                                                                 "rivers?")["citations"])
-    assert not set(engine.index.sentence_offsets[:-1].tolist()) - set(range(len(engine.index.sentence_vectors)))
+    live = engine.index.con.execute("SELECT row FROM passages").fetchall()
+    starts, ends = engine.index.sentence_ranges(np.array([r for (r,) in live]))
+    sentences = engine.index.con.execute("SELECT sum(json_array_length(sentences)) FROM passages").fetchone()[0]
+    assert (ends >= starts).all() and (ends - starts).sum() == sentences  # each live row's own, none lost
+    assert len(engine.index.sentence_vectors) == sentences + sum(  # the removed rows' keep their places
+        n for (n,) in engine.index.con.execute("SELECT sentences FROM removed"))
     # the default share: one more change takes the removed rows past it, and a whole generation is written
     (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
     ingest_paths([small_corpus], small_index, IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,

@@ -42,10 +42,11 @@ def test_default_passage_vectors_are_the_mean_of_their_sentences(tmp_path, small
     _ingest([small_corpus], tmp_path / "index", model)
     assert read_manifest(tmp_path / "index").passage_vectors == "mean"
     index = Index.open(tmp_path / "index")
-    offsets = index.sentence_offsets
+    starts, ends = index.sentence_ranges(np.arange(index.rows))
+    assert (starts[1:] == ends[:-1]).all() and ends[-1] == len(index.sentence_vectors)  # back to back
     checked = 0
-    for row in range(len(offsets) - 1):
-        own = index.sentence_vectors[offsets[row] : offsets[row + 1]]
+    for row in range(index.rows):
+        own = index.sentence_vectors[starts[row] : ends[row]]
         if len(own):
             expected = mean_direction(np.asarray(own, dtype=np.float32))
             assert float(np.asarray(index.passage_vectors[row], dtype=np.float32) @ expected) > 0.999

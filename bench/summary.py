@@ -90,7 +90,7 @@ def library() -> str:
     runs = sorted((d for p in HERE.glob("engine_scale-*.json") if (d := _load(p.name))), key=lambda d: d["passages"])
     if runs:
         keys = ["build_s", "open_s", "rss_mb", "peak_rss_mb", "warm_p50_ms", "warm_p95_ms", "country_filter_p95_ms",
-                "doc_filter_p95_ms", "brief_s", "update_one_file_s", "errors"]
+                "doc_filter_p95_ms", "brief_s", "update_one_file_s", "change_one_file_s", "remove_one_file_s", "errors"]
         out += ["The whole engine at N passages (`python -m bench engine-scale --passages N --out FILE.json`; "
                 "a deterministic stand-in embedder, nothing else stubbed; filtered sets stop at a time budget):", "",
                 "| measure | " + " | ".join(f"{d['passages']:,}" for d in runs) + " |",

@@ -382,8 +382,9 @@ def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
     rows = 0
     for at in range(0, len(dropped), 500):
         part = dropped[at : at + 500]
-        rows += previous.con.execute(f"SELECT count(*) FROM passages WHERE row < ? AND doc_id IN "
-                                     f"({','.join('?' * len(part))})", (previous.rows, *part)).fetchone()[0]
+        marks = ",".join("?" * len(part))
+        rows += previous.con.execute(f"SELECT count(*) FROM passages WHERE row < ? AND doc_id IN ({marks})",
+                                     (previous.rows, *part)).fetchone()[0]
     return _Carry(previous, kept, dropped, rows)
 
 

@@ -201,31 +201,39 @@ def remove_documents(con: sqlite3.Connection, doc_ids: Sequence[str], words) -> 
     word, country and speaker counts. ``words(text)`` is the set of words a passage counts for in doc_freq.
     Returns how many rows were removed."""
     con.execute("CREATE TABLE IF NOT EXISTS removed (row INTEGER PRIMARY KEY, sentence_row INTEGER, sentences INTEGER)")
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS going (doc_id TEXT PRIMARY KEY)")
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS going (row INTEGER PRIMARY KEY)")
     con.execute("DELETE FROM going")
-    con.executemany("INSERT OR IGNORE INTO going VALUES (?)", [(d,) for d in doc_ids])
-    rows = "SELECT row FROM passages WHERE doc_id IN (SELECT doc_id FROM going)"
+    for at in range(0, len(doc_ids), 500):
+        part = list(doc_ids[at : at + 500])
+        marks = ",".join("?" * len(part))
+        con.execute(f"INSERT INTO going SELECT row FROM passages WHERE doc_id IN ({marks})", part)
     words_gone: Counter[str] = Counter()
-    for (text,) in con.execute(f"SELECT text FROM passages WHERE row IN ({rows})"):
+    for (text,) in con.execute("SELECT text FROM passages WHERE row IN (SELECT row FROM going)"):
         words_gone.update(words(text))
     add_doc_freq(con, words_gone, sign=-1)
-    countries = con.execute(f"SELECT country, count(DISTINCT row) FROM mentions WHERE row IN ({rows}) "
+    countries = con.execute("SELECT country, count(DISTINCT row) FROM mentions WHERE row IN (SELECT row FROM going) "
                             "GROUP BY country").fetchall()
     con.executemany("UPDATE country_counts SET passages = passages - ? WHERE country = ?",
                     [(n, country) for country, n in countries])
     con.execute("DELETE FROM country_counts WHERE passages <= 0")
     speakers: Counter[str] = Counter()
-    for (joined,) in con.execute(f"SELECT speaker FROM passages_fts WHERE speaker != '' AND rowid IN ({rows})"):
+    for (joined,) in con.execute("SELECT speaker FROM passages_fts WHERE speaker != '' "
+                                 "AND rowid IN (SELECT row FROM going)"):
         speakers.update(joined.split("; "))
     con.executemany("UPDATE speakers SET passages = passages - ? WHERE speaker = ?",
                     [(n, who) for who, n in speakers.items()])
     con.execute("DELETE FROM speakers WHERE passages <= 0")
-    n = con.execute(f"INSERT INTO removed SELECT row, sentence_row, json_array_length(sentences) FROM passages "
-                    f"WHERE row IN ({rows})").rowcount
-    con.execute(f"DELETE FROM passages_fts WHERE rowid IN ({rows})")
-    con.execute(f"DELETE FROM mentions WHERE row IN ({rows})")
-    for table in ("passages", "documents", "footnotes", "footnote_mentions"):
-        con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM going)")
+    n = con.execute("INSERT INTO removed SELECT row, sentence_row, json_array_length(sentences) FROM passages "
+                    "WHERE row IN (SELECT row FROM going)").rowcount
+    con.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT row FROM going)")
+    con.execute("DELETE FROM mentions WHERE row IN (SELECT row FROM going)")
+    con.execute("DELETE FROM passages WHERE row IN (SELECT row FROM going)")
+    for at in range(0, len(doc_ids), 500):
+        part = list(doc_ids[at : at + 500])
+        marks = ",".join("?" * len(part))
+        con.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", part)
+        con.execute(f"DELETE FROM footnotes WHERE doc_id IN ({marks})", part)
+        con.execute(f"DELETE FROM footnote_mentions WHERE doc_id IN ({marks})", part)
     con.execute("DELETE FROM going")
     return n
 

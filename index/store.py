@@ -201,12 +201,12 @@ def remove_documents(con: sqlite3.Connection, doc_ids: Sequence[str], words) -> 
     word, country and speaker counts. ``words(text)`` is the set of words a passage counts for in doc_freq.
     Returns how many rows were removed."""
     con.execute("CREATE TABLE IF NOT EXISTS removed (row INTEGER PRIMARY KEY, sentence_row INTEGER, sentences INTEGER)")
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS going_docs (doc_id TEXT PRIMARY KEY)")
     con.execute("CREATE TEMP TABLE IF NOT EXISTS going (row INTEGER PRIMARY KEY)")
+    con.execute("DELETE FROM going_docs")
     con.execute("DELETE FROM going")
-    for at in range(0, len(doc_ids), 500):
-        part = list(doc_ids[at : at + 500])
-        marks = ",".join("?" * len(part))
-        con.execute(f"INSERT INTO going SELECT row FROM passages WHERE doc_id IN ({marks})", part)
+    con.executemany("INSERT OR IGNORE INTO going_docs VALUES (?)", [(d,) for d in doc_ids])
+    con.execute("INSERT INTO going SELECT row FROM passages WHERE doc_id IN (SELECT doc_id FROM going_docs)")
     words_gone: Counter[str] = Counter()
     for (text,) in con.execute("SELECT text FROM passages WHERE row IN (SELECT row FROM going)"):
         words_gone.update(words(text))
@@ -228,13 +228,11 @@ def remove_documents(con: sqlite3.Connection, doc_ids: Sequence[str], words) -> 
     con.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT row FROM going)")
     con.execute("DELETE FROM mentions WHERE row IN (SELECT row FROM going)")
     con.execute("DELETE FROM passages WHERE row IN (SELECT row FROM going)")
-    for at in range(0, len(doc_ids), 500):
-        part = list(doc_ids[at : at + 500])
-        marks = ",".join("?" * len(part))
-        con.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", part)
-        con.execute(f"DELETE FROM footnotes WHERE doc_id IN ({marks})", part)
-        con.execute(f"DELETE FROM footnote_mentions WHERE doc_id IN ({marks})", part)
+    con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM going_docs)")
+    con.execute("DELETE FROM footnotes WHERE doc_id IN (SELECT doc_id FROM going_docs)")
+    con.execute("DELETE FROM footnote_mentions WHERE doc_id IN (SELECT doc_id FROM going_docs)")
     con.execute("DELETE FROM going")
+    con.execute("DELETE FROM going_docs")
     return n
 
 

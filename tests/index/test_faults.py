@@ -213,12 +213,29 @@ def test_ingest_killed_at_any_point_leaves_the_previous_index_answering(small_in
     assert answers_the_bridge_question(small_index) == new_docs
 
 
+def _kill_then_complete(built: Path, index_dir: Path, sources: list[Path], trigger: float | str,
+                        old_docs: set[str], new_docs: set[str]) -> bool:
+    """On a copy of ``built``: an ingest of ``sources`` killed at ``trigger`` leaves the old index or the new one,
+    and the next ingest completes it, leaving no other generation's files. Returns whether the kill landed."""
+    import shutil
+
+    shutil.copytree(built, index_dir)
+    cmd = ingest_cmd(*map(str, sources), "--index-dir", str(index_dir))
+    proc = subprocess.Popen(cmd, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed = _kill_when(proc, index_dir, trigger)
+    assert answers_the_bridge_question(index_dir) in (old_docs, new_docs), trigger
+    done = subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert answers_the_bridge_question(index_dir) == new_docs, trigger
+    assert _data_generations(index_dir) == _live_generations(index_dir), trigger
+    return killed
+
+
 @pytest.mark.slow
 def test_an_update_in_place_killed_at_any_point_leaves_the_previous_index_and_the_next_one_completes_it(
         small_index, small_corpus, big_corpus, tmp_path):
     """Files only added: the update appends to the live generation's store and vector files (no copy of
     them to kill it in), so every kill must leave those files readable as they were, or committed."""
-    import shutil
 
     old_docs = answers_the_bridge_question(small_index)
     new_docs = old_docs | {p.stem for p in big_corpus.iterdir()}
@@ -229,15 +246,7 @@ def test_an_update_in_place_killed_at_any_point_leaves_the_previous_index_and_th
     killed = 0
     for i, trigger in enumerate(triggers):
         index_dir = tmp_path / f"index-{i}"
-        shutil.copytree(small_index, index_dir)
-        cmd = ingest_cmd(str(small_corpus), str(big_corpus), "--index-dir", str(index_dir))
-        proc = subprocess.Popen(cmd, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        killed += _kill_when(proc, index_dir, trigger)
-        assert answers_the_bridge_question(index_dir) in (old_docs, new_docs), trigger
-        done = subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        assert answers_the_bridge_question(index_dir) == new_docs, trigger
-        assert _data_generations(index_dir) == _live_generations(index_dir), trigger
+        killed += _kill_then_complete(small_index, index_dir, [small_corpus, big_corpus], trigger, old_docs, new_docs)
         assert read_manifest(index_dir).data["store"] == read_manifest(small_index).generation  # in place
     assert killed >= len(triggers) // 2
 
@@ -267,17 +276,9 @@ def test_a_change_in_place_killed_at_any_point_leaves_the_previous_index_and_the
     killed = 0
     for i, trigger in enumerate(triggers):
         index_dir = tmp_path / f"index-{i}"
-        shutil.copytree(built, index_dir)
-        cmd = ingest_cmd(str(library), "--index-dir", str(index_dir))
-        proc = subprocess.Popen(cmd, cwd=REPO, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        killed += _kill_when(proc, index_dir, trigger)
-        assert answers_the_bridge_question(index_dir) in (old_docs, new_docs), trigger
-        done = subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        assert answers_the_bridge_question(index_dir) == new_docs, trigger
+        killed += _kill_then_complete(built, index_dir, [library], trigger, old_docs, new_docs)
         manifest = read_manifest(index_dir)
         assert manifest.removed > 0 and manifest.data["store"] == read_manifest(built).generation  # in place
-        assert _data_generations(index_dir) == _live_generations(index_dir), trigger
     assert killed >= len(triggers) // 2
 
 

@@ -101,15 +101,19 @@ def test_adding_a_file_embeds_only_that_file_and_equals_a_rebuild(small_index, s
     _same(_content(small_index), _fresh_build([small_corpus], tmp_path))
 
 
+def _change_bridges(corpus, change):
+    if change == "edit":
+        (corpus / "bridges.txt").write_text("Bridges\n\nThe bridge in Mostar over the Neretva was rebuilt "
+                                           "after the war in Bosnia and Herzegovina.\n", encoding="utf-8")
+    else:
+        (corpus / "bridges.txt").unlink()
+
+
 @pytest.mark.parametrize("change", ["edit", "remove"])
 def test_changing_or_removing_a_file_equals_a_rebuild(small_index, small_corpus, tmp_path, change):
     (small_corpus / "rivers.md").write_text(NEW_DOC, encoding="utf-8")
     _ingest([small_corpus], small_index, HashingEmbedder(256))
-    if change == "edit":
-        (small_corpus / "bridges.txt").write_text("Bridges\n\nThe bridge in Mostar over the Neretva was rebuilt "
-                                                "after the war in Bosnia and Herzegovina.\n", encoding="utf-8")
-    else:
-        (small_corpus / "bridges.txt").unlink()
+    _change_bridges(small_corpus, change)
     counting = CountingEmbedder()
     report = _ingest([small_corpus], small_index, counting)
     assert report.reused_files == 2
@@ -335,11 +339,7 @@ def test_changing_or_removing_a_file_in_place_marks_its_rows_removed_and_equals_
     index.close()
     store = before.data_file(small_index, "store", ".sqlite")
     inode = store.stat().st_ino
-    if change == "edit":
-        (small_corpus / "bridges.txt").write_text("Bridges\n\nThe bridge in Mostar over the Neretva was rebuilt "
-                                                "after the war in Bosnia and Herzegovina.\n", encoding="utf-8")
-    else:
-        (small_corpus / "bridges.txt").unlink()
+    _change_bridges(small_corpus, change)
     counting = CountingEmbedder()
     report = ingest_paths([small_corpus], small_index, _in_place(hashing_embedder), embedder=counting, progress=False)
     assert (report.embedded_files, report.reused_files) == ((1, 2) if change == "edit" else (0, 2))

@@ -181,3 +181,25 @@ def test_a_raised_size_limit_admits_the_big_file(inbox, tmp_path):
     done = ingest(str(inbox / "huge.txt"), "--index-dir", str(tmp_path / "index"), "--max-mb", "2")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("indexed 1 documents")
+
+
+def test_a_file_deleted_and_the_ingest_run_again_without_paths_leaves_the_index(tmp_path):
+    """How a user removes a document: delete its file, re-run the ingest, which re-reads what the index holds
+    (a file uploaded on its own included)."""
+    folder, upload = tmp_path / "docs", tmp_path / "uploads" / "ferry.html"
+    folder.mkdir()
+    upload.parent.mkdir()
+    (folder / "lighthouse.txt").write_text(LIGHTHOUSE, encoding="utf-8")
+    (folder / "cafe.txt").write_bytes(CAFE.encode("cp1252"))
+    upload.write_text(FERRY, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    assert ingest(str(folder), str(upload), "--index-dir", str(index_dir)).returncode == 0
+    (folder / "cafe.txt").unlink()
+    again = ingest("--index-dir", str(index_dir))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("indexed 2 documents") and "(0 embedded, 2 unchanged)" in again.stdout
+    upload.unlink()
+    last = ingest("--index-dir", str(index_dir))
+    assert last.returncode == 0 and last.stdout.startswith("indexed 1 documents"), last.stderr
+    answer = ask(index_dir, "What does the cafe serve?")
+    assert all(c["doc_id"] not in ("cafe", "ferry") for c in answer["citations"])

@@ -229,6 +229,23 @@ class _Entry:
     sha256: str
     footnotes: int
     doc: Document | None
+    stamp: tuple[int, int] | None = None  # (size, mtime_ns) when the file was read, if it was not just written
+
+
+# A file whose size and modification time are those recorded when it was last hashed is taken to hold the
+# same bytes, and is not read again (rsync's and git's quick check): an update of a library of thousands
+# of PDFs would otherwise read all of them. A file modified less than this long before it was hashed is
+# not recorded (it could change again within the same timestamp tick), so it is hashed on the next run.
+FRESH_NS = 2_000_000_000
+
+
+def file_stamp(st: os.stat_result, now_ns: int) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file to record, or None when it was modified too recently to trust it."""
+    return None if now_ns - st.st_mtime_ns < FRESH_NS else (st.st_size, st.st_mtime_ns)
+
+
+def _stamps(docs: list[_Entry]) -> dict[str, list[int]]:
+    return {e.source: list(e.stamp) for e in docs if e.stamp is not None}
 
 
 def _unchanged(previous: Index | None, docs: list[_Entry], paths) -> bool:
@@ -266,13 +283,18 @@ def ingest_paths(
         previous = _load_previous(index_dir, config, model_name(config, embedder))
         docs: list[_Entry] = []
         known = previous.unchanged_documents() if previous is not None else {}
+        stamps = previous.manifest.stamps if previous is not None else {}
         seen_ids: dict[str, str] = {}
         for path in _progress(files, len(files), "reading", progress):
             key = str(path)
             if on_file:
                 on_file(key)
             try:
-                sha = sha256_of(path)
+                st = path.stat()
+                stamp = file_stamp(st, time.time_ns())
+                recorded = stamps.get(key)
+                same = stamp is not None and recorded is not None and tuple(recorded) == stamp
+                sha = previous.manifest.files[key] if same and key in previous.manifest.files else sha256_of(path)
                 doc_id = path.stem
                 if doc_id in seen_ids:
                     raise IngestError(key, f"document id {doc_id!r} is already used by {seen_ids[doc_id]}; "
@@ -290,13 +312,15 @@ def ingest_paths(
             if doc is not None and (warning := no_text_warning(doc)):
                 report.warnings.append((key, warning))
             if reused is not None:  # only its name and size are read: its rows are copied, not rebuilt
-                docs.append(_Entry(reused[0], key, sha, reused[1], None))
+                docs.append(_Entry(reused[0], key, sha, reused[1], None, stamp))
             else:
-                docs.append(_Entry(doc.doc_id, doc.source, sha, len(doc.footnotes), doc))
+                docs.append(_Entry(doc.doc_id, doc.source, sha, len(doc.footnotes), doc, stamp))
         try:
             if _unchanged(previous, docs, paths) and same_store(previous.manifest, target):
                 report.documents, report.passages = len(docs), previous.manifest.passages
                 report.footnotes, report.reused_files = previous.manifest.footnotes, len(docs)
+                if _stamps(docs) != previous.manifest.stamps:  # recorded, so that the next run reads none
+                    write_manifest(index_dir, replace(previous.manifest, stamps=_stamps(docs)))
                 _remove_other_generations(index_dir, previous.manifest)  # a killed run's leftovers
             elif not docs and (report.failed or not files):
                 # Nothing could be read (a typo'd path, only bad files): an empty index would throw
@@ -497,6 +521,7 @@ def _new_manifest(embedder, config, generation, docs, paths, target, previous, c
         documents=len(docs),
         footnotes=sum(e.footnotes for e in docs),
         files={e.source: e.sha256 for e in docs},
+        stamps=_stamps(docs),
         paths=[str(p) for p in paths],
         store=target.kind,
         store_url=target.url,

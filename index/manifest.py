@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ingest.errors import CorruptIndex, IndexMissing, StaleIndex, rebuild_command
@@ -22,7 +22,7 @@ _TYPES = {"model": str, "dim": int, "generation": int, "passages": int, "removed
           "footnotes": int,
           "files": dict, "paths": list, "vector_index": str, "quotable": str,
           "store": str, "store_url": str, "store_collection": str, "sentence_vectors": str,
-          "passage_vectors": str, "data": dict}
+          "passage_vectors": str, "data": dict, "stamps": dict}
 # How sentences-N.npy was made: "separate" (each sentence embedded on its own, the default) or "pooled"
 # (from its passage's forward pass: `python -m ingest --pooled-sentences`, IngestConfig.pooled_sentences).
 # An index from before the field holds separate vectors; one that holds any pooled ones says "pooled".
@@ -42,6 +42,8 @@ class Manifest:
     documents: int
     footnotes: int
     files: dict[str, str] = field(default_factory=dict)  # source path -> sha256
+    # source path -> [size, mtime_ns] when it was hashed: an unchanged stamp means unchanged bytes (build.py)
+    stamps: dict[str, list[int]] = field(default_factory=dict)
     paths: list[str] = field(default_factory=list)  # the paths ingested: what an upload re-ingests with
     vector_index: str = "flat"
     store: str = "local"  # where the search half lives: index/backend.py
@@ -111,6 +113,9 @@ def parse_manifest(raw, path: Path) -> Manifest:
     if raw.get("store", "local") not in STORES:
         raise StaleIndex(f"index at {index_dir} lives in store {raw['store']!r}, which this Quotable does not know "
                          f"({', '.join(STORES)}); run `{fix}`")
+    if any(not (isinstance(v, list) and len(v) == 2 and all(type(x) is int for x in v))
+           for v in raw.get("stamps", {}).values()):
+        raise CorruptIndex(f"index manifest {path} has malformed stamps; run `{fix}`")
     if any(raw.get(k, 0) < 0 for k in ("passages", "removed")):
         raise CorruptIndex(f"index manifest {path} has a negative passage count; run `{fix}`")
     if any(k not in DATA_STEMS or type(v) is not int or v < 0 for k, v in raw.get("data", {}).items()):
@@ -122,7 +127,8 @@ def parse_manifest(raw, path: Path) -> Manifest:
 
 
 def manifest_json(manifest: Manifest) -> str:
-    return json.dumps(asdict(manifest), indent=2, sort_keys=True)
+    # the fields as they are (asdict would deep-copy every file's entry first: 0.3 s at 8,000 files)
+    return json.dumps({f.name: getattr(manifest, f.name) for f in fields(manifest)}, indent=2, sort_keys=True)
 
 
 def newer_in(con: sqlite3.Connection, manifest: Manifest, path: Path) -> Manifest | None:

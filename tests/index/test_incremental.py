@@ -436,3 +436,53 @@ def test_an_engine_opened_before_a_removal_in_place_keeps_answering(small_index,
     fresh = Engine.open(small_index, embedder=hashing_embedder)
     assert "hearing" not in fresh.documents and fresh.index.manifest.removed > 0
     assert not fresh.index.speaker_labels()  # the hearing's speakers are counted out with it
+
+
+# --- which files are read again ------------------------------------------------------------------------------
+
+def _age(path, seconds=60):
+    """Set a file's modification time ``seconds`` in the past (as a file not touched for a while)."""
+    import os
+    import time
+
+    then = time.time_ns() - seconds * 1_000_000_000
+    os.utime(path, ns=(then, then))
+
+
+def test_a_file_whose_size_and_time_are_unchanged_is_not_read_again(small_corpus, hashing_embedder, tmp_path):
+    from index.manifest import read_manifest
+
+    for path in small_corpus.iterdir():
+        _age(path)
+    index_dir = tmp_path / "stamped"
+    _ingest([small_corpus], index_dir, hashing_embedder)
+    stamps = read_manifest(index_dir).stamps
+    bridges = small_corpus / "bridges.txt"
+    assert stamps[str(bridges)] == [bridges.stat().st_size, bridges.stat().st_mtime_ns]
+    # the same number of bytes, other words, and the old time put back (as `cp -p` or an archive would): the
+    # quick check trusts the stamp, as rsync's and git's do; only --rebuild or a touch reads the file again
+    old = bridges.read_text(encoding="utf-8")
+    new = old.replace("masons", "rivers")
+    assert len(new.encode()) == len(old.encode())
+    before = bridges.stat()
+    bridges.write_text(new, encoding="utf-8")
+    import os
+
+    os.utime(bridges, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert _ingest([small_corpus], index_dir, hashing_embedder).embedded_files == 0
+    _age(bridges, 30)  # a new time: read, hashed, changed
+    report = _ingest([small_corpus], index_dir, hashing_embedder)
+    assert report.embedded_files == 1
+    assert "rivers" in Index.open(index_dir).document_text("bridges")[1]
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again_next_time(small_corpus, hashing_embedder, tmp_path):
+    from index.manifest import read_manifest
+
+    index_dir = tmp_path / "fresh"
+    _ingest([small_corpus], index_dir, hashing_embedder)  # the files were written a moment ago
+    assert read_manifest(index_dir).stamps == {}  # too fresh to trust: their time could tick on unchanged
+    for path in small_corpus.iterdir():
+        _age(path)
+    assert _ingest([small_corpus], index_dir, hashing_embedder).embedded_files == 0
+    assert len(read_manifest(index_dir).stamps) == 2  # recorded now, with no new generation

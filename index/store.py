@@ -277,7 +277,7 @@ def _read_only(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     con.row_factory = sqlite3.Row
     try:
-        con.execute("SELECT count(*) FROM passages").fetchone()
+        con.execute("SELECT 1 FROM passages LIMIT 1").fetchone()  # a probe: the schema and a first page
     except BaseException:
         con.close()
         raise

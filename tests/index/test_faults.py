@@ -66,6 +66,15 @@ def truncate(path_of: Callable[[Path], Path], keep: int) -> Callable[[Path], Non
     return cut
 
 
+def _sql(store: Path, statement: str) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(store)
+    con.execute(statement)
+    con.commit()
+    con.close()
+
+
 def vectors_file(index_dir: Path) -> Path:
     return index_dir / f"vectors-{read_manifest(index_dir).generation}.faiss"
 
@@ -78,6 +87,10 @@ DAMAGE = {
     "sentence-vectors-missing": lambda d: data_file(d, "sentences").unlink(),
     "faiss-truncated": truncate(vectors_file, 100),
     "faiss-missing": lambda d: vectors_file(d).unlink(),
+    "store-index-dropped": lambda d: _sql(data_file(d, "store"), "DROP INDEX passages_doc"),
+    "store-rows-missing": lambda d: _sql(data_file(d, "store"), "DELETE FROM passages WHERE row = 1"),
+    "manifest-removed-mismatch": edit_manifest(removed=2),
+    "manifest-malformed-stamps": edit_manifest(stamps={"corpus/a.txt": "yesterday"}),
     "manifest-truncated": truncate(lambda d: d / "manifest.json", 40),
     "manifest-not-an-object": lambda d: (d / "manifest.json").write_text("[1, 2, 3]"),
     "manifest-missing-keys": lambda d: (d / "manifest.json").write_text(json.dumps({"format": FORMAT})),

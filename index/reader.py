@@ -67,7 +67,7 @@ class Index:
                                    f"removed, vectors {passage_vectors.shape}, manifest {manifest.passages} and "
                                    f"{manifest.removed}); run `{rebuild_command(index_dir)}`")
             for table in ("doc_freq", "country_counts"):  # written at ingest since format 2's first release
-                if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is None:
+                if not _has_table(con, table):
                     raise StaleIndex(f"index at {index_dir} has no {table} table (built by an older Quotable); "
                                      f"run `{rebuild_command(index_dir)}`")
             backend = None
@@ -94,25 +94,30 @@ class Index:
         if self.backend is not None:
             self.backend.close()
 
-    def sentence_ranges(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each passage row, the first and past-the-last row of its sentence vectors (equal for a passage
-        without sentences, or a row the store no longer holds). Read for the rows asked, in one query: a
-        question asks about a few hundred, and a table of every row's would cost seconds at each open of a
-        big index."""
-        rows = np.asarray(rows, dtype=np.int64)
-        starts, ends = np.zeros(len(rows), np.int64), np.zeros(len(rows), np.int64)
-        wanted = list(dict.fromkeys(rows.tolist()))
-        found: dict[int, tuple[int, int]] = {}
+    def _sentence_spans(self, rows: Sequence[int]) -> dict[int, tuple[str, int, int]]:
+        """row -> (passage id, first sentence vector row, past the last) of each of ``rows`` the store holds,
+        in one query per 500 rows."""
+        wanted = list(dict.fromkeys(int(r) for r in rows))
+        found: dict[int, tuple[str, int, int]] = {}
         for at in range(0, len(wanted), 500):
             part = wanted[at : at + 500]
             marks = ",".join("?" * len(part))
-            for row, first, n in self.con.execute(
-                    f"SELECT row, sentence_row, json_array_length(sentences) FROM passages WHERE row IN ({marks})",
-                    part):
-                found[row] = (first, first + n)
+            for row, passage_id, first, n in self.con.execute(
+                    f"SELECT row, passage_id, sentence_row, json_array_length(sentences) FROM passages "
+                    f"WHERE row IN ({marks})", part):
+                found[row] = (passage_id, first, first + n)
+        return found
+
+    def sentence_ranges(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each passage row, the first and past-the-last row of its sentence vectors (equal for a passage
+        without sentences, or a row the store no longer holds). Read for the rows asked: a question asks
+        about a few hundred, and a table of every row's would cost seconds at each open of a big index."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, ends = np.zeros(len(rows), np.int64), np.zeros(len(rows), np.int64)
+        found = self._sentence_spans(rows.tolist())
         held = len(self.sentence_vectors)
         for i, row in enumerate(rows.tolist()):
-            first, end = found.get(row, (0, 0))
+            _, first, end = found.get(row, ("", 0, 0))
             starts[i], ends[i] = min(first, held), min(end, held)
         return starts, ends
 
@@ -168,7 +173,7 @@ class Index:
         return frozenset(d for d, source in self.con.execute("SELECT doc_id, source FROM documents") if source in files)
 
     def has_table(self, name: str) -> bool:
-        return self.con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+        return _has_table(self.con, name)
 
     def doc_freq(self) -> Mapping[str, int]:
         """Passages holding each word, as stored at ingest."""
@@ -214,6 +219,11 @@ class Index:
         return np.array(sorted(rows), dtype=np.int64)
 
     # --- the country lens ----------------------------------------------------------------------------
+    def _mentioning(self, country: str) -> tuple[int, float]:
+        """Passages mentioning ``country`` (stored at ingest) and their share of the rows: what picks a plan."""
+        mentioning = dict(self.country_counts()).get(country, 0)
+        return mentioning, mentioning / max(self.rows, 1)
+
     def rows_mentioning_page(self, country: str, offset: int, limit: int) -> list[int]:
         """One page of the rows mentioning ``country``, in document order (doc_id, then place in it).
 
@@ -223,10 +233,9 @@ class Index:
         share`` steps, where ``share`` is the country's share of the rows. A country in most passages of a
         big library is walked (a few hundred steps, not a sort of 750k rows); a rare one is sorted.
         """
-        mentioning = dict(self.country_counts()).get(country, 0)
+        mentioning, share = self._mentioning(country)
         if not mentioning:
             return []
-        share = mentioning / max(self.rows, 1)
         if (offset + limit) / share < mentioning:
             sql = ("SELECT p.row FROM passages p INDEXED BY passages_doc WHERE p.row < ? AND EXISTS "
                    "(SELECT 1 FROM mentions m WHERE m.country = ? AND m.row = p.row) "
@@ -254,10 +263,9 @@ class Index:
         """How many documents mention ``country``. As in ``rows_mentioning_page``, the cheaper of two plans:
         counting the distinct documents of every row that mentions it, or asking each document whether one
         of its rows does (about ``1 / share`` steps a document, stopping at the first)."""
-        mentioning = dict(self.country_counts()).get(country, 0)
+        mentioning, share = self._mentioning(country)
         if not mentioning:
             return 0
-        share = mentioning / max(self.rows, 1)
         if len(self.doc_ids) / share < mentioning:
             return self.con.execute(
                 "SELECT count(*) FROM documents d WHERE EXISTS (SELECT 1 FROM passages p INDEXED BY passages_doc "
@@ -347,16 +355,8 @@ class Index:
         return [found[r] for r in rows if r in found]
 
     def sentence_vectors_at(self, rows: Sequence[int]) -> dict[str, np.ndarray]:
-        if not rows:
-            return {}
-        marks = ",".join("?" * len(rows))
-        out = {}
-        for r in self.con.execute(f"SELECT passage_id, sentences, sentence_row FROM passages WHERE row IN ({marks})",
-                                  list(rows)):
-            n = len(json.loads(r["sentences"]))
-            out[r["passage_id"]] = np.asarray(self.sentence_vectors[r["sentence_row"] : r["sentence_row"] + n],
-                                              dtype=np.float32)
-        return out
+        return {passage_id: np.asarray(self.sentence_vectors[first:end], dtype=np.float32)
+                for passage_id, first, end in self._sentence_spans(rows).values()}
 
 
 class StoredDocFreq(Mapping):
@@ -398,7 +398,7 @@ class StoredDocFreq(Mapping):
 def _sentences_held(con: sqlite3.Connection, rows: int, found: int) -> int:
     """How many sentence vectors the first ``rows`` rows own (rows after them are not this generation's)."""
     last = con.execute("SELECT sentence_row, sentences FROM passages WHERE row = ?", (rows - 1,)).fetchone()
-    if last is None and _has_removed(con):  # a removed row's sentences are a count
+    if last is None and _has_table(con, "removed"):  # a removed row's sentences are a count
         last = con.execute("SELECT sentence_row, sentences FROM removed WHERE row = ?", (rows - 1,)).fetchone()
     if last is None:
         return 0
@@ -409,13 +409,13 @@ def _sentences_held(con: sqlite3.Connection, rows: int, found: int) -> int:
         return found  # the open checks report a damaged store
 
 
-def _has_removed(con: sqlite3.Connection) -> bool:
-    return con.execute("SELECT 1 FROM sqlite_master WHERE name = 'removed'").fetchone() is not None
+def _has_table(con: sqlite3.Connection, name: str) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
 
 def _removed_rows(con: sqlite3.Connection, rows: int) -> np.ndarray:
     """Sorted rows below ``rows`` whose passages were removed in place (the store's ``removed`` table)."""
-    if not _has_removed(con):
+    if not _has_table(con, "removed"):
         return np.zeros(0, dtype=np.int64)
     found = con.execute("SELECT row FROM removed WHERE row < ? ORDER BY row", (rows,))
     return np.fromiter((r for (r,) in found), dtype=np.int64)

@@ -185,14 +185,31 @@ def add_counts(con: sqlite3.Connection, since: int = 0) -> None:
     ``finish_store`` counts them all, an update in place the rows it appended)."""
     countries = con.execute("SELECT country, count(DISTINCT row) FROM mentions WHERE row >= ? GROUP BY country",
                             (since,)).fetchall()
-    con.executemany("INSERT INTO country_counts VALUES (?, ?) "
-                    "ON CONFLICT (country) DO UPDATE SET passages = passages + excluded.passages", countries)
+    speakers = _speaker_counts(con.execute("SELECT speaker FROM passages_fts WHERE speaker != '' AND rowid >= ?",
+                                           (since,)))
+    _change_counts(con, countries, speakers, 1)
+
+
+def _speaker_counts(found: Iterable[tuple[str]]) -> Counter[str]:
+    """Passages per speaker, from the FTS speaker column's "A; B" values."""
     speakers: Counter[str] = Counter()
-    for (joined,) in con.execute("SELECT speaker FROM passages_fts WHERE speaker != '' AND rowid >= ?", (since,)):
+    for (joined,) in found:
         speakers.update(joined.split("; "))
+    return speakers
+
+
+def _change_counts(con: sqlite3.Connection, countries: Iterable[tuple[str, int]], speakers: Counter[str],
+                   sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) passages per country and per speaker; a count that reaches 0 goes."""
+    con.executemany("INSERT INTO country_counts VALUES (?, ?) "
+                    "ON CONFLICT (country) DO UPDATE SET passages = passages + excluded.passages",
+                    [(country, sign * n) for country, n in countries])
     con.executemany("INSERT INTO speakers VALUES (?, ?) "
                     "ON CONFLICT (speaker) DO UPDATE SET passages = passages + excluded.passages",
-                    sorted(speakers.items()))
+                    [(who, sign * n) for who, n in sorted(speakers.items())])
+    if sign < 0:
+        con.execute("DELETE FROM country_counts WHERE passages <= 0")
+        con.execute("DELETE FROM speakers WHERE passages <= 0")
 
 
 def remove_documents(con: sqlite3.Connection, doc_ids: Sequence[str], words) -> int:
@@ -213,16 +230,9 @@ def remove_documents(con: sqlite3.Connection, doc_ids: Sequence[str], words) -> 
     add_doc_freq(con, words_gone, sign=-1)
     countries = con.execute("SELECT country, count(DISTINCT row) FROM mentions WHERE row IN (SELECT row FROM going) "
                             "GROUP BY country").fetchall()
-    con.executemany("UPDATE country_counts SET passages = passages - ? WHERE country = ?",
-                    [(n, country) for country, n in countries])
-    con.execute("DELETE FROM country_counts WHERE passages <= 0")
-    speakers: Counter[str] = Counter()
-    for (joined,) in con.execute("SELECT speaker FROM passages_fts WHERE speaker != '' "
-                                 "AND rowid IN (SELECT row FROM going)"):
-        speakers.update(joined.split("; "))
-    con.executemany("UPDATE speakers SET passages = passages - ? WHERE speaker = ?",
-                    [(n, who) for who, n in speakers.items()])
-    con.execute("DELETE FROM speakers WHERE passages <= 0")
+    speakers = _speaker_counts(con.execute("SELECT speaker FROM passages_fts WHERE speaker != '' "
+                                           "AND rowid IN (SELECT row FROM going)"))
+    _change_counts(con, countries, speakers, -1)
     n = con.execute("INSERT INTO removed SELECT row, sentence_row, json_array_length(sentences) FROM passages "
                     "WHERE row IN (SELECT row FROM going)").rowcount
     con.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT row FROM going)")

@@ -147,9 +147,7 @@ def open_search_backend(index_dir: Path, manifest: Manifest, con=None, removed=N
         from index.vector_store import open_vector_store
 
         vectors = open_vector_store(manifest.data_file(index_dir, "vectors", ".faiss"))
-        if removed is not None and len(removed):
-            return LocalBackend(con, vectors, removed=removed)
-        return LocalBackend(con, vectors)
+        return LocalBackend(con, vectors) if removed is None else LocalBackend(con, vectors, removed=removed)
     from index.milvus_store import MilvusBackend
 
     return MilvusBackend.open(index_dir, manifest.store_url, manifest.store_collection)

@@ -56,7 +56,7 @@ class Manifest:
     data: dict[str, int] = field(default_factory=dict)
     # vector rows whose passages an update in place removed (their documents were changed or deleted):
     # they stay in the vector files and FAISS, listed in the store's ``removed`` table, and are never
-    # returned; the next full write (index/build.py COMPACT_SHARE) drops them
+    # returned; the next full write (index/build.py, IngestConfig.compact_share) drops them
     removed: int = 0
     format: int = FORMAT
     quotable: str = "0.1.0"

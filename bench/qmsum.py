@@ -39,6 +39,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 QMSUM = REPO.parent / "shared" / "eval" / "qmsum-dev"
 OUT = REPO / "bench" / "qmsum.json"
+OWN = REPO / "bench" / "qmsum-extra"  # questions written for this bench, on dev meetings only
 RETRIEVERS = ("hybrid", "dense", "bm25")
 TUTORIAL_CHARS = 1000
 RUN = 12  # consecutive words shared with an evidence turn
@@ -83,6 +84,57 @@ def names_person(speaker: str | None, keys: Sequence[str]) -> bool:
     """The citation's speaker holds the person's first and last name ("Dr Frank Atherton" ⊇ "Frank Atherton")."""
     said = " ".join(score_words(speaker or ""))
     return any(" ".join(score_words(k)) and f" {' '.join(score_words(k))} " in f" {said} " for k in keys)
+
+
+_TURN = re.compile(r"^(?P<label>[^:(]+?)\s*(?:\((?P<aside>[^)]*)\))?:\s(?P<text>.*)$")
+_HONORIFIC = {"hon", "right", "mr", "mrs", "ms", "miss", "dr", "professor", "prof", "sir", "the"}
+
+
+def meeting_turns(path: Path) -> list[tuple[str, str, str]]:
+    """A meeting file's speeches as (label, aside, text): turn 0 first, header lines left out."""
+    turns = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("# "):
+            continue
+        m = _TURN.match(line)
+        turns.append((m["label"], m["aside"] or "", m["text"]) if m else ("", "", line))
+    return turns
+
+
+def person_keys(label: str, aside: str = "") -> list[str]:
+    """A speaker's first and last name, and the whole name without titles ("Hon. Harjit S. Sajjan" ->
+    "Harjit Sajjan", "Harjit S. Sajjan"); a role ("The Acting Chair") takes the name in its aside."""
+    if label.lower().startswith("the ") and aside:
+        label = aside.split(",")[0]
+    words = [w for w in label.split() if w.rstrip(".").lower() not in _HONORIFIC and not (w.isupper() and len(w) <= 3)]
+    if not words:
+        return []
+    keys = [f"{words[0]} {words[-1]}"]
+    if len(words) > 2:
+        keys.append(" ".join(words))
+    return keys
+
+
+def own_queries(folder: Path = OWN, docs: Path = QMSUM / "docs") -> list[dict]:
+    """Questions written for this bench (``id, doc, question, speaker, spans``), completed the way
+    queries.jsonl is: the spans' turns of 10 or more words as evidence, and the named speaker's keys."""
+    out = []
+    for file in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            q = json.loads(line)
+            turns = meeting_turns(docs / f"{q['doc']}.txt")
+            chosen = [turns[i] for a, b in q["spans"] for i in range(a, b + 1)]
+            keys: list[str] = []
+            if q.get("speaker"):
+                keys = next((person_keys(lab, aside) for lab, aside, _ in chosen if lab == q["speaker"]),
+                            person_keys(q["speaker"]))
+            out.append({**q, "own": True, "speaker_keys": keys,
+                        "span_speakers": [lab for lab, _, _ in chosen],
+                        "evidence_turns": [t for _, _, t in chosen if len(t.split()) >= 10],
+                        "evidence_speakers": [lab for lab, _, t in chosen if len(t.split()) >= 10]})
+    return out
 
 
 def split_meetings(meetings: Sequence[str]) -> dict[str, str]:
@@ -196,7 +248,7 @@ def ask_all(engine, queries: list[dict], tutorial: Tutorial | None, lexical: Pas
     rows = []
     for q in queries:
         ev = Evidence(q["evidence_turns"])
-        row = {"id": q["id"], "doc": q["doc"], "speaker": q["speaker"]}
+        row = {"id": q["id"], "doc": q["doc"], "speaker": q["speaker"], "own": bool(q.get("own"))}
         for scope, doc_id in (("meeting", q["doc"]), ("all", None)):
             for name in RETRIEVERS:
                 result = engine.answer(q["question"], doc_id=doc_id, k=k, retriever=name)
@@ -240,7 +292,7 @@ def sweep(engine, queries: list[dict], split: dict[str, str], grid: dict[str, li
                 result = engine.answer(q["question"], doc_id=q["doc"], k=k)
                 hit = not result.get("abstained") and any(
                     p["doc_id"] == q["doc"] and ev.hits(p["text"]) for p in result.get("passages", [])[:k])
-                cell = per.setdefault(split[q["doc"]], {"hit": [], "speaker": []})
+                cell = per.setdefault("dev-own" if q.get("own") else split[q["doc"]], {"hit": [], "speaker": []})
                 cell["hit"].append(hit)
                 if q["speaker"]:
                     cites = result.get("citations", [])
@@ -257,8 +309,11 @@ def sweep(engine, queries: list[dict], split: dict[str, str], grid: dict[str, li
 def summarise(rows: list[dict], split: dict[str, str]) -> dict:
     out: dict = {}
     columns = sorted({key for r in rows for key in r if "/" in key})
-    for part in ("dev", "holdout", "all"):
-        chosen = [r for r in rows if part == "all" or split[r["doc"]] == part]
+    for part in ("dev", "holdout", "all", "dev-own"):
+        chosen = [r for r in rows if r.get("own") == (part == "dev-own")
+                  and (part in ("all", "dev-own") or split[r["doc"]] == part)]
+        if not chosen:
+            continue
         part_out = {"questions": len(chosen), "speaker_questions": sum(1 for r in chosen if r["speaker"])}
         for col in columns:
             cells = [r[col] for r in chosen if col in r]
@@ -347,6 +402,10 @@ def main(argv: list[str] | None = None) -> int:
                if line.strip()]
     files = sorted((QMSUM / "docs").glob("*.txt"))
     split = split_meetings([f.stem for f in files])
+    own = own_queries()
+    if any(split[q["doc"]] != "dev" for q in own):
+        raise SystemExit(f"[qmsum] {OWN} holds questions on held-out meetings; they must stay unseen")
+    queries += own
     embedder = CachedEmbedder(load_embedder(DEFAULT_MODEL), args.cache if str(args.cache) else None)
     with tempfile.TemporaryDirectory(prefix="quotable-qmsum-") as tmp:
         index_dir = Path(tmp) / "index"

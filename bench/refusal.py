@@ -66,14 +66,20 @@ def _jsonl(path: Path) -> list[dict]:
 
 
 def question_sets() -> dict[str, dict]:
-    """Each set: the documents to index and its questions, answerable or not (``kind == "none"``)."""
+    """Each set: the documents to index and its questions, answerable or not (``kind == "none"``).
+    Questions written after the split was fixed (``*-extra``, ``qmsum-extra/``) are all dev."""
+    from bench.qmsum import own_queries
+
     shipped = [q for q in _jsonl(SHARED / "questions.jsonl") + _jsonl(HERE / "questions.jsonl")
-               + _jsonl(HERE / "questions-none-extra.jsonl") if q.get("kind") != "country"]
+               + _jsonl(HERE / "questions-none-extra.jsonl") + _jsonl(HERE / "questions-extra.jsonl")
+               if q.get("kind") != "country"]
     meetings = meeting_splits(SHARED / "qmsum-dev" / "docs")
     qmsum = [{"id": q["id"], "kind": "fact", "question": q["question"], "doc": q["doc"], "split": meetings[q["doc"]]}
              for q in _jsonl(SHARED / "qmsum-dev" / "queries.jsonl")]
+    qmsum += [{"id": q["id"], "kind": "fact", "question": q["question"], "doc": q["doc"], "split": "dev"}
+              for q in own_queries()]
     qmsum += [{**q, "split": meetings[q["doc"]]} for q in _jsonl(HERE / "questions-qmsum-none.jsonl")]
-    pdf = _jsonl(HERE / "questions-pdf.jsonl")
+    pdf = _jsonl(HERE / "questions-pdf.jsonl") + _jsonl(HERE / "questions-pdf-extra.jsonl")
     return {
         "shipped": {"paths": [REPO / "corpus"], "questions": shipped, "filter_doc": False},
         "qmsum": {"paths": [SHARED / "qmsum-dev" / "docs"], "questions": qmsum, "filter_doc": True},

@@ -12,8 +12,10 @@ The format (Hansard excerpts, interview and podcast transcripts)::
 
 Header lines are metadata, and square-bracketed editorial notes are not
 speech: neither reaches the clean text, so no quote can contain them. The
-speaker is the bare name, for citations ("Lord Alderdice, 18:47"); party and
-role go to ``meta["speakers"]``. Everything but ``transcript_document`` is pure.
+speaker is the bare name, for citations ("Lord Alderdice, 18:47"), with the
+office the record gives the person where it gives one ("Julie Morgan AM
+(Deputy Minister for Health and Social Services)", ``ingest.offices``); party
+and constituency go to ``meta["speakers"]``. Everything but ``transcript_document`` is pure.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.loaders.common import find_date, humanise
+from ingest.offices import office_in_aside, offices_in_text
 from ingest.records import Block, Document
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
@@ -73,6 +76,7 @@ class _Turn:
     start_s: float | None = None
     notes: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+    office: str | None = None  # as the record gives it, for the label: "Julie Morgan AM (Deputy Minister ...)"
 
 
 def seconds(stamp: str) -> float | None:
@@ -230,6 +234,28 @@ def _turns(body: str) -> tuple[list[_Turn], list[str]]:
     return turns, editorial
 
 
+def _with_offices(turns: list[_Turn]) -> list[_Turn]:
+    """Each person's turns with the office the record gives them, their label reading "Julie Morgan AM
+    (Deputy Minister for Health and Social Services)": from a heading's parentheses ("(Prime Minister)"),
+    else from the words right after their name in a speech (a chair's welcome). A question that names
+    the office finds them, and a citation says who they are."""
+    people = [t.speaker for t in turns if t.speaker and not _is_role(t.speaker) and "(" not in t.speaker]
+    if not people:
+        return turns
+    offices: dict[str, str] = {}
+    for t in turns:
+        if t.speaker in people and t.speaker not in offices and t.affiliation:
+            office = next(filter(None, map(office_in_aside, _PAREN.findall(t.affiliation))), None)
+            if office:
+                offices[t.speaker] = office
+    spoken = "\n\n".join(" ".join(t.lines) for t in turns)
+    for who, office in offices_in_text(spoken, [p for p in people if p not in offices]).items():
+        offices[who] = office
+    for t in turns:
+        t.office = offices.get(t.speaker or "")
+    return turns
+
+
 def _header_meta(header: list[str]) -> dict[str, str]:
     meta = {"header": "\n".join(header)}
     for line in header:
@@ -266,6 +292,7 @@ def parse_transcript(text: str) -> Transcript:
     """The speeches, turn blocks, metadata and title of a transcript's text. Pure."""
     header, body = split_header(text.replace("\r\n", "\n").replace("\r", "\n"))
     turns, editorial = _turns(body)
+    turns = _with_offices(turns)
     meta = _header_meta(header)
     parts: list[str] = []
     blocks: list[Block] = []
@@ -284,11 +311,12 @@ def parse_transcript(text: str) -> Transcript:
         if parts:
             pos += 2
         kind = "turn" if turn.speaker else "para"
-        blocks.append(Block(kind, pos, pos + len(speech), speaker=turn.speaker, start_s=turn.start_s))
+        speaker = f"{turn.speaker} ({turn.office})" if turn.office else turn.speaker
+        blocks.append(Block(kind, pos, pos + len(speech), speaker=speaker, start_s=turn.start_s))
         parts.append(speech)
         pos += len(speech)
         if turn.notes or removed:
-            notes.append(f"turn {len(blocks)} ({turn.speaker}): " + "; ".join(turn.notes + removed))
+            notes.append(f"turn {len(blocks)} ({speaker}): " + "; ".join(turn.notes + removed))
     meta.update(
         speakers="; ".join(labels.values()),
         turn_notes="\n".join(notes),

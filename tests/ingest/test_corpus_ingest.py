@@ -38,6 +38,11 @@ def _loaded(path: Path):
     return doc, tuple(chunk(doc))
 
 
+# The one speaker of the shipped transcripts whose heading gives an office ("(The Minister of State, ...)"):
+# every turn of his in that record carries it.
+OFFICES = {"lords-question-kosovo-2023-06-06": {"Lord Ahmad of Wimbledon": "Lord Ahmad of Wimbledon (Minister of State)"}}
+
+
 def _raw_turns(path: Path) -> list[tuple[int, str, float | None]]:
     """(offset in the raw file, speaker, start in seconds or None) of every turn opening."""
     raw = path.read_text(encoding="utf-8")
@@ -46,7 +51,7 @@ def _raw_turns(path: Path) -> list[tuple[int, str, float | None]]:
         m = TURN_OPENING.match(line)
         if m:
             start = int(m[1]) * 3600 + int(m[2]) * 60 if m[1] else None
-            turns.append((offset, m[3], start))
+            turns.append((offset, OFFICES.get(path.stem, {}).get(m[3], m[3]), start))
         offset += len(line) + 1
     return turns
 

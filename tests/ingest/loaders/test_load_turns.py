@@ -32,7 +32,8 @@ def test_corpus_transcript_turns_have_speakers_and_no_editorial_text(path):
     assert len(blocks) >= 8
     assert blocks == list(doc.blocks)
     for block in blocks:
-        assert block.speaker and not re.search(r"[()\[\]:]", block.speaker)
+        # a bare name, or a name and the office the record gives the person ("Lord X (Minister of State)")
+        assert block.speaker and re.fullmatch(r"[^()\[\]:]+(?: \([^()\[\]:]+\))?", block.speaker)
         assert speech(doc, block) == speech(doc, block).strip() != ""
     # Turns are the whole text, a blank line apart; nothing else is in it.
     assert doc.text == "\n\n".join(speech(doc, b) for b in blocks)
@@ -75,13 +76,14 @@ def test_a_speech_over_several_lines_stays_one_turn():
     assert text.endswith("will change over the long term.")
 
 
-def test_question_keeps_the_ministers_role_out_of_the_speaker_name():
+def test_question_gives_the_minister_his_office_and_keeps_the_party_out_of_the_speaker():
     doc = load(QUESTION)
     assert doc.meta["date"] == "2023-06-06"
     assert doc.title == "Kosovo and the Western Balkans Region (Oral Question)"
     first, second = turns(doc)[:2]
     assert (first.speaker, first.start_s) == ("Baroness Helic", 15 * 3600 + 9 * 60)
-    assert second.speaker == "Lord Ahmad of Wimbledon"
+    # the first heading's office (its first comma part) stays with every later turn of his
+    assert second.speaker == "Lord Ahmad of Wimbledon (Minister of State)"
     assert (
         "Lord Ahmad of Wimbledon (The Minister of State, Foreign, Commonwealth and Development Office) (Con)"
         in (doc.meta["speakers"])
@@ -89,7 +91,7 @@ def test_question_keeps_the_ministers_role_out_of_the_speaker_name():
     assert "speaker inferred" in doc.meta["turn_notes"]
     assert "FRAGMENT A" in doc.meta["editorial"]
     cut = next(b for b in turns(doc) if speech(doc, b).endswith("paying tribute to the"))
-    assert cut.speaker == "Lord Ahmad of Wimbledon"
+    assert cut.speaker == "Lord Ahmad of Wimbledon (Minister of State)"
 
 
 @pytest.mark.parametrize("path", [REPORT, NEWS], ids=["report", "news"])

@@ -13,7 +13,7 @@ import numpy as np
 
 from chat.evidence import DocInfo, Evidence
 from chat.retrieve import RETRIEVERS, RetrieveConfig, retrieve, sentence_vectors_of
-from chat.speakers import topic_of
+from chat.speakers import asked_speakers, topic_of
 from index.backend import Where
 from index.embed import DEFAULT_MODEL, Embedder, load_embedder
 from index.manifest import MANIFEST, read_manifest
@@ -212,6 +212,7 @@ class Engine:
             documents=self.documents,
             doc_freq=self.doc_freq,
             n_passages=index.manifest.passages,
+            asked=asked_speakers(query, index.speaker_labels()),
         )
         result = compose_answer(evidence)
         result["question"] = asked

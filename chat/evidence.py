@@ -49,3 +49,6 @@ class Evidence:
     # for IDF-weighted term overlap
     doc_freq: Mapping[str, int] = field(default_factory=dict)
     n_passages: int = 0
+    # the labels of the person the question asks about, resolved against every speaker of the index (an
+    # office may be stated in another record than the one quoted); None: resolve among the hits' speakers
+    asked: tuple[str, ...] | None = None

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from chat.answer_type import NAME, expected_type, holds, supplies, without_urls
 from chat.constraints import Constraint, Facts, facts_of, other_year, question_constraints
 from chat.evidence import Evidence, Hit
-from chat.speakers import asked_speakers
+from chat.speakers import asked_speakers, askers
 from chat.terms import (
     asked_kind,
     asks_for_source,
@@ -68,6 +68,11 @@ class AnswerConfig:
     source_bonus: float = 0.08  # footnoted sentence, when the question asks for a source
     kind_bonus: float = 0.08  # a sentence of the kind of document the question names ("the report")
     speaker_bonus: float = 0.1  # a sentence spoken by the person the question names ("what did Lord X say")
+    # In a hearing the question put to the asked-about person holds the user's words; their reply holds the
+    # answer and often few of those words ("Yes, I was made aware of this in January."). A sentence of the
+    # reply (the asked-about person's turn right after another speaker's, in one passage) is at least this
+    # share of the best sentence of the turn it answers, plus the rest of its own strength.
+    reply_share: float = 0.75
     # The question's constraints (countries, names, numbers: chat.constraints) missing from a
     # sentence and the words that frame it count against it: ``missing`` is their share, a
     # constraint found elsewhere in the passage counting a quarter (the passage has already
@@ -96,6 +101,8 @@ class AnswerConfig:
 
 
 DEFAULT_CONFIG = AnswerConfig()
+_TURN_GAP = 2  # characters between two speeches of a transcript's clean text (a blank line)
+_REPLY_REACH = 2  # turns a reply may answer across: the question, then another witness answering it first
 _CLOSED = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
@@ -172,7 +179,11 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     wanted = expected_type(evidence.question)
     kind = asked_kind(evidence.question)
     about_questions = asks_what_was_asked(evidence.question)
-    asked = set(asked_speakers(evidence.question, {x for hit in evidence.hits for x in _speakers_of(hit.passage)}))
+    labels = {x for hit in evidence.hits for x in _speakers_of(hit.passage)}
+    asked = set(asked_speakers(evidence.question, labels) if evidence.asked is None else evidence.asked)
+    if asked and constraints:  # who put the question to the asked-about person is context, not a constraint
+        aside = {stem(w) for w in askers(evidence.question, labels)}
+        constraints = tuple(c for c in constraints if c.kind != "name" or c.key not in aside)
     out: list[Candidate] = []
     for h, hit in enumerate(evidence.hits):
         p = hit.passage
@@ -223,8 +234,50 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 missing, absent = missing_share(constraints, sentence_facts, passage_facts)
             score -= config.w_missing * missing
             out.append(Candidate(h, i, s, text, body, cos, strength, score, missing, tuple(c.text for c in absent)))
+    out = _replies_lifted(out, evidence, asked, config.reply_share)
     out.sort(key=lambda c: (-c.score, c.hit_index, c.index))
     return _asked_speaker_first(out, evidence, asked, config)
+
+
+def _replies_lifted(candidates: list[Candidate], evidence: Evidence, asked: Set[str],
+                    share: float) -> list[Candidate]:
+    """``candidates`` with each sentence of an asked-about person's reply lifted toward the turn it replies to:
+    strength ``max(own, share * lead + (1 - share) * own)``, ``lead`` being the best strength of the other
+    speakers' turns just before it (the question put, and a fellow witness's answer to it: ``_REPLY_REACH``
+    turns back). Turns are read in document order across the hits (an exchange may be cut
+    between two passages); a turn only counts as the one replied to when nothing stands between the two."""
+    if share <= 0 or not asked:
+        return candidates
+    best: dict[tuple[str, int], tuple[int, int, str | None, float]] = {}  # one entry per sentence of a document
+    for c in candidates:
+        p = evidence.hits[c.hit_index].passage
+        key = (p.doc_id, c.sentence.char_start)
+        if key not in best or c.strength > best[key][3]:
+            best[key] = (c.sentence.char_start, c.sentence.char_end, c.sentence.speaker or p.speaker, c.strength)
+    lifted: dict[tuple[str, int], float] = {}
+    turns: list[tuple[str, str | None, list[tuple[int, float]], int]] = []  # doc, speaker, sentences, end
+    for (doc, _), (start, end, who, strength) in sorted(best.items()):
+        last = turns[-1] if turns else None
+        if last and last[0] == doc and last[1] == who and start - last[3] <= 2 * _TURN_GAP:
+            last[2].append((start, strength))
+            turns[-1] = (doc, who, last[2], end)
+        else:
+            turns.append((doc, who, [(start, strength)], end))
+    for t, (doc, who, reply, _) in enumerate(turns):
+        if who not in asked:
+            continue
+        lead, at = 0.0, reply[0][0]
+        for before_doc, before, put, put_end in turns[max(t - _REPLY_REACH, 0) : t][::-1]:
+            if before_doc != doc or before is None or before in asked or at - put_end > _TURN_GAP:
+                break
+            lead, at = max(lead, *(strength for _, strength in put)), put[0][0]
+        for start, strength in reply:
+            lifted[(doc, start)] = share * lead + (1 - share) * strength
+    out = []
+    for c in candidates:
+        new = lifted.get((evidence.hits[c.hit_index].passage.doc_id, c.sentence.char_start), 0.0)
+        out.append(replace(c, strength=new, score=c.score + new - c.strength) if new > c.strength else c)
+    return out
 
 
 def _next_gives(passage: Passage, sentences: Sequence[Sentence], texts: list[str], i: int, body: frozenset[str],

@@ -4,8 +4,10 @@ Speakers are labels as transcripts print them: "Kirsty Williams AM", "Hon.
 Ahmed Hussen", "Lord Ahmad of Wimbledon", "The Chair (Hon. Anthony Rota)".
 A question names one by the words of the person's name (first and last, also
 run together as one word, or the surname when no other speaker shares it) or
-by the office in the label ("the Chair"). The lists here are general English
-honorifics and post-nominal letters, never names from one transcript.
+by the office in the label ("the Chair"; "the Deputy Minister" of "Julie Morgan
+AM (Deputy Minister for Health and Social Services)", which ``ingest.offices``
+read from the record). The lists here are general English honorifics,
+post-nominal letters and office nouns, never names from one transcript.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.offices import OFFICE_NOUNS
+
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 HONORIFICS = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame hon honourable right rt lord lady baroness baron earl
@@ -23,6 +27,10 @@ HONORIFICS = frozenset(
 )
 # Letters after a name: members of parliaments and assemblies, honours, degrees.
 POST_NOMINALS = frozenset("am mp ms msp mla mlc mep td qc kc obe mbe cbe kbe frs phd mpp mna".split())
+# Words that make the person named just before them (or after "by"/"from" following them) the one who put a
+# question: "How did the Minister respond when Scheer asked ...", "a question from Helen Mary Jones".
+ASKING = frozenset("asked asks asking questioned questioning pressed pressing queried raised raising put putting "
+                   "question questions challenged".split())
 PARTICLES = frozenset("of de da das do dos del della di van von der den ten ter la le les du al el bin ibn".split())
 
 
@@ -43,9 +51,12 @@ def parse_speaker(label: str) -> Speaker:
     office: tuple[str, ...] = ()
     person = label
     role = re.match(r"^The\s+([^()]+?)\s*(?:\((.*)\))?\s*$", label)
+    held = re.match(r"^([^()]+?)\s*\(([^()]*)\)\s*$", label)  # "Julie Morgan AM (Deputy Minister for ...)"
     if role:
         office = tuple(_words(role[1]))
         person = role[2] or ""
+    elif held:
+        person, office = held[1], tuple(_words(held[2]))
     raw = _words(person)
     name = tuple(w for w in raw if w not in HONORIFICS and w not in POST_NOMINALS and w not in PARTICLES)
     surname = None
@@ -60,7 +71,7 @@ def parse_speaker(label: str) -> Speaker:
 class Mention:
     labels: tuple[str, ...]  # every speaker label the mention fits (one person may have several)
     at: int  # word position in the question
-    possessive: bool  # "X's question": the question is about someone else's words
+    possessive: bool  # "X's question", "when X asked": the question is about someone else's words
 
 
 def _find(seq: list[str], part: tuple[str, ...]) -> int | None:
@@ -83,12 +94,38 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
         if s.surname:
             by_surname.setdefault(s.surname, set()).add(s.name)
     found: dict[tuple[str, ...], Mention] = {}
+    offices: list[tuple[tuple[int, int, int], Speaker]] = []  # (where, words skipped), speaker
+    same_person: dict[tuple[str, ...], list[str]] = {}  # one person's labels: with an office, in another record
+    if any(s.office for s in speakers):
+        for label in dict.fromkeys(labels):
+            if label and (name := parse_speaker(label).name):
+                same_person.setdefault(name, []).append(label)
+
+    def asks_here(at: int, end: int) -> bool:
+        """ "when Scheer asked", "a question from Helen Mary Jones": the one who asks, not the one asked about"""
+        return (end < len(bare) and bare[end] in ASKING) or (
+            at > 1 and bare[at - 1] in ("by", "from") and bare[at - 2] in ASKING)
+
+    def office_run(office: tuple[str, ...]) -> tuple[int, int, int] | None:
+        """Where the question says "the <words of the office>" ("the Deputy Minister" of "Deputy Minister for
+        Health and Social Services", "the chief inspector"): the longest run after a "the" that stands in
+        the office in order and holds an office noun, with the office words it skips at the start."""
+        best = None
+        for at in (i for i, w in enumerate(bare) if w == "the"):
+            for start in (j for j, w in enumerate(office) if at + 1 < len(bare) and w == bare[at + 1]):
+                n = 0
+                while start + n < len(office) and at + 1 + n < len(bare) and office[start + n] == bare[at + 1 + n]:
+                    n += 1
+                if not OFFICE_NOUNS.isdisjoint(office[start : start + n]) and (
+                        best is None or (n, -start) > (best[1] - best[0] - 1, -best[2])):
+                    best = (at, at + 1 + n, start)
+        return best
 
     def find(part: tuple[str, ...]) -> int | None:  # most labels share no word with the question
         return _find(bare, part) if part[0] in present else None
 
     def add(key: tuple[str, ...], label: str, at: int, end: int) -> None:
-        possessive = asked[end - 1].endswith("'s")
+        possessive = asked[end - 1].endswith("'s") or asks_here(at, end)
         old = found.get(key)
         if old is None:
             found[key] = Mention((label,), at, possessive)
@@ -102,8 +139,16 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
             add(s.name, s.label, at, at + 1)  # the two run together ("JustinTrudeau")
         elif s.surname and len(by_surname[s.surname]) == 1 and (at := find((s.surname,))) is not None:
             add(s.name, s.label, at, at + 1)  # the surname alone, when nobody else has it
-        if s.office and (at := find(("the", *s.office))) is not None:
-            add(("office", *s.office), s.label, at, at + 1 + len(s.office))
+        if s.office and (run := office_run(s.office)) is not None:
+            offices.append((run, s))
+    # "the Chair" is the chair rather than the acting chair, "the Minister" a minister before a deputy one:
+    # of the offices a title fits, those it names from their first word, then the fewest words left over
+    fits = sorted(offices, key=lambda f: (-(f[0][1] - f[0][0]), f[0][2], len(f[1].office)))
+    for (at, end, skip), s in fits:
+        if (end - at, skip, len(s.office)) != (fits[0][0][1] - fits[0][0][0], fits[0][0][2], len(fits[0][1].office)):
+            break
+        for label in (s.label, *same_person.get(s.name, ())):  # the person's other labels too
+            add(("office", *bare[at + 1 : end]), label, at, end)
     return sorted(found.values(), key=lambda m: (m.possessive, m.at))
 
 
@@ -129,3 +174,13 @@ def asked_speakers(question: str, labels: Iterable[str]) -> tuple[str, ...]:
     """Labels of the person the question asks about: the first named, unless only as "X's"."""
     found = mentions(question, labels)
     return found[0].labels if found else ()
+
+
+def askers(question: str, labels: Iterable[str]) -> frozenset[str]:
+    """The name words of the people a question names only as the ones who asked ("when Helen Mary Jones
+    asked", "Scheer's question"), the asked-about person aside: the reply quoted need not name them."""
+    found = mentions(question, labels)
+    asked = set(found[0].labels) if found else set()
+    return frozenset(w for m in found[1:] if m.possessive and asked.isdisjoint(m.labels)
+                     for label in m.labels for w in parse_speaker(label).name)
+

@@ -190,3 +190,97 @@ def test_the_reply_is_cited_not_the_question_put_to_the_witness(tmp_path):
     # asked what was asked, the question is the answer
     result = engine.answer("What did the Chair ask about villages and clean water?")
     assert result["citations"][0]["quote"] == "How many villages still lack clean water?"
+
+
+OFFICE_LABELS = ["Kirsty Williams AM (Minister for Education)", "Kirsty Williams AM (Cabinet Secretary for Education)",
+                 "Julie Morgan AM (Deputy Minister for Health and Social Services)",
+                 "Right Hon. Justin Trudeau (Prime Minister)", "Right Hon. Justin Trudeau", "Hon. Andrew Scheer",
+                 "The Chair (Hon. Anthony Rota)", "The Acting Chair (Mr. Bruce Stanton)",
+                 "Meilyr Rowlands (chief inspector)", "Helen Mary Jones AM"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What did the Deputy Minister say about childcare?",
+     ("Julie Morgan AM (Deputy Minister for Health and Social Services)",)),
+    ("What did the chief inspector say about the grant?", ("Meilyr Rowlands (chief inspector)",)),
+    # the office a title names from its first word, before one it names in part ("Deputy Minister")
+    ("What did the Minister suggest for nurseries?",
+     ("Kirsty Williams AM (Minister for Education)", "Kirsty Williams AM (Cabinet Secretary for Education)")),
+    ("What did the Chair say?", ("The Chair (Hon. Anthony Rota)",)),
+    # an office stated in one record finds the person's turns in another, where it is not stated
+    ("What did the Prime Minister say about Huawei?",
+     ("Right Hon. Justin Trudeau (Prime Minister)", "Right Hon. Justin Trudeau")),
+    # the one who asked is context; the one who responds is asked about
+    ("How did the Prime Minister respond when Scheer asked about Huawei?",
+     ("Right Hon. Justin Trudeau (Prime Minister)", "Right Hon. Justin Trudeau")),
+    ("What did Kirsty Williams say to a question from Helen Mary Jones about carers?",
+     ("Kirsty Williams AM (Minister for Education)", "Kirsty Williams AM (Cabinet Secretary for Education)")),
+    ("What did the committee say about ministers?", ()),
+])
+def test_a_person_is_found_by_the_office_the_record_gives_them(question, expected):
+    assert asked_speakers(question, OFFICE_LABELS) == expected
+
+
+def test_who_put_the_question_is_not_what_the_reply_must_name():
+    from chat.speakers import askers
+
+    q = "How did Kirsty Williams respond when Helen Mary Jones asked about young carers?"
+    assert askers(q, OFFICE_LABELS) == {"helen", "mary", "jones"}
+    assert askers("What did Kirsty Williams say about young carers?", OFFICE_LABELS) == frozenset()
+
+
+def test_a_short_reply_is_quoted_for_the_question_put_to_the_person_asked_about(tmp_path, hashing_embedder):
+    from index.build import IngestConfig, ingest_paths
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # a long question: the short reply stands in a passage of its own, after the question's
+    preamble = " ".join(["The committee has heard a great deal of evidence from many witnesses this session."] * 12)
+    turns = [f"Alice Smith AM: {preamble} Minister, when did military intelligence first tell you about the "
+             "outbreak in Wuhan, and when did you first learn about the coronavirus outbreak in Wuhan?",
+             "Bob Jones AM: Yes, I was made aware of this in January.",
+             "Alice Smith AM: Thank you. Carol, what about schools and the exam timetable this summer?",
+             "Carol White: Schools will need guidance before the exams are held this summer."]
+    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
+                 progress=False)
+    engine = Engine.open(tmp_path / "index", embedder=hashing_embedder)
+    result = engine.answer("When did Bob Jones say he first learned about the coronavirus outbreak in Wuhan?")
+    assert not result["abstained"]
+    assert result["citations"][0]["speaker"] == "Bob Jones AM"
+    assert "January" in result["citations"][0]["quote"]
+
+
+def test_a_reply_is_as_strong_as_most_of_the_question_put_to_it(tmp_path, hashing_embedder):
+    from dataclasses import replace
+
+    from chat.engine import sentence_vectors_of
+    from chat.evidence import Evidence
+    from chat.scoring import DEFAULT_CONFIG, score_sentences
+    from index.build import IngestConfig, ingest_paths
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    turns = ["Alice Smith AM: When did you first learn about the coronavirus outbreak in Wuhan?",
+             "Bob Jones AM: Yes, I was made aware of this in January.",
+             "Carol White: Schools will need guidance before the exams are held this summer.",
+             "Alice Smith AM: Thank you both."]
+    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
+                 progress=False)
+    engine = Engine.open(tmp_path / "index", embedder=hashing_embedder)
+    question = "When did Bob Jones say he first learned about the coronavirus outbreak in Wuhan?"
+    qvec = engine.embed_question(topic_of(question, engine.index.speaker_labels()))
+    hits = tuple(retrieve(engine.index, question, qvec, k=3))
+    evidence = Evidence(question, qvec, hits, sentence_vectors_of(engine.index, hits), engine.documents,
+                        engine.doc_freq, engine.index.manifest.passages)
+
+    def strengths(share):
+        found = score_sentences(evidence, replace(DEFAULT_CONFIG, reply_share=share))
+        return {c.text: c.strength for c in found}
+
+    put, reply = turns[0].split(": ", 1)[1], turns[1].split(": ", 1)[1]
+    plain, lifted = strengths(0.0), strengths(0.75)
+    assert plain[reply] < plain[put]  # on its own the reply shares few of the question's words
+    assert lifted[reply] == pytest.approx(0.75 * plain[put] + 0.25 * plain[reply])
+    assert lifted[put] == plain[put] and lifted[turns[2].split(": ", 1)[1]] == plain[turns[2].split(": ", 1)[1]]

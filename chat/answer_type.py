@@ -137,7 +137,9 @@ _UNITS = {
               r"|N\s?[·.⋅-]?\s?m|newton[- ]met(?:er|re)s?|kgf?[·.-]?m",
     "pressure": r"psi|k?Pa|bars?|mbar|mmHg|atm|atmospheres?|pascals?",
     "weight": r"k?g|mg|grams?|kilo(?:gram)?s?|lbs?\.?|pounds?|ounces?|oz|tonnes?|tons?",
-    "length": r"[mck]?m|mm|inch(?:es)?|in\.|ft|feet|foot|yards?|miles?|(?:milli|centi|kilo)?met(?:er|re)s?",
+    # a text's length counts characters, bytes, words or pages
+    "length": r"[mck]?m|mm|inch(?:es)?|in\.|ft|feet|foot|yards?|miles?|(?:milli|centi|kilo)?met(?:er|re)s?"
+              r"|characters?|chars?|bytes?|digits?|words?|lines?|pages?",
     # a processor's "clock speed" is a frequency
     "speed": r"mph|km/h|kph|knots?|m/s|miles per hour|kilomet(?:er|re)s per hour|[kMG]Hz",
     "voltage": r"[mk]?V|volts?",

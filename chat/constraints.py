@@ -30,6 +30,8 @@ _CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’.-]*")
 _RUN_TOGETHER = re.compile(r"[a-z]{2}[A-Z][a-z]{2}")
 _CAMEL_PART = re.compile(r"[A-Z][a-z]+")
 _JOINED = re.compile(r"\w+_\w+")
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
+_ACRONYM_PLURAL_IN_TEXT = re.compile(r"\b([A-Z]{2,})s\b")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:s\b)?")
 # a date written as one dotted number ("2020.3.30.", "30.03.2020"): its day, month and year count on their own
 _DOTTED_DATE = re.compile(r"\d{1,4}(?:\.\d{1,4}){2}\.?")
@@ -97,7 +99,9 @@ def question_constraints(question: str) -> tuple[Constraint, ...]:
             if token in STOPWORDS or token in _UNSPECIFIC or token.isdigit() or len(token) < 2:
                 continue
             parts = tuple(stem(p.lower()) for p in _CAMEL_PART.findall(word)) if _RUN_TOGETHER.search(word) else ()
-            found.append(Constraint("name", word, stem(token), parts if len(parts) > 1 else ()))
+            # an acronym's plural ("IDs", "MPs", "NGOs") names what its singular does
+            key = token[:-1] if _ACRONYM_PLURAL.fullmatch(word) else token
+            found.append(Constraint("name", word, stem(key), parts if len(parts) > 1 else ()))
     for m in _NUMBER.finditer(question):
         found.append(Constraint("number", m.group(), _digits(m.group())))
     unique: dict[tuple[str, str], Constraint] = {}
@@ -153,6 +157,7 @@ def facts_of(text: str, *, countries: Iterable[str] | None = None, stems: Iterab
     held = set(stems) if stems is not None else {stem(w) for w in words(text)}
     # an identifier joined by underscores ("TAX_ID", "CLIENT_APPLNAME") holds each of its parts too
     held.update(stem(part) for token in _JOINED.findall(text.lower()) for part in token.split("_") if part)
+    held.update(stem(m[1].lower()) for m in _ACRONYM_PLURAL_IN_TEXT.finditer(text))  # "MPs" holds "MP"
     return Facts(frozenset(held), frozenset(countries), frozenset(numbers_in(text)), years_in(text))
 
 

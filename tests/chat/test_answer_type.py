@@ -205,6 +205,10 @@ def test_a_measurement_needs_a_unit_of_what_is_measured():
     t = "Above what temperature does the collar stop working?"
     assert fills("The collar fails above 250 °F.", answer_slot(t), t)
     assert not fills("The collar fails above 250 in-lb.", answer_slot(t), t)
+    # a text's length is counted in characters (or bytes, words, pages)
+    n = "What length limit applies to the user profile names?"
+    assert fills("Each of these values must be 1 - 10 characters in length.", answer_slot(n), n)
+    assert not fills("Profile names are checked when the function runs.", answer_slot(n), n)
     # "speed up" is a verb, not a quantity asked for
     assert answer_slot("How much does OTSL speed up inference compared with HTML?") is None
 

@@ -81,6 +81,14 @@ def test_a_name_run_together_is_held_by_its_parts():
     assert missing_constraints([c], "Justin Bieber: We will help.") == [c]
 
 
+def test_an_acronyms_plural_is_held_by_its_singular_and_its_plural():
+    ids, mps = question_constraints("Who sees the tax IDs that MPs asked for?")
+    assert (ids.key, mps.key) == ("id", "mp")
+    assert not missing_constraints([ids, mps], "Only the MP sees the unmasked TAX_ID column.")
+    assert not missing_constraints([ids, mps], "Several MPs asked for their IDs.")
+    assert missing_constraints([ids, mps], "Nobody sees the tax number.") == [ids, mps]
+
+
 def test_a_date_written_as_one_dotted_number_holds_its_day_month_and_year():
     # "2020.3.30." (Korean, Japanese, Chinese reports), "30.03.2020" (German and others)
     assert numbers_in("2020.3.30. 0시 기준") >= {"2020", "3", "30"}

@@ -31,6 +31,9 @@ POST_NOMINALS = frozenset("am mp ms msp mla mlc mep td qc kc obe mbe cbe kbe frs
 # question: "How did the Minister respond when Scheer asked ...", "a question from Helen Mary Jones".
 ASKING = frozenset("asked asks asking questioned questioning pressed pressing queried raised raising put putting "
                    "question questions challenged".split())
+# ... or before them: "in answering Lord Collins", "replying to Ms Jones" (the one answered asked).
+ANSWERING = frozenset("answering answered answer replying replied reply responding responded respond response "
+                      "rebutting".split())
 PARTICLES = frozenset("of de da das do dos del della di van von der den ten ter la le les du al el bin ibn".split())
 
 
@@ -102,9 +105,13 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
                 same_person.setdefault(name, []).append(label)
 
     def asks_here(at: int, end: int) -> bool:
-        """ "when Scheer asked", "a question from Helen Mary Jones": the one who asks, not the one asked about"""
-        return (end < len(bare) and bare[end] in ASKING) or (
-            at > 1 and bare[at - 1] in ("by", "from") and bare[at - 2] in ASKING)
+        """ "when Scheer asked", "a question from Helen Mary Jones", "in answering Lord Collins": the one who
+        asks, not the one asked about"""
+        while at > 0 and bare[at - 1] in HONORIFICS and bare[at - 1] != "the":  # "Lord Collins", "Mr Chong"
+            at -= 1
+        return (end < len(bare) and bare[end] in ASKING) or (at > 0 and bare[at - 1] in ANSWERING) or (
+            at > 1 and bare[at - 1] in ("by", "from") and bare[at - 2] in ASKING) or (
+            at > 1 and bare[at - 1] == "to" and bare[at - 2] in ANSWERING)
 
     def office_run(office: tuple[str, ...]) -> tuple[int, int, int] | None:
         """Where the question says "the <words of the office>" ("the Deputy Minister" of "Deputy Minister for

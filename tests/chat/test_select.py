@@ -100,6 +100,16 @@ def test_a_quote_goes_on_into_the_sentence_that_leans_on_it_and_gives_the_value_
     assert strength("from 2002 to 2006 in Bosnia") > strength("for a long time in Bosnia")
 
 
+def test_a_quote_goes_on_into_the_sentence_that_leans_on_it_and_names_what_the_question_names():
+    doc = document("q", "Leaders of some Serb causes, such as Mr Dodik, are becoming ever more assertive. That is "
+                   "why the United Kingdom took steps to sanction such individuals. The weather was mild.")
+    groups = _quoted("What has the UK done about assertive leaders like Dodik?", doc)
+    # "the UK" is "the United Kingdom": the sentence that leans back names it, and says what was done
+    assert groups[0][:2] == ["Leaders of some Serb causes, such as Mr Dodik, are becoming ever more assertive.",
+                             "That is why the United Kingdom took steps to sanction such individuals."]
+    assert "The weather was mild." not in groups[0]
+
+
 def test_a_sections_heading_is_quoted_with_the_sentence_it_heads(tmp_path):
     """A heading holds the question's words and nothing else: alone it answers nothing."""
     from chat.engine import Engine

@@ -284,3 +284,14 @@ def test_a_reply_is_as_strong_as_most_of_the_question_put_to_it(tmp_path, hashin
     assert plain[reply] < plain[put]  # on its own the reply shares few of the question's words
     assert lifted[reply] == pytest.approx(0.75 * plain[put] + 0.25 * plain[reply])
     assert lifted[put] == plain[put] and lifted[turns[2].split(": ", 1)[1]] == plain[turns[2].split(": ", 1)[1]]
+
+
+@pytest.mark.parametrize("question", [
+    "In answering Lord Collins, which meeting did Lord Ahmad say the Prime Minister attended?",
+    "What did Lord Ahmad say in reply to Lord Collins?",
+    "What did Lord Ahmad tell the House when Lord Collins asked about the dialogue?",
+])
+def test_the_one_answered_is_not_the_one_asked_about(question):
+    labels = ["Lord Collins of Highbury", "Lord Ahmad of Wimbledon (Minister of State)"]
+    assert asked_speakers(question, labels) == ("Lord Ahmad of Wimbledon (Minister of State)",)
+    assert asked_speakers("What did Lord Collins answer?", labels) == ("Lord Collins of Highbury",)

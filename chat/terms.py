@@ -64,8 +64,32 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+# English irregular past forms, to their verb ("met" -> "meet", as "meeting" is): suffixes cannot find them.
+# Forms that are as often another word ("left", "found", "lead", "won") are not here.
+IRREGULAR = {form: verb for verb, forms in (
+    ("say", "said"), ("tell", "told"), ("meet", "met"), ("make", "made"), ("give", "gave given"),
+    ("take", "took taken"), ("buy", "bought"), ("sell", "sold"), ("pay", "paid"), ("hold", "held"),
+    ("speak", "spoke spoken"), ("write", "wrote written"), ("bring", "brought"), ("think", "thought"),
+    ("seek", "sought"), ("teach", "taught"), ("begin", "began begun"), ("become", "became"), ("come", "came"),
+    ("go", "went gone"), ("know", "knew known"), ("see", "saw seen"), ("choose", "chose chosen"),
+    ("drive", "drove driven"), ("fall", "fell fallen"), ("rise", "rose risen"), ("grow", "grew grown"),
+    ("throw", "threw thrown"), ("stand", "stood"), ("understand", "understood"), ("keep", "kept"),
+    ("send", "sent"), ("spend", "spent"), ("build", "built"), ("lend", "lent"), ("mean", "meant"),
+    ("lose", "lost"), ("fight", "fought"), ("catch", "caught"), ("flee", "fled"), ("break", "broke broken"),
+    ("freeze", "froze frozen"), ("hide", "hid hidden"), ("swear", "swore sworn"), ("withdraw", "withdrew withdrawn"),
+    ("draw", "drew drawn"), ("fly", "flew flown"), ("eat", "ate eaten"), ("forget", "forgot forgotten"),
+    ("get", "got gotten"), ("feel", "felt"), ("deal", "dealt"), ("hear", "heard"), ("shoot", "shot"),
+    ("forbid", "forbade forbidden"), ("undertake", "undertook undertaken"), ("overtake", "overtook overtaken"),
+    ("strike", "struck stricken"), ("shake", "shook shaken"), ("bear", "bore borne"), ("tear", "tore torn"),
+    ("wear", "wore worn"), ("sink", "sank sunk"), ("sing", "sang sung"), ("drink", "drank drunk"),
+    ("ring", "rang rung"), ("swim", "swam swum"), ("run", "ran"), ("sit", "sat"),
+) for form in forms.split()}
+
+
 def stem(token: str) -> str:
-    """A crude suffix stripper: enough to match "weapons"/"weapon", "funded"/"funds"."""
+    """A crude suffix stripper: enough to match "weapons"/"weapon", "funded"/"funds", "met"/"meeting"."""
+    if token in IRREGULAR:
+        token = IRREGULAR[token]
     if len(token) <= 3 or token.isdigit():
         return token
     for suffix, repl, min_len in (

@@ -11,6 +11,14 @@ def test_inflections_meet_at_one_stem():
         assert len({stem(w) for w in forms}) == 1, forms
 
 
+def test_irregular_past_forms_meet_their_verb():
+    for forms in (("meet", "met", "meeting", "meets"), ("say", "said", "says"), ("buy", "bought", "buying"),
+                  ("make", "made", "makes"), ("give", "gave", "given", "gives")):  # fmt: skip
+        assert len({stem(w) for w in forms}) == 1, forms
+    # a form as often another word is left alone: "the left", "founded", "won" (a currency)
+    assert stem("left") != stem("leave") and stem("found") != stem("find") and stem("won") == "won"
+
+
 def test_short_words_numbers_and_s_endings_that_are_not_plurals_stay():
     assert [stem(w) for w in ("nis", "2022", "crisis", "bus", "status")] == ["nis", "2022", "crisis", "bus", "status"]
 

@@ -32,6 +32,8 @@ class Index:
     # sorted rows of the vector files whose passages an update in place removed (manifest ``removed``)
     removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _data_version: int = 0  # the store's PRAGMA data_version when opened: it changes when another writes
+    # the speaker labels and the data_version they were read at: read once per write to the store, not per question
+    _labels: tuple[int, tuple[str, ...]] | None = field(default=None, repr=False)
 
     @property
     def vectors(self) -> VectorStore | None:
@@ -204,9 +206,12 @@ class Index:
             return np.zeros(0, dtype=np.float32)
         return np.asarray(self.passage_vectors[list(rows)], dtype=np.float32) @ qvec
 
-    def speaker_labels(self) -> list[str]:
-        """Every speaker label the transcripts use, as stored at ingest."""
-        return [name for (name,) in self.con.execute("SELECT speaker FROM speakers")]
+    def speaker_labels(self) -> tuple[str, ...]:
+        """Every speaker label the transcripts use, as stored at ingest (read again after an update in place)."""
+        version = self.con.execute("PRAGMA data_version").fetchone()[0]
+        if self._labels is None or self._labels[0] != version:
+            self._labels = (version, tuple(name for (name,) in self.con.execute("SELECT speaker FROM speakers")))
+        return self._labels[1]
 
     def rows_spoken_by(self, labels: Sequence[str]) -> np.ndarray:
         """Sorted rows of the passages in which any of the speakers ``labels`` speaks."""

@@ -106,7 +106,8 @@ def person_keys(label: str, aside: str = "") -> list[str]:
     "Harjit Sajjan", "Harjit S. Sajjan"); a role ("The Acting Chair") takes the name in its aside."""
     if label.lower().startswith("the ") and aside:
         label = aside.split(",")[0]
-    words = [w for w in label.split() if w.rstrip(".").lower() not in _HONORIFIC and not (w.isupper() and len(w) <= 3)]
+    words = [w for w in label.split() if w.rstrip(".").lower() not in _HONORIFIC  # "AM", "MP"; not "S."
+             and not (w.isupper() and len(w) <= 3 and not w.endswith("."))]
     if not words:
         return []
     keys = [f"{words[0]} {words[-1]}"]

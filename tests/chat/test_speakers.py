@@ -61,18 +61,11 @@ def _turn(topic: str, n: int = 130) -> str:
 
 @pytest.fixture
 def hearing_engine(tmp_path, hashing_embedder):
-    from index.build import IngestConfig, ingest_paths
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
     # Alice talks about little but housing; Bob mentions the housing plan once, in a speech on schools
     turns = [f"Alice Smith AM: {_turn('housing')}", f"Bob Jones AM: {_turn('schools', 120)} The housing plan too.",
              f"Alice Smith AM: {_turn('transport')}", f"Carol White: {_turn('schools')}",
              f"Bob Jones AM: {_turn('transport')}"]
-    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
-    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
-                 progress=False)
-    return Engine.open(tmp_path / "index", embedder=hashing_embedder)
+    return _hearing(tmp_path, hashing_embedder, turns)
 
 
 @pytest.mark.parametrize("who, speaker", [("Bob Jones", "Bob Jones AM"), ("Alice Smith", "Alice Smith AM"),
@@ -120,20 +113,24 @@ def test_the_top_passages_never_overlap_though_a_transcripts_windows_do(hearing_
             assert a.passage.char_end <= b.passage.char_start or b.passage.char_end <= a.passage.char_start
 
 
-def test_the_asked_about_person_answers_before_the_question_put_to_them(tmp_path, hashing_embedder):
+def _hearing(tmp_path, embedder, turns: list[str]) -> Engine:
+    """An engine over one hearing of ``turns`` ("Speaker: speech")."""
     from index.build import IngestConfig, ingest_paths
 
     docs = tmp_path / "docs"
     docs.mkdir()
+    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
+    ingest_paths([docs], tmp_path / "index", IngestConfig(model=embedder.name), embedder=embedder, progress=False)
+    return Engine.open(tmp_path / "index", embedder=embedder)
+
+
+def test_the_asked_about_person_answers_before_the_question_put_to_them(tmp_path, hashing_embedder):
     turns = ["Alice Smith AM: Do you foresee any unintended consequences for the housing bill?",
              "Bob Jones AM: I think not. As with every bill, the housing consequences depend on implementation "
              "and on the resources that come with it.",
              "Alice Smith AM: Thank you. Carol, what about schools?",
              "Carol White: Schools will need guidance before the bill comes into force."]
-    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
-    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
-                 progress=False)
-    engine = Engine.open(tmp_path / "index", embedder=hashing_embedder)
+    engine = _hearing(tmp_path, hashing_embedder, turns)
     result = engine.answer("What did Bob Jones say about unintended consequences for the housing bill?")
     assert not result["abstained"]
     assert result["citations"][0]["speaker"] == "Bob Jones AM"
@@ -230,10 +227,6 @@ def test_who_put_the_question_is_not_what_the_reply_must_name():
 
 
 def test_a_short_reply_is_quoted_for_the_question_put_to_the_person_asked_about(tmp_path, hashing_embedder):
-    from index.build import IngestConfig, ingest_paths
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
     # a long question: the short reply stands in a passage of its own, after the question's
     preamble = " ".join(["The committee has heard a great deal of evidence from many witnesses this session."] * 12)
     turns = [f"Alice Smith AM: {preamble} Minister, when did military intelligence first tell you about the "
@@ -241,10 +234,7 @@ def test_a_short_reply_is_quoted_for_the_question_put_to_the_person_asked_about(
              "Bob Jones AM: Yes, I was made aware of this in January.",
              "Alice Smith AM: Thank you. Carol, what about schools and the exam timetable this summer?",
              "Carol White: Schools will need guidance before the exams are held this summer."]
-    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
-    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
-                 progress=False)
-    engine = Engine.open(tmp_path / "index", embedder=hashing_embedder)
+    engine = _hearing(tmp_path, hashing_embedder, turns)
     result = engine.answer("When did Bob Jones say he first learned about the coronavirus outbreak in Wuhan?")
     assert not result["abstained"]
     assert result["citations"][0]["speaker"] == "Bob Jones AM"
@@ -257,18 +247,12 @@ def test_a_reply_is_as_strong_as_most_of_the_question_put_to_it(tmp_path, hashin
     from chat.engine import sentence_vectors_of
     from chat.evidence import Evidence
     from chat.scoring import DEFAULT_CONFIG, score_sentences
-    from index.build import IngestConfig, ingest_paths
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
     turns = ["Alice Smith AM: When did you first learn about the coronavirus outbreak in Wuhan?",
              "Bob Jones AM: Yes, I was made aware of this in January.",
              "Carol White: Schools will need guidance before the exams are held this summer.",
              "Alice Smith AM: Thank you both."]
-    (docs / "hearing.txt").write_text("# title: Committee hearing\n\n" + "\n\n".join(turns) + "\n", encoding="utf-8")
-    ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
-                 progress=False)
-    engine = Engine.open(tmp_path / "index", embedder=hashing_embedder)
+    engine = _hearing(tmp_path, hashing_embedder, turns)
     question = "When did Bob Jones say he first learned about the coronavirus outbreak in Wuhan?"
     qvec = engine.embed_question(topic_of(question, engine.index.speaker_labels()))
     hits = tuple(retrieve(engine.index, question, qvec, k=3))

@@ -430,7 +430,8 @@ def main(argv: list[str] | None = None) -> int:
         corpus = {} if args.no_corpus else corpus_summary(embedder, Path(tmp))
     embedder.save()
     summary = summarise(rows, split)
-    result = {"set": "qmsum-dev", "meetings": len(files), "questions": len(queries), "passages": report.passages,
+    result = {"set": "qmsum-dev", "meetings": len(files), "questions": f"{len(queries) - len(own)} (QMSum's) + "
+              f"{len(own)} (dev-own)", "passages": report.passages,
               "split": split, "summary": summary, "corpus": corpus, "sweep": swept,
               "seconds": round(time.perf_counter() - started, 1), "rows": rows}
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

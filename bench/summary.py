@@ -36,7 +36,9 @@ def hearings() -> str:
     lines = [f"{d.get('meetings', '?')} meetings of `../shared/eval/qmsum-dev`, {d.get('questions', '?')} questions, "
              f"{d.get('passages', '?')} passages; scored as its README says. *meeting*: asked with the meeting as "
              "document filter; *all*: unfiltered. *tutorial*: raw text in 1,000-character chunks, MiniLM + FAISS, "
-             "bm25s, RRF. Dev and hold-out are alternate meetings by name; nothing was tuned on hold-out.", "",
+             "bm25s, RRF. Dev and hold-out are alternate meetings by name; nothing was tuned on hold-out. *dev-own*: "
+             "questions written for the bench in QMSum's style on the dev meetings (`bench/qmsum-extra/`), apart "
+             "from QMSum's own.", "",
              table(d["summary"])]
     for name, c in (d.get("corpus") or {}).items():
         hits = {k: v["hit@5"] for k, v in c.items() if isinstance(v, dict) and "hit@5" in v}

@@ -47,6 +47,17 @@ def test_written_question_sets_are_well_formed():
     for q in written:
         assert q["kind"] == "none" or q["evidence"], q["id"]
         assert q["split"] in ("dev", "holdout"), q["id"]
+    # written after the splits were fixed: all dev, so the held-out splits stay as they were
+    later = [q for name in ("questions-extra.jsonl", "questions-pdf-extra.jsonl")
+             for q in refusal._jsonl(refusal.HERE / name)]
+    assert len(later) >= 76 and all(q["split"] == "dev" for q in later)
+    assert all(q["kind"] == "none" or q["evidence"] for q in later)
+
+
+def test_shipped_evidence_written_for_the_bench_is_in_the_corpus():
+    corpus = "\n".join(p.read_text(encoding="utf-8") for p in (refusal.REPO / "corpus").iterdir() if p.is_file())
+    for q in refusal._jsonl(refusal.HERE / "questions-extra.jsonl"):
+        assert all(e in corpus for e in q["evidence"]), q["id"]
 
 
 @pytest.mark.skipif(not (refusal.SHARED / "pdf-dev").is_dir(), reason="../shared/eval/pdf-dev is not beside the repository")

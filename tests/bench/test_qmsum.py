@@ -27,3 +27,24 @@ def test_speaker_accuracy_needs_first_and_last_name_in_the_speaker():
 def test_meetings_split_every_other_by_sorted_name():
     split = split_meetings(["b", "a", "d", "c"])
     assert split == {"a": "dev", "b": "holdout", "c": "dev", "d": "holdout"}
+
+
+def test_questions_written_for_the_bench_are_on_dev_meetings_and_carry_their_evidence():
+    import pytest
+
+    from bench.qmsum import OWN, QMSUM, own_queries, person_keys
+
+    if not (QMSUM / "docs").is_dir():
+        pytest.skip("../shared/eval/qmsum-dev is not beside the repository")
+    split = split_meetings([p.stem for p in (QMSUM / "docs").glob("*.txt")])
+    own = own_queries()
+    assert len(own) >= 80 and len({q["id"] for q in own}) == len(own)
+    for q in own:
+        assert split[q["doc"]] == "dev", q["id"]  # the held-out meetings stay unseen
+        assert q["evidence_turns"], q["id"]
+        if q["speaker"]:  # the person asked about speaks in the evidence, and is named as the README scores
+            assert q["speaker"] in q["span_speakers"] and names_person(q["speaker"], q["speaker_keys"]), q["id"]
+    assert OWN.is_dir()
+    assert person_keys("Hon. Harjit S. Sajjan") == ["Harjit Sajjan", "Harjit S. Sajjan"]
+    assert person_keys("The Acting Chair", "Mr. Bruce Stanton, Simcoe North, CPC") == ["Bruce Stanton"]
+    assert person_keys("Kirsty Williams AM") == ["Kirsty Williams"]

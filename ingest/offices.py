@@ -67,35 +67,45 @@ def office_in_aside(aside: str) -> str | None:
     return next((t for t in map(title_of, parts) if t), None)
 
 
-def _person_pattern(name: str) -> re.Pattern[str] | None:
-    """The speaker's name as the text writes it: its words in order, without the title before it; letters
-    after it ("AM") may be there or not."""
-    words = _words(name)
-    core = [w for w in words if not w.endswith(".") and not (w.isupper() and len(w) <= 3)]
-    if len(core) < 2:
-        return None
-    body = r"\s+".join(re.escape(w) for w in core)
-    return re.compile(rf"(?<![\w'’-]){body}(?:\s+[A-Z]{{2,3}})?,\s+(?:who\s+is\s+)?", re.I)
+def _core_name(name: str) -> str | None:
+    """The words of a speaker's name as a text writes it, lower-cased: no title before it ("Hon.", "Mr."), no
+    letters after it ("AM"); None for a single word (too easily another word)."""
+    words = [w for w in _words(name) if not w.endswith(".") and not (w.isupper() and len(w) <= 3)]
+    return " ".join(w.lower() for w in words) if len(words) >= 2 else None
+
+
+# A run of capitalised words, maybe letters after it, then a comma: where a name may stand before its office.
+_NAMED = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*),\s+(?:who\s+is\s+)?")
+_NAME_RUN = re.compile(r"(?<![\w'’-])(?:[A-Z][\w'’-]*\s+){1,5}[A-Z][\w'’-]*")
 
 
 def offices_in_text(text: str, speakers: Iterable[str]) -> dict[str, str]:
     """Each speaker's office as the text states it right after their name ("welcome Julie Morgan AM, Deputy
-    Minister for Health and Social Services; ..."): the first such statement."""
+    Minister for Health and Social Services; ..."): the first such statement. One pass over the text, whatever
+    the number of speakers."""
+    by_name = {core: s for s in dict.fromkeys(speakers) if (core := _core_name(s))}
     found: dict[str, str] = {}
-    patterns = {s: p for s in dict.fromkeys(speakers) if (p := _person_pattern(s)) is not None}
-    names = [re.compile(p.pattern.split("(?:", 1)[0].removesuffix(r"\s+"), re.I) for p in patterns.values()]
-    for speaker, pattern in patterns.items():
-        for m in pattern.finditer(text):
-            rest = text[m.end() : m.end() + 200]
-            end = _WELCOME_END.search(rest)
-            phrase = rest[: end.start()] if end else rest
-            # a list of guests goes on with the next one's name ("... Social Services and Jo-anne Daniels")
-            cut = min((n.search(phrase).start() for n in names if n.search(phrase)), default=len(phrase))
-            phrase = re.sub(r"\s+(?:and|&)\s*$", "", phrase[:cut].rstrip())
-            # "chair of X and is here representing Y": the title is what stands before an "and"
-            shorter = [phrase[: a.start()] for a in reversed(list(re.finditer(r"\s(?:and|&)\s", phrase)))]
-            title = next((t for t in map(title_of, [phrase, *shorter]) if t), None)
-            if title:
-                found[speaker] = title.rstrip(".")
-                break
+
+    def speaker_in(run: str) -> str | None:  # "Welcome Julie Morgan" -> "Julie Morgan AM": the run's last words
+        words = run.split()
+        if len(words) > 2 and words[-1].isupper() and len(words[-1]) <= 3:  # "Julie Morgan AM"
+            words = words[:-1]
+        words = [w.lower() for w in words]
+        return next((by_name[n] for k in range(2, len(words) + 1) if (n := " ".join(words[-k:])) in by_name), None)
+
+    for m in _NAMED.finditer(text):
+        speaker = speaker_in(m[1])
+        if speaker is None or speaker in found:
+            continue
+        rest = text[m.end() : m.end() + 200]
+        end = _WELCOME_END.search(rest)
+        phrase = rest[: end.start()] if end else rest
+        # a list of guests goes on with the next one's name ("... Social Services and Jo-anne Daniels")
+        cut = next((r.start() for r in _NAME_RUN.finditer(phrase) if speaker_in(r[0])), len(phrase))
+        phrase = re.sub(r"\s+(?:and|&)\s*$", "", phrase[:cut].rstrip())
+        # "chair of X and is here representing Y": the title is what stands before an "and"
+        shorter = [phrase[: a.start()] for a in reversed(list(re.finditer(r"\s(?:and|&)\s", phrase)))]
+        title = next((t for t in map(title_of, [phrase, *shorter]) if t), None)
+        if title:
+            found[speaker] = title.rstrip(".")
     return found

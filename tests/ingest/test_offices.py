@@ -63,3 +63,10 @@ def test_every_turn_of_a_person_carries_the_office_the_record_gives_them():
     # the heading's own words stay in the metadata, the party with them
     assert "Ms. Laurel Collins (Victoria, NDP)" in parsed.meta["speakers"]
     assert "Right Hon. Justin Trudeau (Prime Minister)" in parsed.meta["speakers"].split("; ")
+
+
+def test_offices_are_found_in_one_pass_whatever_the_number_of_speakers():
+    speakers = [f"Member{i} Surname{i}" for i in range(500)] + ["Julie Morgan AM"]
+    text = " ".join(f"I thank Member{i} Surname{i}, who spoke well." for i in range(500))
+    text += " Welcome Julie Morgan AM, Deputy Minister for Health. Member7 Surname7, head teachers disagree."
+    assert offices_in_text(text, speakers) == {"Julie Morgan AM": "Deputy Minister for Health"}

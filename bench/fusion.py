@@ -75,17 +75,19 @@ def _questions() -> list[dict]:
 
     out = []
     meetings = qmsum.split_meetings([p.stem for p in (SHARED / "qmsum-dev" / "docs").glob("*.txt")])
-    for q in refusal._jsonl(SHARED / "qmsum-dev" / "queries.jsonl"):
+    # QMSum's questions, then those written for the bench on the dev meetings (bench/qmsum-extra)
+    for q in refusal._jsonl(SHARED / "qmsum-dev" / "queries.jsonl") + qmsum.own_queries():
         ev = qmsum.Evidence(q["evidence_turns"])
         for scope, doc in (("meeting", q["doc"]), ("all", None)):
             out.append({"set": f"qmsum/{scope}", "index": "qmsum", "split": meetings[q["doc"]], "id": q["id"],
                         "question": q["question"], "doc": doc, "judge": (q["doc"], ev)})
-    for path in (quality.DEV_QUESTIONS, quality.OWN_QUESTIONS):
+    for path in (quality.DEV_QUESTIONS, quality.OWN_QUESTIONS, REPO / "bench" / "questions-extra.jsonl"):
         for q in refusal._jsonl(path):
             if q["kind"] in quality.RETRIEVAL_KINDS:
                 out.append({"set": "corpus", "index": "corpus", "split": q.get("split") or refusal.split_of(q["id"]),
                             "id": q["id"], "question": q["question"], "doc": None, "evidence": q["evidence"]})
-    for q in refusal._jsonl(REPO / "bench" / "questions-pdf.jsonl"):
+    for q in refusal._jsonl(REPO / "bench" / "questions-pdf.jsonl") + refusal._jsonl(
+            REPO / "bench" / "questions-pdf-extra.jsonl"):
         if q.get("kind") != "none" and q.get("evidence"):
             out.append({"set": "pdf", "index": "pdf", "split": q.get("split") or refusal.split_of(q["id"]),
                         "id": q["id"], "question": q["question"], "doc": q.get("doc"), "evidence": q["evidence"]})

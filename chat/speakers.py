@@ -149,13 +149,13 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
         if s.office and (run := office_run(s.office)) is not None:
             offices.append((run, s))
     # "the Chair" is the chair rather than the acting chair, "the Minister" a minister before a deputy one:
-    # of the offices a title fits, those it names from their first word, then the fewest words left over
-    fits = sorted(offices, key=lambda f: (-(f[0][1] - f[0][0]), f[0][2], len(f[1].office)))
-    for (at, end, skip), s in fits:
-        if (end - at, skip, len(s.office)) != (fits[0][0][1] - fits[0][0][0], fits[0][0][2], len(fits[0][1].office)):
-            break
-        for label in (s.label, *same_person.get(s.name, ())):  # the person's other labels too
-            add(("office", *bare[at + 1 : end]), label, at, end)
+    # of the offices a title fits, those it fits for the most words, and of them those it names from their
+    # first word
+    closest = min(((at - end, skip) for (at, end, skip), _ in offices), default=None)
+    for (at, end, skip), s in offices:
+        if (at - end, skip) == closest:
+            for label in (s.label, *same_person.get(s.name, ())):  # the person's other labels too
+                add(("office", *bare[at + 1 : end]), label, at, end)
     return sorted(found.values(), key=lambda m: (m.possessive, m.at))
 
 

@@ -279,3 +279,10 @@ def test_the_one_answered_is_not_the_one_asked_about(question):
     labels = ["Lord Collins of Highbury", "Lord Ahmad of Wimbledon (Minister of State)"]
     assert asked_speakers(question, labels) == ("Lord Ahmad of Wimbledon (Minister of State)",)
     assert asked_speakers("What did Lord Collins answer?", labels) == ("Lord Collins of Highbury",)
+
+
+def test_a_title_two_offices_fit_alike_names_both_holders():
+    labels = ["Patty Hajdu (Minister of Health)", "Kirsty Williams AM (Minister for Education and Skills)",
+              "Julie Morgan AM (Deputy Minister for Health)"]
+    assert asked_speakers("What did the Minister say?", labels) == tuple(labels[:2])
+    assert asked_speakers("What did the Minister of Health say?", labels) == (labels[0],)

@@ -214,8 +214,7 @@ def chunk(
             first, last = c[0], c[-1]
             start, end = first[0], last[1]
             text = doc.text[start:end]
-            sentences = tuple(Sentence(s, e, notes[(s, e)], b.speaker, b.start_s, b.page, b.page_label)
-                              for s, e, b in c)
+            sentences = tuple(Sentence(s, e, notes[(s, e)], b.speaker, b.start_s, *b.page_at(s)) for s, e, b in c)
             footnotes = tuple(sorted({n for sent in sentences for n in sent.footnotes}))
             block = first[2]
             speakers = {b.speaker for _, _, b in c}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.footnotes import (
     SUPERSCRIPTS,
@@ -161,6 +161,8 @@ class _Unit:
     page: int | None
     label: str | None
     bullet: bool = False
+    # (position in ``text``, page, label) where the paragraph goes on to another page (``_join_unit``)
+    breaks: list[tuple[int, int | None, str | None]] = field(default_factory=list)
 
 
 def _continues(prev: _Unit, nxt: _Unit) -> bool:
@@ -344,6 +346,9 @@ def _join_unit(prev: _Unit, unit: _Unit, vocabulary: frozenset[str]) -> None:
     prev.markers[:] = [Marker(min(m.pos, end), m.n) for m in prev.markers]
     # A marker opening the continued part belongs to the words before the break.
     prev.markers.extend(Marker(m.pos + end if m.pos else end - (glue == 1), m.n) for m in unit.markers)
+    if (unit.page, unit.label) != (prev.breaks[-1][1:] if prev.breaks else (prev.page, prev.label)):
+        prev.breaks.append((end, unit.page, unit.label))  # the rest is on the next page
+    prev.breaks.extend((at + end, page, label) for at, page, label in unit.breaks)
     prev.text = text
 
 
@@ -355,7 +360,8 @@ def clean_pages(pages: Sequence[Page]) -> Cleaned:
     markers: list[Marker] = []
     offset = 0
     for unit in _rejoin(units, vocabulary):
-        blocks.append(Block(unit.kind, offset, offset + len(unit.text), page=unit.page, page_label=unit.label))
+        blocks.append(Block(unit.kind, offset, offset + len(unit.text), page=unit.page, page_label=unit.label,
+                            breaks=tuple((offset + at, page, label) for at, page, label in unit.breaks)))
         markers.extend(Marker(offset + m.pos, m.n) for m in unit.markers)
         parts.append(unit.text)
         offset += len(unit.text) + 2

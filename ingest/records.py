@@ -33,6 +33,18 @@ class Block:
     speaker: str | None = None
     start_s: float | None = None
     end_s: float | None = None
+    # where a paragraph rejoined across a page break goes on to the next page: (clean-text offset, page,
+    # page_label) of each page it reaches after its first, so a sentence is cited at the page it stands on
+    breaks: tuple[tuple[int, int | None, str | None], ...] = ()
+
+    def page_at(self, pos: int) -> tuple[int | None, str | None]:
+        """The page (and its printed label) that the text at clean-text offset ``pos`` of this block is on."""
+        page, label = self.page, self.page_label
+        for at, p, lab in self.breaks:
+            if at > pos:
+                break
+            page, label = p, lab
+        return page, label
 
 
 @dataclass(frozen=True, slots=True)

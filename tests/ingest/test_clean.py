@@ -275,6 +275,29 @@ def test_hyphenated_breaks_are_repaired_within_a_page_and_across_a_page_break():
     assert_well_formed(cleaned)
 
 
+def test_a_paragraph_rejoined_across_pages_knows_where_each_page_starts():
+    from ingest.chunk import chunk
+    from ingest.records import Document
+
+    pages = [Page("The committee met in the spring to review the plan for water, and it asked the", number=4,
+                  label="iv"),
+             Page("ministry for its figures. The ministry sent them in May. A second review\nfollowed in June "
+                  "of that year, and the", number=5, label="v"),
+             Page("committee approved the plan.", number=6, label="vi")]
+    cleaned = clean_pages(pages)
+    (block,) = [b for b in cleaned.blocks if b.kind == "para"]
+    text = cleaned.text
+    assert [(text[at:at + 8], page, label) for at, page, label in block.breaks] == [
+        ("ministry", 5, "v"), ("committe", 6, "vi")]
+    assert block.page_at(block.char_start) == (4, "iv") and block.page_at(len(text) - 1) == (6, "vi")
+    doc = Document("d", "D", "report", "d.pdf", text, cleaned.blocks)
+    (passage,) = chunk(doc)
+    # a sentence is cited at the page it starts on, not at the page its paragraph starts on
+    assert [(passage.sentence_text(s)[:12], s.page, s.page_label) for s in passage.sentences] == [
+        ("The committe", 4, "iv"), ("The ministry", 5, "v"), ("A second rev", 5, "v")]
+    assert_well_formed(cleaned)
+
+
 def test_a_table_or_caption_between_a_sentences_halves_waits_until_the_sentence_is_whole():
     # a float set at the top of the next column or page, as LaTeX and word processors place them
     first = "The larger model improves accuracy on every split, and we observe that it"

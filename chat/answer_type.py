@@ -375,6 +375,16 @@ def _role_is_foreign(sentence: str, start: int, end: int, slot: Slot, question: 
     return bool(near) and all(_foreign_role(sentence, p, question) for p in near)
 
 
+_ASKS_WHY = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:why|how come)\b|\b(?:what|which)\s+(?:\w+\s+)?reasons?\b", re.I)
+_CAUSAL = re.compile(r"\b(?:because|since|due to|owing to|as a result|so that|in order to|the reason)\b", re.I)
+
+
+def gives_reason(sentence: str, question: str) -> bool:
+    """A "why" question's answer in a sentence that says why: "... because the row permission rule becomes
+    part of the WHERE clause"."""
+    return bool(_ASKS_WHY.search(question)) and bool(_CAUSAL.search(sentence))
+
+
 def supplies(sentence: str, kind: str | None, question: str) -> bool:
     """Whether a sentence that follows on from a quote gives the value the question asks for: one of
     ``kind`` that fills the question's slot where it names one ("How many potato farmers ...?" is not

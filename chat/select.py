@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chat.answer_type import NAME, expected_type, holds, supplies
+from chat.answer_type import NAME, expected_type, gives_reason, holds, supplies
 from chat.constraints import facts_of, question_constraints
 from chat.evidence import Evidence
 from chat.scoring import (
@@ -125,15 +125,16 @@ def continuation(group: list[Candidate], passage: Passage, by_position: dict[tup
     """The sentences after a quote, in its paragraph, that lean on it and keep to the question: each
     opens by pointing back ("Otherwise, it returns 0.", "It never ...") or names again what the
     sentence before it named ("... has two sections. The two sections are connected with a spring.")
-    and holds one of the question's words or named things, or the kind of value the question asks for that the quote
-    so far lacks ("During which years ...?": "... Paddy Ashdown was the governor. He was there from
-    2002 to 2006."). Without them a quote stops before the sentence that says what it introduced: the
-    value, the cause, the exception."""
+    and holds one of the question's words or named things, the reason a "why" asks for ("... because
+    ..."), or the kind of value the question asks for that the quote so far lacks ("During which years
+    ...?": "... Paddy Ashdown was the governor. He was there from 2002 to 2006."). Without them a quote
+    stops before the sentence that says what it introduced: the value, the cause, the exception."""
     h = group[0].hit_index
     last = max(x.index for x in group if x.hit_index == h)
     wanted = expected_type(question) if question else None
     lacking = wanted not in (None, NAME) and not any(holds(x.text, wanted, question) for x in group)
     constraints = question_constraints(question) if question else ()
+    reasoned = any(gives_reason(x.text, question) for x in group)
     out: list[Candidate] = []
     while last + 1 < n_sentences and (h, last + 1) not in taken:
         before, after = by_position[(h, last)], by_position[(h, last + 1)]
@@ -143,8 +144,10 @@ def continuation(group: list[Candidate], passage: Passage, by_position: dict[tup
         on_topic = terms.coverage(after.stems) > 0 or (
             bool(constraints) and len(facts_of(after.text).missing(constraints)) < len(constraints))
         answers = lacking and supplies(after.text, wanted, question)
-        if not (on_topic or answers):
+        reason = not reasoned and gives_reason(after.text, question)  # "It is ... because ...": the why asked
+        if not (on_topic or answers or reason):
             break
+        reasoned = reasoned or reason
         if all((x.hit_index, x.index) != (h, after.index) for x in group):
             out.append(after)
         lacking = lacking and not answers

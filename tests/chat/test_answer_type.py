@@ -257,3 +257,14 @@ def test_a_following_sentence_supplies_the_value_only_where_it_fills_the_questio
     assert supplies("He was there from 2002 to 2006.", DATE, "During which years was he in charge?")
     assert not supplies("He was there for a long time.", DATE, "During which years was he in charge?")
     assert not supplies("He met Alice Smith.", NAME, "Who did he meet?"), "any capitalised word is no name"
+
+
+def test_a_reason_is_given_by_a_causal_sentence_to_a_why_question():
+    from chat.answer_type import gives_reason
+
+    because = "The plan is more complex because the rule becomes part of the WHERE clause."
+    assert gives_reason(because, "Why does the plan look more complicated?")
+    assert gives_reason(because, "For what reason does the plan change?")
+    assert not gives_reason(because, "What does the plan show?")
+    assert not gives_reason("The plan is more complex.", "Why does the plan look more complicated?")
+

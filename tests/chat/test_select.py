@@ -110,6 +110,19 @@ def test_a_quote_goes_on_into_the_sentence_that_leans_on_it_and_names_what_the_q
     assert "The weather was mild." not in groups[0]
 
 
+def test_a_why_question_takes_the_next_sentence_that_says_why():
+    doc = document("rcac", "Figure 4-68 shows the Visual Explain of the same SQL statement, with RCAC enabled. It is "
+                   "clear that the implementation is more complex because the row permission rule becomes part "
+                   "of the WHERE clause. The figure was made in 2015.")
+    groups = _quoted("Why does the query plan in Visual Explain look more complicated once RCAC is on?", doc)
+    assert groups[0][:2] == ["Figure 4-68 shows the Visual Explain of the same SQL statement, with RCAC enabled.",
+                             "It is clear that the implementation is more complex because the row permission rule "
+                             "becomes part of the WHERE clause."]
+    # not for a question that asks no reason
+    what = _quoted("What does Figure 4-68 show of the Visual Explain with RCAC?", doc)
+    assert not any("because" in text for text in what[0])
+
+
 def test_a_sections_heading_is_quoted_with_the_sentence_it_heads(tmp_path):
     """A heading holds the question's words and nothing else: alone it answers nothing."""
     from chat.engine import Engine

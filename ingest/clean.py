@@ -327,15 +327,25 @@ def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> lis
 
 
 def _pull_quotes(units: list[_Unit]) -> set[int]:
-    """Positions of the units that repeat words the document says elsewhere: a pull quote, set in a box
-    beside (or between the halves of) the sentence it quotes."""
+    """Positions of the units that repeat words the document says elsewhere on their page or the pages
+    beside it: a pull quote, set in a box beside (or between the halves of) the sentence it quotes. Each
+    unit is looked for on three pages, not in the whole document: linear in the document's length."""
     def loose(text: str) -> str:
         return re.sub(r"\W+", " ", text.lower()).strip()
 
     texts = [loose(u.text) for u in units]
-    whole = "\n".join(texts)
+    by_page: dict[int | None, list[str]] = {}
+    for unit, text in zip(units, texts, strict=True):
+        by_page.setdefault(unit.page, []).append(text)
+    pages = {page: "\n".join(found) for page, found in by_page.items()}
+
+    def around(page: int | None) -> str:
+        if page is None:
+            return pages[None]
+        return "\n".join(pages.get(p, "") for p in (page - 1, page, page + 1))
+
     return {i for i, text in enumerate(texts)
-            if units[i].kind == "para" and len(text) >= 40 and whole.count(text) >= 2}
+            if units[i].kind == "para" and len(text) >= 40 and around(units[i].page).count(text) >= 2}
 
 
 def _join_unit(prev: _Unit, unit: _Unit, vocabulary: frozenset[str]) -> None:

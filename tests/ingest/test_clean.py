@@ -338,6 +338,20 @@ def test_a_pull_quote_between_a_sentences_halves_waits_until_the_sentence_is_who
     ]
 
 
+def test_a_pull_quote_is_found_beside_the_page_that_says_it():
+    from ingest.clean import _pull_quotes, _Unit
+
+    quote = "Water is the first duty of any government that wants to be trusted."
+    said = f"The minister opened the debate. {quote} Others agreed."
+
+    def units(box_page):
+        return [_Unit("para", said, [], 3, "3"), _Unit("para", "Other text on other matters entirely.", [], 4, "4"),
+                _Unit("para", quote, [], box_page, str(box_page))]
+
+    assert _pull_quotes(units(4)) == {2}  # the box on the next page repeats the sentence
+    assert _pull_quotes(units(9)) == set()  # pages away, it is the document saying it again
+
+
 def test_text_without_headings_has_no_title():
     cleaned = clean_pages([Page("Ms Truss met six ministers.\n\nShe said it went well.")])
     assert guess_title(cleaned) is None

@@ -300,6 +300,9 @@ def _tabular(text: str) -> bool:
     return figures >= 3 and figures >= 0.3 * len(tokens)
 
 
+_SHINGLE = 4  # words: the run a repeated unit's opening is looked up by
+
+
 def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> list[_Unit]:
     out: list[_Unit] = []
     held: list[_Unit] = []  # floats standing between a sentence's halves, put back after the whole sentence
@@ -327,25 +330,25 @@ def _rejoin(units: list[_Unit], vocabulary: frozenset[str] = frozenset()) -> lis
 
 
 def _pull_quotes(units: list[_Unit]) -> set[int]:
-    """Positions of the units that repeat words the document says elsewhere on their page or the pages
-    beside it: a pull quote, set in a box beside (or between the halves of) the sentence it quotes. Each
-    unit is looked for on three pages, not in the whole document: linear in the document's length."""
-    def loose(text: str) -> str:
-        return re.sub(r"\W+", " ", text.lower()).strip()
+    """Positions of the units that repeat words the document says elsewhere: a pull quote, set in a box
+    beside (or between the halves of) the sentence it quotes, or a back cover repeating the abstract.
 
-    texts = [loose(u.text) for u in units]
-    by_page: dict[int | None, list[str]] = {}
-    for unit, text in zip(units, texts, strict=True):
-        by_page.setdefault(unit.page, []).append(text)
-    pages = {page: "\n".join(found) for page, found in by_page.items()}
-
-    def around(page: int | None) -> str:
-        if page is None:
-            return pages[None]
-        return "\n".join(pages.get(p, "") for p in (page - 1, page, page + 1))
-
-    return {i for i, text in enumerate(texts)
-            if units[i].kind == "para" and len(text) >= 40 and around(units[i].page).count(text) >= 2}
+    A unit repeats when its words stand, in order, somewhere else in the document (in another unit, or
+    twice in its own). Candidates come from an index of every run of ``_SHINGLE`` words, so the search
+    is linear in the document's length, not quadratic."""
+    texts = [re.sub(r"\W+", " ", u.text.lower()).split() for u in units]
+    starts: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    for j, words in enumerate(texts):
+        for at in range(len(words) - _SHINGLE + 1):
+            starts.setdefault(tuple(words[at : at + _SHINGLE]), []).append((j, at))
+    out = set()
+    for i, words in enumerate(texts):
+        if units[i].kind != "para" or len(" ".join(words)) < 40 or len(words) < _SHINGLE:
+            continue
+        found = sum(texts[j][at : at + len(words)] == words for j, at in starts[tuple(words[:_SHINGLE])])
+        if found >= 2:
+            out.add(i)
+    return out
 
 
 def _join_unit(prev: _Unit, unit: _Unit, vocabulary: frozenset[str]) -> None:

@@ -338,18 +338,14 @@ def test_a_pull_quote_between_a_sentences_halves_waits_until_the_sentence_is_who
     ]
 
 
-def test_a_pull_quote_is_found_beside_the_page_that_says_it():
+def test_a_repeated_passage_is_found_anywhere_in_the_document():
     from ingest.clean import _pull_quotes, _Unit
 
     quote = "Water is the first duty of any government that wants to be trusted."
     said = f"The minister opened the debate. {quote} Others agreed."
-
-    def units(box_page):
-        return [_Unit("para", said, [], 3, "3"), _Unit("para", "Other text on other matters entirely.", [], 4, "4"),
-                _Unit("para", quote, [], box_page, str(box_page))]
-
-    assert _pull_quotes(units(4)) == {2}  # the box on the next page repeats the sentence
-    assert _pull_quotes(units(9)) == set()  # pages away, it is the document saying it again
+    units = [_Unit("para", said, [], 3, "3"), _Unit("para", "Other text on other matters entirely here.", [], 4, "4"),
+             _Unit("para", quote.upper(), [], 40, "40"), _Unit("para", "Water is the first duty, she said.", [], 41, "41")]
+    assert _pull_quotes(units) == {2}  # the box repeats the sentence, pages away, in capitals
 
 
 def test_text_without_headings_has_no_title():

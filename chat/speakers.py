@@ -82,27 +82,45 @@ def _find(seq: list[str], part: tuple[str, ...]) -> int | None:
     return next((i for i in range(len(seq) - n + 1) if tuple(seq[i : i + n]) == part), None)
 
 
+@dataclass(frozen=True, slots=True)
+class _Directory:
+    """An index's speakers, looked up by the words of their names and offices (built once per label set)."""
+
+    by_word: dict[str, tuple[int, ...]]  # a word of a name or office (or a name run together) -> speakers
+    speakers: tuple[Speaker, ...]
+    by_surname: dict[str, frozenset[tuple[str, ...]]]  # surname -> the names of the people who have it
+    same_person: dict[tuple[str, ...], tuple[str, ...]]  # a person's name -> every label they speak under
+
+
+@lru_cache(maxsize=8)  # one per label set: the reader hands out the same tuple until the store changes
+def _directory(labels: tuple[str, ...]) -> _Directory:
+    speakers = tuple(parse_speaker(label) for label in dict.fromkeys(labels) if label)
+    by_word: dict[str, list[int]] = {}
+    by_surname: dict[str, set[tuple[str, ...]]] = {}
+    same_person: dict[tuple[str, ...], list[str]] = {}
+    for i, sp in enumerate(speakers):
+        for word in {*sp.name, *sp.office, "".join(sp.name[-2:])}:
+            by_word.setdefault(word, []).append(i)
+        if sp.surname:
+            by_surname.setdefault(sp.surname, set()).add(sp.name)
+        if sp.name:
+            same_person.setdefault(sp.name, []).append(sp.label)
+    return _Directory({w: tuple(v) for w, v in by_word.items()}, speakers,
+                      {k: frozenset(v) for k, v in by_surname.items()}, {k: tuple(v) for k, v in same_person.items()})
+
+
 def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
     """The speakers the question names, in the order it names them."""
     asked = _words(question)
     bare = [w[:-2] if w.endswith("'s") else w for w in asked]
     present = set(bare)
-    # only the speakers the question shares a word with can be named by it (every speaker with a surname
-    # the question holds is among them, so a surname's owners are still counted whole)
-    speakers = [s for s in (parse_speaker(label) for label in dict.fromkeys(labels) if label)
-                if not present.isdisjoint(s.name) or not present.isdisjoint(s.office)
-                or "".join(s.name[-2:]) in present]
-    by_surname: dict[str, set[tuple[str, ...]]] = {}
-    for s in speakers:
-        if s.surname:
-            by_surname.setdefault(s.surname, set()).add(s.name)
-    found: dict[tuple[str, ...], Mention] = {}
+    directory = _directory(labels if isinstance(labels, tuple) else tuple(labels))
+    # only the speakers the question shares a word with can be named by it, found through the words
+    speakers = [directory.speakers[i] for i in sorted({i for w in present for i in directory.by_word.get(w, ())})]
+    by_surname = directory.by_surname
+    same_person = directory.same_person
+    found: dict[tuple[str, ...], tuple[dict[str, None], int, bool]] = {}  # key -> labels, where, possessive
     offices: list[tuple[tuple[int, int, int], Speaker]] = []  # (where, words skipped), speaker
-    same_person: dict[tuple[str, ...], list[str]] = {}  # one person's labels: with an office, in another record
-    if any(s.office for s in speakers):
-        for label in dict.fromkeys(labels):
-            if label and (name := parse_speaker(label).name):
-                same_person.setdefault(name, []).append(label)
 
     def asks_here(at: int, end: int) -> bool:
         """ "when Scheer asked", "a question from Helen Mary Jones", "in answering Lord Collins": the one who
@@ -135,9 +153,10 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
         possessive = asked[end - 1].endswith("'s") or asks_here(at, end)
         old = found.get(key)
         if old is None:
-            found[key] = Mention((label,), at, possessive)
-        elif label not in old.labels:
-            found[key] = Mention((*old.labels, label), min(old.at, at), old.possessive and possessive)
+            found[key] = ({label: None}, at, possessive)  # labels in order, as a dict: one lookup to add one
+        else:
+            old[0][label] = None
+            found[key] = (old[0], min(old[1], at), old[2] and possessive)
 
     for s in speakers:
         if len(s.name) >= 2 and (at := find(s.name[-2:])) is not None:
@@ -156,7 +175,8 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
         if (at - end, skip) == closest:
             for label in (s.label, *same_person.get(s.name, ())):  # the person's other labels too
                 add(("office", *bare[at + 1 : end]), label, at, end)
-    return sorted(found.values(), key=lambda m: (m.possessive, m.at))
+    return sorted((Mention(tuple(labels), at, possessive) for labels, at, possessive in found.values()),
+                  key=lambda m: (m.possessive, m.at))
 
 
 def topic_of(question: str, labels: Iterable[str]) -> str:

@@ -124,17 +124,28 @@ def _hearing(tmp_path, embedder, turns: list[str]) -> Engine:
     return Engine.open(tmp_path / "index", embedder=embedder)
 
 
-def test_the_asked_about_person_answers_before_the_question_put_to_them(tmp_path, hashing_embedder):
-    turns = ["Alice Smith AM: Do you foresee any unintended consequences for the housing bill?",
-             "Bob Jones AM: I think not. As with every bill, the housing consequences depend on implementation "
-             "and on the resources that come with it.",
-             "Alice Smith AM: Thank you. Carol, what about schools?",
-             "Carol White: Schools will need guidance before the bill comes into force."]
-    engine = _hearing(tmp_path, hashing_embedder, turns)
-    result = engine.answer("What did Bob Jones say about unintended consequences for the housing bill?")
+# a long question: the short reply stands in a passage of its own, after the question's
+_PREAMBLE = " ".join(["The committee has heard a great deal of evidence from many witnesses this session."] * 12)
+
+
+@pytest.mark.parametrize("put, reply, question, answer", [
+    ("Do you foresee any unintended consequences for the housing bill?",
+     "I think not. As with every bill, the housing consequences depend on implementation and on the resources "
+     "that come with it.", "What did Bob Jones say about unintended consequences for the housing bill?",
+     "implementation"),
+    (f"{_PREAMBLE} Minister, when did military intelligence first tell you about the outbreak in Wuhan, and when "
+     "did you first learn about the coronavirus outbreak in Wuhan?", "Yes, I was made aware of this in January.",
+     "When did Bob Jones say he first learned about the coronavirus outbreak in Wuhan?", "January"),
+])
+def test_the_asked_about_person_answers_before_the_question_put_to_them(tmp_path, hashing_embedder, put, reply,
+                                                                         question, answer):
+    turns = [f"Alice Smith AM: {put}", f"Bob Jones AM: {reply}",
+             "Alice Smith AM: Thank you. Carol, what about schools and the exam timetable this summer?",
+             "Carol White: Schools will need guidance before the exams are held this summer."]
+    result = _hearing(tmp_path, hashing_embedder, turns).answer(question)
     assert not result["abstained"]
     assert result["citations"][0]["speaker"] == "Bob Jones AM"
-    assert "implementation" in result["citations"][0]["quote"]  # his reply, not the question put to him
+    assert answer in result["citations"][0]["quote"]  # his reply, not the question put to him
 
 
 @pytest.mark.parametrize("fusion", ["rrf", "convex"])
@@ -224,21 +235,6 @@ def test_who_put_the_question_is_not_what_the_reply_must_name():
     q = "How did Kirsty Williams respond when Helen Mary Jones asked about young carers?"
     assert askers(q, OFFICE_LABELS) == {"helen", "mary", "jones"}
     assert askers("What did Kirsty Williams say about young carers?", OFFICE_LABELS) == frozenset()
-
-
-def test_a_short_reply_is_quoted_for_the_question_put_to_the_person_asked_about(tmp_path, hashing_embedder):
-    # a long question: the short reply stands in a passage of its own, after the question's
-    preamble = " ".join(["The committee has heard a great deal of evidence from many witnesses this session."] * 12)
-    turns = [f"Alice Smith AM: {preamble} Minister, when did military intelligence first tell you about the "
-             "outbreak in Wuhan, and when did you first learn about the coronavirus outbreak in Wuhan?",
-             "Bob Jones AM: Yes, I was made aware of this in January.",
-             "Alice Smith AM: Thank you. Carol, what about schools and the exam timetable this summer?",
-             "Carol White: Schools will need guidance before the exams are held this summer."]
-    engine = _hearing(tmp_path, hashing_embedder, turns)
-    result = engine.answer("When did Bob Jones say he first learned about the coronavirus outbreak in Wuhan?")
-    assert not result["abstained"]
-    assert result["citations"][0]["speaker"] == "Bob Jones AM"
-    assert "January" in result["citations"][0]["quote"]
 
 
 def test_a_reply_is_as_strong_as_most_of_the_question_put_to_it(tmp_path, hashing_embedder):

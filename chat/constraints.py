@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from chat.terms import STOPWORDS, stem, words
 
@@ -83,6 +84,7 @@ def numbers_in(text: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=256)  # pure, and Constraints are frozen: the scoring and every quote's continuation ask it
 def question_constraints(question: str) -> tuple[Constraint, ...]:
     """The countries, names and numbers ``question`` names, in order, without repeats."""
     from ingest.countries import find_mentions

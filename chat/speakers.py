@@ -92,8 +92,12 @@ class _Directory:
     same_person: dict[tuple[str, ...], tuple[str, ...]]  # a person's name -> every label they speak under
 
 
-@lru_cache(maxsize=8)  # one per label set: the reader hands out the same tuple until the store changes
-def _directory(labels: tuple[str, ...]) -> _Directory:
+@lru_cache(maxsize=8)  # one per index: the reader hands out the same tuple of labels until the store changes
+def _index_directory(labels: tuple[str, ...]) -> _Directory:
+    return _directory(labels)
+
+
+def _directory(labels: Iterable[str]) -> _Directory:
     speakers = tuple(parse_speaker(label) for label in dict.fromkeys(labels) if label)
     by_word: dict[str, list[int]] = {}
     by_surname: dict[str, set[tuple[str, ...]]] = {}
@@ -114,7 +118,8 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
     asked = _words(question)
     bare = [w[:-2] if w.endswith("'s") else w for w in asked]
     present = set(bare)
-    directory = _directory(labels if isinstance(labels, tuple) else tuple(labels))
+    # an index's labels (a tuple) are looked up in its directory, built once; a few passages' labels directly
+    directory = _index_directory(labels) if isinstance(labels, tuple) else _directory(labels)
     # only the speakers the question shares a word with can be named by it, found through the words
     speakers = [directory.speakers[i] for i in sorted({i for w in present for i in directory.by_word.get(w, ())})]
     by_surname = directory.by_surname

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 # Same tokenisation as the index's document frequencies: lower-cased \w+ runs.
 _WORD = re.compile(r"\w+")
@@ -86,6 +87,7 @@ IRREGULAR = {form: verb for verb, forms in (
 ) for form in forms.split()}
 
 
+@lru_cache(maxsize=1 << 16)  # pure: the same words come back in every passage and question
 def stem(token: str) -> str:
     """A crude suffix stripper: enough to match "weapons"/"weapon", "funded"/"funds", "met"/"meeting"."""
     if token in IRREGULAR:

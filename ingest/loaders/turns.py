@@ -239,7 +239,7 @@ def _with_offices(turns: list[_Turn]) -> list[_Turn]:
     (Deputy Minister for Health and Social Services)": from a heading's parentheses ("(Prime Minister)"),
     else from the words right after their name in a speech (a chair's welcome). A question that names
     the office finds them, and a citation says who they are."""
-    people = [t.speaker for t in turns if t.speaker and not _is_role(t.speaker) and "(" not in t.speaker]
+    people = dict.fromkeys(t.speaker for t in turns if t.speaker and not _is_role(t.speaker) and "(" not in t.speaker)
     if not people:
         return turns
     offices: dict[str, str] = {}

@@ -115,8 +115,12 @@ def _directory(labels: Iterable[str]) -> _Directory:
 
 def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
     """The speakers the question names, in the order it names them."""
-    asked = _words(question)
+    typed = _WORD.findall(question)
+    asked = [w.lower().replace("’", "'") for w in typed]
     bare = [w[:-2] if w.endswith("'s") else w for w in asked]
+    # A surname alone is a name only where it is written as one ("Young", not "young people"), unless the
+    # question is typed all in lower case.
+    lower_case = not any(w[:1].isupper() for w in typed[1:])
     present = set(bare)
     # an index's labels (a tuple) are looked up in its directory, built once; a few passages' labels directly
     directory = _index_directory(labels) if isinstance(labels, tuple) else _directory(labels)
@@ -154,6 +158,11 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
     def find(part: tuple[str, ...]) -> int | None:  # most labels share no word with the question
         return _find(bare, part) if part[0] in present else None
 
+    def as_name(word: str) -> int | None:  # "Young", not "young people"
+        if word not in present:
+            return None
+        return next((i for i, w in enumerate(bare) if w == word and (lower_case or typed[i][:1].isupper())), None)
+
     def add(key: tuple[str, ...], label: str, at: int, end: int) -> None:
         possessive = asked[end - 1].endswith("'s") or asks_here(at, end)
         old = found.get(key)
@@ -168,7 +177,7 @@ def mentions(question: str, labels: Iterable[str]) -> list[Mention]:
             add(s.name, s.label, at, at + 2)  # first and last name
         elif len(s.name) >= 2 and (at := find(("".join(s.name[-2:]),))) is not None:
             add(s.name, s.label, at, at + 1)  # the two run together ("JustinTrudeau")
-        elif s.surname and len(by_surname[s.surname]) == 1 and (at := find((s.surname,))) is not None:
+        elif s.surname and len(by_surname[s.surname]) == 1 and (at := as_name(s.surname)) is not None:
             add(s.name, s.label, at, at + 1)  # the surname alone, when nobody else has it
         if s.office and (run := office_run(s.office)) is not None:
             offices.append((run, s))
@@ -208,11 +217,15 @@ def asked_speakers(question: str, labels: Iterable[str]) -> tuple[str, ...]:
     return found[0].labels if found else ()
 
 
-def askers(question: str, labels: Iterable[str]) -> frozenset[str]:
-    """The name words of the people a question names only as the ones who asked ("when Helen Mary Jones
-    asked", "Scheer's question"), the asked-about person aside: the reply quoted need not name them."""
+def asker_labels(question: str, labels: Iterable[str]) -> tuple[str, ...]:
+    """Labels of the people a question names only as the ones who asked ("when Helen Mary Jones asked",
+    "Scheer's question"), the asked-about person aside."""
     found = mentions(question, labels)
     asked = set(found[0].labels) if found else set()
-    return frozenset(w for m in found[1:] if m.possessive and asked.isdisjoint(m.labels)
-                     for label in m.labels for w in parse_speaker(label).name)
+    return tuple(dict.fromkeys(label for m in found[1:] if m.possessive and asked.isdisjoint(m.labels)
+                               for label in m.labels))
 
+
+def askers(question: str, labels: Iterable[str]) -> frozenset[str]:
+    """The name words of those who asked (``asker_labels``): the reply quoted need not name them."""
+    return frozenset(w for label in asker_labels(question, labels) for w in parse_speaker(label).name)

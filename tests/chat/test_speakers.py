@@ -7,7 +7,7 @@ from chat.speakers import asked_speakers, mentions, parse_speaker, topic_of
 
 LABELS = ["Kirsty Williams AM", "Sian Gwenllian AM", "The Chair (Hon. Anthony Rota)",
           "The Acting Chair (Mr. Bruce Stanton)", "Hon. Ahmed Hussen", "Lord Ahmad of Wimbledon",
-          "Dr Frank Atherton", "Huw Morris", "Huw David", "Jane Morris"]
+          "Dr Frank Atherton", "Huw Morris", "Huw David", "Jane Morris", "Ms. Kate Young"]
 
 
 def test_a_label_splits_into_name_surname_and_office():
@@ -32,6 +32,10 @@ def test_a_label_splits_into_name_surname_and_office():
     ("What did Huw Morris say?", ("Huw Morris",)),
     ("What did KirstyWilliams say about funding?", ("Kirsty Williams AM",)),  # a name typed run together
     ("What did the committee decide about chairs?", ()),
+    # a surname that is also a word is a name only where it is written as one
+    ("What was the Chair's view on the young people's suggestion?", ("The Chair (Hon. Anthony Rota)",)),
+    ("What did Young say about carers?", ("Ms. Kate Young",)),
+    ("what did young say about carers?", ("Ms. Kate Young",)),  # typed all in lower case
 ])
 def test_the_asked_about_speaker_is_resolved_from_the_index_labels(question, expected):
     assert asked_speakers(question, LABELS) == expected
@@ -282,3 +286,23 @@ def test_a_title_two_offices_fit_alike_names_both_holders():
               "Julie Morgan AM (Deputy Minister for Health)"]
     assert asked_speakers("What did the Minister say?", labels) == tuple(labels[:2])
     assert asked_speakers("What did the Minister of Health say?", labels) == (labels[0],)
+
+
+def test_a_question_about_an_exchange_prefers_the_passages_where_both_speak(tmp_path, hashing_embedder):
+    """"How did Bob respond when Carol asked ...": Bob answers Alice and Carol alike, about the same
+    budget; the speaker's own ranking is narrowed to the windows in which Carol speaks too."""
+    from chat.retrieve import speaker_rows
+
+    filler = " ".join(["The committee has taken a great deal of written evidence on this matter."] * 14)
+    turns = []
+    for asker in ("Alice Smith AM", "Carol White AM", "Alice Smith AM", "Alice Smith AM"):
+        turns += [f"{asker}: {filler} What about the school budget for next year?",
+                  f"Bob Jones AM: {filler} The school budget rises next year, as I said before."]
+    index = _hearing(tmp_path, hashing_embedder, turns).index
+    question = "How did Bob Jones respond when Carol White asked about the school budget?"
+    bob = index.rows_spoken_by(["Bob Jones AM"])
+    narrowed = speaker_rows(index, question, None)
+    assert 0 < len(narrowed) < len(bob) and set(narrowed) <= set(bob)
+    for p in index.passages_at(narrowed.tolist()):
+        assert {"Bob Jones AM", "Carol White AM"} <= {s.speaker for s in p.sentences}
+    assert speaker_rows(index, question, None, exchange=False).tolist() == bob.tolist()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from chat.evidence import Hit
+from chat.scoring import REPLY_REACH
 from chat.speakers import asked_speakers, asker_labels
 from chat.terms import FUNCTION_WORDS
 from index.backend import Where
@@ -100,6 +101,10 @@ class RetrieveConfig:
     # speaker's own ranking is narrowed to the passages in which the one who asked speaks too (speaker_rows).
     # Hearings dev meetings and dev-own (111 q): hit@5 by meeting 108 -> 109, unfiltered 107 -> 107.
     exchange: bool = True
+    # A question about what someone said: a top passage they do not speak in, after which they reply within
+    # REPLY_REACH turns, is followed by the passage holding their reply (``_with_replies``). Hearings dev
+    # meetings and dev-own (111 q): hit@5 by meeting 109 -> 110, unfiltered 107 -> 108, speaker 63 -> 64 of 64.
+    replies: bool = True
 
 
 def dense_candidates(index: Index, qvec: np.ndarray, n: int, allowed: np.ndarray | None,
@@ -204,11 +209,8 @@ def _with_continuations(index: Index, ranked: list[tuple[int, float]], k: int,
         return ranked
     scores = dict(ranked)
 
-    def permitted(row: int) -> bool:  # allowed is sorted: a binary search, not a set of every allowed row
-        if allowed is None:
-            return True
-        i = int(np.searchsorted(allowed, row))
-        return i < len(allowed) and int(allowed[i]) == row
+    def permitted(row: int) -> bool:
+        return allowed is None or _held(allowed, row)
 
     placed: dict[int, float] = {}
     for (row, score), passage in zip(ranked, index.passages_at([row for row, _ in ranked]), strict=True):
@@ -222,6 +224,65 @@ def _with_continuations(index: Index, ranked: list[tuple[int, float]], k: int,
             if follower and follower[0].doc_id == passage.doc_id:
                 placed[after] = scores.get(after, score)
     return list(placed.items())[:k]
+
+
+def _reply_after(index: Index, row: int, passage: Passage, asked: frozenset[str]) -> int | None:
+    """The row of a passage after ``passage`` holding the asked-about person's reply: their first turn within
+    ``REPLY_REACH`` turns after the one ``passage`` ends in (the question put, then perhaps a colleague's answer
+    handing over to them), in the first passage of the document that holds its start and does not overlap
+    ``passage``. None where the person speaks in ``passage`` already, or does not reply so soon."""
+    if not asked or not passage.sentences or any(s.speaker in asked for s in passage.sentences):
+        return None
+    following = []  # (row, passage) of the document's next passages, in order
+    for after in range(row + 1, row + 9):
+        found = index.passages_at([after])
+        if not found or found[0].doc_id != passage.doc_id:
+            break
+        following.append((after, found[0]))
+    speaker, turns, reach, reply = passage.sentences[-1].speaker, 0, passage.char_end, None
+    for _, p in following:  # the document's turns after ``passage``, read across the windows that hold them
+        for s in p.sentences:
+            if s.char_start < reach:
+                continue
+            reach = s.char_end
+            if s.speaker != speaker:
+                speaker, turns = s.speaker, turns + 1
+                if turns > REPLY_REACH:
+                    break
+                if speaker in asked:
+                    reply = s.char_start
+                    break
+        if reply is not None or turns > REPLY_REACH:
+            break
+    if reply is None:
+        return None
+    return next((r for r, p in following if passage.char_end <= p.char_start <= reply < p.char_end), None)
+
+
+def _with_replies(index: Index, ranked: list[tuple[int, float]], k: int, asked: frozenset[str],
+                  allowed: np.ndarray | None) -> list[tuple[int, float]]:
+    """A question about what someone said ("What did Andrew Clark say about ..."): a top passage in which
+    they do not speak, though they reply right after it (the question put to them, a colleague's answer
+    that hands over to them), is followed in the ranking by the passage that holds their reply, moved up
+    if it was ranked lower (the last of the ``k`` gives way)."""
+    if not asked or not ranked:
+        return ranked
+    scores = dict(ranked)
+    placed: dict[int, float] = {}
+    for (row, score), passage in zip(ranked, index.passages_at([row for row, _ in ranked]), strict=True):
+        if row in placed:
+            continue
+        placed[row] = score
+        after = _reply_after(index, row, passage, asked)
+        if after is not None and after not in placed and (allowed is None or _held(allowed, after)):
+            placed[after] = scores.get(after, score)
+    return list(placed.items())[:k]
+
+
+def _held(allowed: np.ndarray, row: int) -> bool:
+    """Is ``row`` in the sorted ``allowed`` rows (a binary search, not a set of every allowed row)?"""
+    i = int(np.searchsorted(allowed, row))
+    return i < len(allowed) and int(allowed[i]) == row
 
 
 def _disjoint(index: Index, ranked: list[tuple[int, float]], k: int,
@@ -356,6 +417,9 @@ def retrieve(
     merged: dict[int, list[int]] = {}
     if config.disjoint:
         ranked, merged = _disjoint(index, ranked, k, config.merge_windows)
+    if retriever == "hybrid" and config.replies:
+        asked = frozenset(asked_speakers(question, index.speaker_labels()))
+        ranked = _with_replies(index, ranked[:k], k, asked, allowed)
     ranked = _with_continuations(index, ranked[:k], k, allowed)
     rows = [row for row, _ in ranked]
     bm25 = dict(lexical)

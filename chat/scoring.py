@@ -102,7 +102,7 @@ class AnswerConfig:
 
 DEFAULT_CONFIG = AnswerConfig()
 _TURN_GAP = 2  # characters between two speeches of a transcript's clean text (a blank line)
-_REPLY_REACH = 2  # turns a reply may answer across: the question, then another witness answering it first
+REPLY_REACH = 2  # turns a reply may answer across: the question, then another witness answering it first
 _CLOSED = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
@@ -243,7 +243,7 @@ def _replies_lifted(candidates: list[Candidate], evidence: Evidence, asked: Set[
                     share: float) -> list[Candidate]:
     """``candidates`` with each sentence of an asked-about person's reply lifted toward the turn it replies to:
     strength ``max(own, share * lead + (1 - share) * own)``, ``lead`` being the best strength of the other
-    speakers' turns just before it (the question put, and a fellow witness's answer to it: ``_REPLY_REACH``
+    speakers' turns just before it (the question put, and a fellow witness's answer to it: ``REPLY_REACH``
     turns back). Turns are read in document order across the hits (an exchange may be cut
     between two passages); a turn only counts as the one replied to when nothing stands between the two."""
     if share <= 0 or not asked:
@@ -267,7 +267,7 @@ def _replies_lifted(candidates: list[Candidate], evidence: Evidence, asked: Set[
         if who not in asked:
             continue
         lead, at = 0.0, reply[0][0]
-        for before_doc, before, put, put_end in turns[max(t - _REPLY_REACH, 0) : t][::-1]:
+        for before_doc, before, put, put_end in turns[max(t - REPLY_REACH, 0) : t][::-1]:
             if before_doc != doc or before is None or before in asked or at - put_end > _TURN_GAP:
                 break
             lead, at = max(lead, *(strength for _, strength in put)), put[0][0]

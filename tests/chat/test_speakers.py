@@ -306,3 +306,28 @@ def test_a_question_about_an_exchange_prefers_the_passages_where_both_speak(tmp_
     for p in index.passages_at(narrowed.tolist()):
         assert {"Bob Jones AM", "Carol White AM"} <= {s.speaker for s in p.sentences}
     assert speaker_rows(index, question, None, exchange=False).tolist() == bob.tolist()
+
+
+def test_the_passage_after_a_question_that_holds_the_asked_about_persons_reply(tmp_path, hashing_embedder):
+    """Alice asks, Bob answers at length and hands over to Carol, whose short reply shares no word with the
+    question: the passage holding it is the one that follows the question's passage into the evidence."""
+    from chat.retrieve import _reply_after
+
+    filler = " ".join(["The committee has taken a great deal of written evidence on this matter."] * 14)
+    turns = [f"Alice Smith AM: {filler} What unintended consequences of the housing bill do you foresee?",
+             f"Bob Jones AM: The consequences of the housing bill will be monitored closely. {filler} {filler} "
+             "Carol, is there anything you would add?",
+             "Carol White: Yes. We will publish the figures every March, council by council.",
+             f"Alice Smith AM: {filler} Thank you. Dan, what about the transport plan?",
+             f"Dan Green: {filler} The transport plan needs more buses.",
+             "Alice Smith AM: Thank you, Dan.", "Dan Green: Thank you."]
+    index = _hearing(tmp_path, hashing_embedder, turns).index
+    passages = index.passages_at(list(range(index.manifest.passages)))
+    asked_at = next(r for r, p in enumerate(passages) if "housing bill do you foresee" in p.text)
+    question = passages[asked_at]
+    assert "Carol White" not in {s.speaker for s in question.sentences}
+    row = _reply_after(index, asked_at, question, frozenset({"Carol White"}))
+    assert row is not None and "every March" in passages[row].text
+    assert passages[row].char_start >= question.char_end  # never overlapping: one of the two would be dropped
+    assert _reply_after(index, asked_at, question, frozenset({"Alice Smith AM"})) is None  # she speaks in it
+    assert _reply_after(index, asked_at, question, frozenset({"Dan Green"})) is None  # not within two turns

@@ -147,7 +147,10 @@ def signals_of(evidence: Evidence, candidates: list[Candidate], quoted: list[Can
     wanted = expected_type(evidence.question)
     # a "who" is often answered without a capitalised name ("built by local masons"): only the kinds with
     # a surface form of their own (numbers, dates, amounts) count as absent
-    type_absent = wanted not in (None, NAME) and not any(holds(c.text, wanted, evidence.question) for c in quoted)
+    # ... and only a sentence quoted from the passage of the best one supplies it: a year quoted from another
+    # passage, about something else, does not say when the thing asked about happened
+    type_absent = wanted not in (None, NAME) and not any(
+        c.hit_index == quoted[0].hit_index and holds(c.text, wanted, evidence.question) for c in quoted)
     terms = question_terms(evidence)
     found: set[str] = set()
     for c in quoted:

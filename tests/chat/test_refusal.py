@@ -104,3 +104,23 @@ def test_a_model_fitted_before_a_signal_existed_gives_it_no_weight():
     old = RefusalModel.from_dict({"weights": {f: 1.0 for f in FEATURES if f != "unfilled"}, "bias": 0.0,
                                   "threshold": 0.5})
     assert dict(zip(FEATURES, old.weights, strict=True))["unfilled"] == 0.0
+
+
+def test_the_kind_asked_for_counts_only_from_the_passage_quoted_first():
+    """"In what year ...": a year quoted from another passage, about something else, does not answer it;
+    one in the passage of the first quote does."""
+    from chat.refusal import signals_of
+    from chat.scoring import score_sentences
+
+    docs = [document("report", "Britain should push for Kosovo's inclusion into the Council of Europe. "
+                               "Kosovo applied to join in 2022."),
+            document("debate", "In 2003, I visited Athens with colleagues from the committee.")]
+    ev = evidence("In what year did Kosovo apply to join the Council of Europe?", docs)
+    by_text = {c.text: c for c in score_sentences(ev)}
+    push, applied = by_text["Britain should push for Kosovo's inclusion into the Council of Europe."], by_text[
+        "Kosovo applied to join in 2022."]
+    athens = by_text["In 2003, I visited Athens with colleagues from the committee."]
+    candidates = list(by_text.values())
+    assert signals_of(ev, candidates, [push, athens]).type_absent == 1.0
+    assert signals_of(ev, candidates, [push, applied]).type_absent == 0.0
+    assert signals_of(ev, candidates, [athens, push]).type_absent == 0.0

@@ -44,18 +44,18 @@ def test_an_overlapping_window_joins_the_hit_and_its_turns_are_quoted_with_their
     ingest_paths([docs], tmp_path / "index", IngestConfig(model=hashing_embedder.name), embedder=hashing_embedder,
                  progress=False)
     engine = Engine.open(tmp_path / "index", embedder=hashing_embedder)
-    question = "Why was the bridge budget cut?"
+    question = "Why was the bridge budget cut in March?"
     qvec = engine.embed_question(question)
-    merged = retrieve(engine.index, question, qvec, k=5, config=RetrieveConfig(merge_windows=2))
-    alone = retrieve(engine.index, question, qvec, k=5)
+    # the default: a window among the first k that overlaps a kept one joins it (up to two windows a hit)
+    merged = retrieve(engine.index, question, qvec, k=2)
+    alone = retrieve(engine.index, question, qvec, k=2, config=RetrieveConfig(merge_windows=1))
     assert all(not h.parts for h in alone)
     assert any(h.parts for h in merged) and all(len(h.parts) <= 2 for h in merged)
     for h in merged:
         for w in h.parts:  # each window is the merged text at its own offsets
             assert h.passage.text[w.char_start - h.passage.char_start:w.char_end - h.passage.char_start] == w.text
         assert h.passage.passage_id == (h.parts or (h.passage,))[0].passage_id
-    engine.retrieve_config = RetrieveConfig(merge_windows=2)
-    answer = engine.answer(question)
+    answer = engine.answer(question, k=2)
     cite = answer["citations"][0]
     assert cite["passage_ids"] and cite["passage_id"] in cite["passage_ids"]
     assert "tolls fell" in cite["quote"] and cite["speaker"] == "Dana Grey"
@@ -71,14 +71,21 @@ class _Rows:
         return [self.passages[r] for r in rows]
 
 
-def test_a_window_overlapping_only_what_was_merged_in_is_kept_as_without_merging():
+def test_merging_keeps_the_same_passages_and_never_overlaps_another():
     from chat.retrieve import _disjoint
 
     a, b, c = _window(0, 0, 20, None, []), _window(1, 15, 40, None, []), _window(2, 35, 55, None, [])
-    rows = _Rows([a, b, c])
+    d = _window(3, 60, 80, None, [])
+    rows = _Rows([a, b, c, d])
+    # b joins a when their union overlaps nothing else kept
+    assert _disjoint(rows, [(0, 0.9), (1, 0.8), (3, 0.7)], 5, 2) == ([(0, 0.9), (3, 0.7)], {0: [0, 1]})
+    assert _disjoint(rows, [(0, 0.9), (1, 0.8), (3, 0.7)], 5, 1) == ([(0, 0.9), (3, 0.7)], {})
+    # c is kept as without merging, so b (overlapping both a and c) joins neither
     ranked = [(0, 0.9), (1, 0.8), (2, 0.7)]
-    assert _disjoint(rows, ranked, 5, 1) == ([(0, 0.9), (2, 0.7)], {})
-    assert _disjoint(rows, ranked, 5, 2) == ([(0, 0.9), (2, 0.7)], {0: [0, 1]})
-    # a third window over the kept one is dropped once the hit is full
-    assert _disjoint(_Rows([a, b, c, _window(3, 5, 18, None, [])]), [*ranked, (3, 0.6)], 5, 2)[0] == [(0, 0.9),
-                                                                                                        (2, 0.7)]
+    assert _disjoint(rows, ranked, 5, 2) == _disjoint(rows, ranked, 5, 1) == ([(0, 0.9), (2, 0.7)], {})
+    # a window joins only while the hit holds fewer than ``merge``
+    e = _window(4, 5, 18, None, [])
+    assert _disjoint(_Rows([a, b, c, d, e]), [(0, 0.9), (1, 0.8), (4, 0.7)], 5, 2)[1] == {0: [0, 1]}
+    assert _disjoint(_Rows([a, b, c, d, e]), [(0, 0.9), (1, 0.8), (4, 0.7)], 5, 3)[1] == {0: [0, 1, 4]}
+    # only a window itself among the first k joins
+    assert _disjoint(rows, [(0, 0.9), (3, 0.8), (1, 0.7)], 2, 2) == ([(0, 0.9), (3, 0.8)], {})

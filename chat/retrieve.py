@@ -24,6 +24,7 @@ from chat.scoring import REPLY_REACH
 from chat.speakers import asked_speakers, asker_labels
 from chat.terms import FUNCTION_WORDS
 from index.backend import Where
+from index.impacts import FTS_WEIGHTS
 from index.reader import Index
 from ingest.records import Passage
 
@@ -72,7 +73,7 @@ class RetrieveConfig:
     # corpus figures): leaving them out costs hit@5 on both development sets (hearings dev half 0.94 -> 0.90,
     # shipped corpus questions 0.97 -> 0.93), so they stay; FTS5 gives them almost no weight on a large index.
     bm25_stopwords: bool = False
-    bm25_weights: tuple[float, ...] = (1.0, 0.5, 0.3, 0.3)  # text, section, title, speaker columns
+    bm25_weights: tuple[float, ...] = FTS_WEIGHTS  # text, section, title, speaker columns (1.0, 0.5, 0.3, 0.3)
     # The asked-about speaker's own ranking (the same two searches within that person's passages). RRF: the
     # weight of that ranking as a third list (dev mean hit@5 / MRR at k 5: 0.5 -> 0.977 / 0.884, 1 -> 0.977 /
     # 0.890; at k 20, 0 -> 0.945 / 0.853). Convex: the speaker's candidates join both lists, and a passage's

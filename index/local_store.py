@@ -45,12 +45,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.backend import Where
-from index.store import FTS_COLUMNS, fts_phrases
+from index.impacts import EXPENSIVE_MIN_ROWS, EXPENSIVE_SHARE, ImpactList, read_list, read_meta
+from index.store import FTS_COLUMNS, fts_phrases, fts_terms
 from index.vector_store import VectorStore
 
 K1 = 1.2  # FTS5's bm25() constant: no word adds more than (K1 + 1) * idf to a row's score
-EXPENSIVE_SHARE = 0.02  # a word in more than this share of the rows is costly to score in full...
-EXPENSIVE_MIN_ROWS = 2000  # ...and in more than this many (a small index is searched in one query)
 MAX_RUNS = 16  # allowed rows in at most this many runs of consecutive rows are searched run by run
 BROAD_FILTER = 0.05  # a filter allowing at least this share of rows searches the top 2k / share, not all
 PARALLEL_ROWS = 30_000  # a query matching more rows is scored in row ranges, one thread and connection each
@@ -78,6 +77,9 @@ class LocalBackend:
     # frequent words' MATCH -> (their own best rows, how many were asked for)
     _alone: dict[tuple[str, str], tuple[list[tuple[int, float]], int]] = field(default_factory=dict, repr=False)
     _pool: tuple[list[sqlite3.Connection], ThreadPoolExecutor] | None = field(default=None, repr=False)
+    # the store's impact lists (index/impacts.py): (rows, weights, depth) they were written for, read once
+    _impact_meta: tuple | None = field(default=None, repr=False)
+    _lists: dict[str, ImpactList | None] = field(default_factory=dict, repr=False)  # phrase -> its list
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
@@ -148,29 +150,39 @@ class LocalBackend:
         phrases = [p for p in phrases if held[p] > 0 and not (held[p] > costly_at and 2 * held[p] >= n_rows)]
         if not phrases:
             return []
-        return self._top(sql, sorted(phrases, key=held.__getitem__), [], set(), k, mask, held, costly_at)
+        return self._top(sql, sorted(phrases, key=held.__getitem__), [], set(), k, mask, held, costly_at, weights)
 
     def _top(self, sql: str, phrases: list[str], others: list[str], exclude: set[int] | None, k: int,
-             mask: np.ndarray | None, held: dict[str, int], costly_at: float) -> list[tuple[int, float]]:
+             mask: np.ndarray | None, held: dict[str, int], costly_at: float, weights: tuple[float, ...],
+             known: list[tuple[int, float]] = ()) -> list[tuple[int, float]]:
         """The best ``k`` allowed rows matching one of ``phrases`` (rarest first) and none of ``others``, each
         scored as by every phrase of the question (an ``others`` phrase is in none of these rows). ``exclude``:
-        the rows matching ``others``, where every one is known, else None.
+        the rows matching ``others``, where every one is known, else None. ``known``: the caller's best rows
+        so far, exactly scored (rows holding an ``others`` phrase among them); what is returned may hold them.
 
         MaxScore: the frequent phrases (above ``costly_at`` rows, else the most frequent one) cannot add more
         than ``bound`` to a row, so when k rows matching a rarer phrase score at least that, no row holding
-        frequent ones alone can be among the best k, and those are not scored."""
+        frequent ones alone can be among the best k, and those are not scored. With impact lists
+        (index/impacts.py) the bound is each phrase's best single score, and one frequent phrase's rows
+        come from its list."""
         rows = sum(held[p] for p in phrases)
         unless = f" NOT {_any(others)}" if others else ""
         if rows <= costly_at:
             return self._ranked(sql, (f"{_any(phrases)}{unless}",), k, mask)
         if len(phrases) == 1:
+            listed = self._listed(phrases[0], weights, known, exclude, k, mask)
+            if listed is not None:
+                return listed
             alone = self._frequent_alone(sql, _any(phrases), rows, exclude, k, mask)
             return alone if alone is not None else self._scored(sql, f"{_any(phrases)}{unless}", rows, k, mask)
         cut = min(sum(held[p] <= costly_at for p in phrases), len(phrases) - 1) or len(phrases) - 1
         rare, frequent = phrases[:cut], phrases[cut:]
         bound = sum((K1 + 1) * _idf(len(self), held[p]) for p in frequent)
+        tops = [self._impact(p, weights) for p in frequent]
+        if all(t is not None for t in tops):
+            bound = min(bound, sum(t.top for t in tops))
         both = self._ranked(sql, (f"({_any(rare)} AND {_any(frequent)}){unless}",), k, mask)
-        rare_only = self._top(sql, rare, [*others, *frequent], None, k, mask, held, costly_at)
+        rare_only = self._top(sql, rare, [*others, *frequent], None, k, mask, held, costly_at, weights)
         found = _best(both + rare_only, k)
         if len(found) == k and found[-1][1] >= bound:
             return found
@@ -178,7 +190,41 @@ class LocalBackend:
             exclude = exclude | {r for r, _ in both + rare_only}
         else:
             exclude = None
-        return _best(found + self._top(sql, frequent, [*others, *rare], exclude, k, mask, held, costly_at), k)
+        return _best(found + self._top(sql, frequent, [*others, *rare], exclude, k, mask, held, costly_at, weights,
+                                       _best([*known, *found], k)), k)
+
+    def _impact(self, phrase: str, weights: tuple[float, ...]) -> ImpactList | None:
+        """The impact list of a one-term phrase, if the store has one for these rows and weights."""
+        if self._impact_meta is None:
+            self._impact_meta = read_meta(self.con) or (-1, (), 0)
+        listed_rows, listed_weights, depth = self._impact_meta
+        if listed_rows != len(self) or len(self.removed) or tuple(weights) != listed_weights:
+            return None  # an update in place changed the rows (and so every IDF): the lists no longer hold
+        if phrase not in self._lists:
+            word = phrase[1:-1].replace('""', '"')
+            terms = fts_terms([word])[0]
+            self._lists[phrase] = read_list(self.con, terms[0], depth) if len(terms) == 1 else None
+        return self._lists[phrase]
+
+    def _listed(self, phrase: str, weights: tuple[float, ...], known: list[tuple[int, float]],
+                exclude: set[int] | None, k: int, mask: np.ndarray | None) -> list[tuple[int, float]] | None:
+        """The best ``k`` of ``known`` and the allowed rows of ``phrase``'s impact list (none of ``exclude``);
+        None without a list, or when a row past the list could still be among them. A list row that holds a
+        rarer phrase scores more than its list score: it is in ``known`` (exactly scored) or below the
+        k-th of ``known``, so the list score does it no harm."""
+        listed = self._impact(phrase, weights)
+        if listed is None:
+            return None
+        keep = np.ones(len(listed.rows), dtype=bool)
+        if mask is not None:
+            keep &= mask[listed.rows]
+        if exclude:
+            keep &= ~np.isin(listed.rows, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
+        rows, scores = listed.rows[keep][:k], listed.scores[keep][:k]
+        out = _best([*known, *zip(rows.tolist(), scores.tolist(), strict=True)], k)
+        if listed.complete or (len(out) == k and out[-1][1] > listed.last):
+            return out
+        return None
 
     def _frequent_alone(self, sql: str, match: str, rows: int, exclude: set[int] | None, k: int,
                         mask: np.ndarray | None) -> list[tuple[int, float]] | None:
@@ -291,7 +337,12 @@ def _idf(n_rows: int, n: int) -> float:
 
 
 def _best(found: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
-    return sorted(found, key=lambda item: (-item[1], item[0]))[:k]
+    """The best ``k``, each row once (at its highest score: an exact score beats a lower bound of it)."""
+    best: dict[int, float] = {}
+    for row, score in found:
+        if score > best.get(row, -math.inf):
+            best[row] = score
+    return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:k]
 
 
 def _padded(a: np.ndarray, k: int, fill) -> np.ndarray:

@@ -256,10 +256,13 @@ def record_manifest(con: sqlite3.Connection, manifest) -> None:
 
 
 def finish_store(con: sqlite3.Connection) -> None:
-    """Recount passages per country and per speaker, and commit."""
+    """Recount passages per country and per speaker, write the frequent terms' impact lists, and commit."""
+    from index.impacts import write_impacts
+
     con.execute("DELETE FROM country_counts")
     con.execute("DELETE FROM speakers")
     add_counts(con)
+    write_impacts(con)
     con.commit()
 
 

@@ -27,6 +27,24 @@ def synthetic_index(tmp_path_factory) -> Path:
     return root / "index"
 
 
+@pytest.fixture(scope="module")
+def listed_index(synthetic_index, tmp_path_factory) -> Path:
+    """The same index with impact lists for every word in more than 2 % of the rows, 64 rows deep (so some
+    lists are deep enough for a question and some are not)."""
+    import shutil
+    import sqlite3
+
+    import index.impacts as impacts
+
+    root = tmp_path_factory.mktemp("listed") / "index"
+    shutil.copytree(synthetic_index, root)
+    (store,) = root.glob("store-*.sqlite")
+    with pytest.MonkeyPatch.context() as mp, sqlite3.connect(store) as con:
+        mp.setattr(impacts, "EXPENSIVE_MIN_ROWS", 0)
+        assert impacts.write_impacts(con, WEIGHTS, depth=64) > 20
+    return root
+
+
 def _one_query(index: Index, question: str, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
     """The reference: every word in one OR query, scored by FTS5, the allowed rows kept."""
     sql = ("SELECT rowid, -bm25(passages_fts, 1.0, 0.5, 0.3, 0.3) FROM passages_fts "
@@ -55,15 +73,15 @@ def _same_ranking(got: list[tuple[int, float]], want: list[tuple[int, float]], t
     assert all(abs(scores.get(row, -1e9) - s) <= tolerance for row, s in got if s > last + 1e-4)
 
 
-@pytest.mark.parametrize("how", ["one query", "split", "split, in row ranges on threads"])
-def test_keyword_search_ranks_as_one_query_does(synthetic_index, monkeypatch, how):
+@pytest.mark.parametrize("how", ["one query", "split", "split, in row ranges on threads", "split, impact lists"])
+def test_keyword_search_ranks_as_one_query_does(synthetic_index, listed_index, monkeypatch, how):
     if how != "one query":  # every word above 2 % of the rows counts as frequent, however small the index
         monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
     if "threads" in how:  # and the kept rankings of frequent words are short: filters score anew
         monkeypatch.setattr(local_store, "CACHE_DEPTH", 0)
         monkeypatch.setattr(local_store, "PARALLEL_ROWS", 0)
         monkeypatch.setattr(local_store, "WORKERS", 3)
-    index = Index.open(synthetic_index)
+    index = Index.open(listed_index if "lists" in how else synthetic_index)
     doc_rows = index.rows_of_document("hearing-00003")
     filters = {"none": None, "country": index.rows_mentioning("Serbia"), "document": doc_rows,
                "scattered": np.arange(0, len(index.backend), 7),
@@ -94,3 +112,35 @@ def test_a_costly_word_without_idf_ranks_no_row_alone(synthetic_index, monkeypat
     assert index.backend.keyword(question, 10, None, None, weights=WEIGHTS) == _one_query(index, question, 10, None)
     monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
     assert index.backend.keyword(question, 10, None, None, weights=WEIGHTS) == []
+
+
+def test_impact_lists_spare_the_scoring_of_frequent_words(synthetic_index, listed_index, monkeypatch):
+    """With the lists, the split search scores fewer rows for the same ranking: FTS5 reads a row's size
+    (``passages_fts_docsize``) once for each row it scores."""
+    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    monkeypatch.setattr(local_store, "CACHE_DEPTH", 0)  # no kept rankings: what is saved is the lists' doing
+    scored = {}
+    for name, folder in (("plain", synthetic_index), ("lists", listed_index)):
+        index = Index.open(folder)
+        reads = []
+        index.con.set_trace_callback(lambda sql, reads=reads: reads.append(sql) if "_docsize" in sql else None)
+        for question in _questions(index):
+            index.backend.keyword(question, 20, None, None, weights=WEIGHTS)
+        scored[name] = len(reads)
+        index.close()
+    assert scored["lists"] < 0.7 * scored["plain"]
+
+
+def test_impact_lists_are_read_only_for_the_rows_and_weights_they_were_written_for(listed_index):
+    from dataclasses import replace
+
+    from bench.engine_scale import Writer
+
+    index = Index.open(listed_index)
+    backend = index.backend
+    listed = [p for p in (f'"{w}"' for w in Writer(0).words(40)) if backend._impact(p, WEIGHTS) is not None]
+    assert listed
+    assert backend._impact(listed[0], (1.0, 1.0, 1.0, 1.0)) is None  # other weights score otherwise
+    moved = replace(backend, removed=np.array([3], dtype=np.int64), _lists={})  # an update in place removed a row
+    assert moved._impact(listed[0], WEIGHTS) is None
+    index.close()

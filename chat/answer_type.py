@@ -393,3 +393,39 @@ def supplies(sentence: str, kind: str | None, question: str) -> bool:
         return False
     slot = answer_slot(question)
     return slot is None or fills(sentence, slot, question)
+
+
+# A question asking what a term means ("How does the paper define a column mask?", "What is meant by
+# conditionality?", "What is a sinking fund?") and a sentence that defines it ("A column mask is a
+# database object that ..."): general English patterns of definition, no term list.
+_DEFINE_QS = tuple(re.compile(p, re.I) for p in (
+    r"^\s*how\s+(?:does|do|did|would)\s+.{0,60}?\bdefines?\s+(?P<t>[^?]+?)\s*\??\s*$",
+    r"^\s*what\s+(?:does|do|did)\s+(?:the\s+(?:term|word|phrase|expression)\s+)?(?P<t>[^?]+?)\s+mean\b",
+    r"^\s*what\s+is\s+meant\s+by\s+(?P<t>[^?]+?)\s*\??\s*$",
+    r"^\s*what\s+(?:is|are)\s+(?:a|an)\s+(?P<t>[^?]+?)\s*\??\s*$",
+    r"\bdefinition\s+of\s+(?P<t>[^?]+?)\s*\??\s*$",
+))
+_TERM_TAIL = re.compile(r"\s+(?:in|according to|as used in|for)\s+(?:the|this|that|its)\b.*$", re.I)
+_LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+
+
+def defined_term(question: str) -> str | None:
+    """The term a question asks the meaning of, or None: "How does the paper define a column mask?" ->
+    "column mask"."""
+    for pattern in _DEFINE_QS:
+        m = pattern.search(question)
+        if m:
+            term = _LEADING_ARTICLE.sub("", _TERM_TAIL.sub("", m["t"].strip(" .!\"“”'‘’"))).strip()
+            return term if 0 < len(term.split()) <= 5 else None
+    return None
+
+
+def defines(sentence: str, term: str | None) -> bool:
+    """Whether ``sentence`` says what ``term`` is: "<term> is a/an/the ...", "<term> refers to/means ...",
+    "defines <term> as ...", "<term> ... is defined as ..."."""
+    if not term:
+        return False
+    t = r"\s+".join(re.escape(w) for w in term.split()) + r"(?:e?s)?"
+    return bool(re.search(
+        rf"\b{t}\b,?\s*(?:\([^)]*\)\s*)?(?:is|are)\s+(?:a|an|the|any|defined\s+as)\b|\b{t}\b\s+(?:refers?\s+to|means?)\b"
+        rf"|\bdefined?s?\s+(?:(?:a|an|the)\s+)?{t}\s+as\b|\b{t}\b[^.;]{{0,40}}\bis\s+defined\s+as\b", sentence, re.I))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from chat.answer_type import NAME, expected_type, holds, supplies, without_urls
+from chat.answer_type import NAME, defined_term, defines, expected_type, holds, supplies, without_urls
 from chat.constraints import Constraint, Facts, facts_of, other_year, question_constraints
 from chat.evidence import Evidence, Hit
 from chat.speakers import asked_speakers, askers
@@ -68,6 +68,9 @@ class AnswerConfig:
     source_bonus: float = 0.08  # footnoted sentence, when the question asks for a source
     kind_bonus: float = 0.08  # a sentence of the kind of document the question names ("the report")
     speaker_bonus: float = 0.1  # a sentence spoken by the person the question names ("what did Lord X say")
+    # a sentence that says what the term asked about is ("How does the paper define a column mask?": "A column
+    # mask is a database object that ...") rather than one that only names it ("defining column masks")
+    definition_bonus: float = 0.08
     # In a hearing the question put to the asked-about person holds the user's words; their reply holds the
     # answer and often few of those words ("Yes, I was made aware of this in January."). A sentence of the
     # reply (the asked-about person's turn right after another speaker's, in one passage) is at least this
@@ -179,6 +182,7 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
     wanted = expected_type(evidence.question)
     kind = asked_kind(evidence.question)
     about_questions = asks_what_was_asked(evidence.question)
+    term = defined_term(evidence.question)
     labels = {x for hit in evidence.hits for x in _speakers_of(hit.passage)}
     asked = set(asked_speakers(evidence.question, labels) if evidence.asked is None else evidence.asked)
     if asked and constraints:  # who put the question to the asked-about person is context, not a constraint
@@ -219,6 +223,8 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 score += config.kind_bonus
             if speaker and speaker in asked:
                 score += config.speaker_bonus
+            if term and defines(text, term):
+                score += config.definition_bonus
             if not _CLOSED.search(text):
                 score -= config.fragment_penalty
             if not about_questions and is_interrogative(text):

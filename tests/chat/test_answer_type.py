@@ -268,3 +268,29 @@ def test_a_reason_is_given_by_a_causal_sentence_to_a_why_question():
     assert not gives_reason(because, "What does the plan show?")
     assert not gives_reason("The plan is more complex.", "Why does the plan look more complicated?")
 
+
+
+@pytest.mark.parametrize("question, term", [
+    ("How does the paper define a column mask?", "column mask"),
+    ("What is meant by conditionality in the report?", "conditionality"),
+    ("What is a sinking fund?", "sinking fund"),
+    ("What does the term 'responsibility to protect' mean?", "responsibility to protect"),
+    ("Give the definition of hate speech.", "hate speech"),
+    ("What is the unemployment rate?", None),  # a value, not a meaning
+    ("Why was the bridge closed?", None),
+])
+def test_a_question_asking_what_a_term_means(question, term):
+    from chat.answer_type import defined_term
+
+    assert defined_term(question) == term
+
+
+def test_a_sentence_that_defines_the_term_not_one_that_names_it():
+    from chat.answer_type import defines
+
+    assert defines("A column mask is a database object that manifests an access rule.", "column mask")
+    assert defines("The convention defines a refugee as a person who has fled.", "refugee")
+    assert defines("A sinking fund (SF) is an account set aside to repay debt.", "sinking fund")
+    assert not defines("Protect columns by defining column masks", "column mask")
+    assert not defines("Each column mask is checked when the table is read.", "column mask")
+    assert not defines("A column mask is a database object.", None)

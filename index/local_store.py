@@ -45,11 +45,22 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.backend import Where
-from index.impacts import EXPENSIVE_MIN_ROWS, EXPENSIVE_SHARE, ImpactList, read_list, read_meta
+from index.impacts import (
+    EXPENSIVE_MIN_ROWS,
+    EXPENSIVE_SHARE,
+    K1,
+    ImpactList,
+    StoredList,
+    averages,
+    bm25_sql,
+    idf,
+    read_list,
+    read_meta,
+    term_scores,
+)
 from index.store import FTS_COLUMNS, fts_phrases, fts_terms
 from index.vector_store import VectorStore
 
-K1 = 1.2  # FTS5's bm25() constant: no word adds more than (K1 + 1) * idf to a row's score
 MAX_RUNS = 16  # allowed rows in at most this many runs of consecutive rows are searched run by run
 BROAD_FILTER = 0.05  # a filter allowing at least this share of rows searches the top 2k / share, not all
 PARALLEL_ROWS = 30_000  # a query matching more rows is scored in row ranges, one thread and connection each
@@ -79,7 +90,8 @@ class LocalBackend:
     _pool: tuple[list[sqlite3.Connection], ThreadPoolExecutor] | None = field(default=None, repr=False)
     # the store's impact lists (index/impacts.py): (rows, weights, depth) they were written for, read once
     _impact_meta: tuple | None = field(default=None, repr=False)
-    _lists: dict[str, ImpactList | None] = field(default_factory=dict, repr=False)  # phrase -> its list
+    _lists: dict[str, StoredList | None] = field(default_factory=dict, repr=False)  # phrase -> its list
+    _scored_lists: dict[tuple, ImpactList] = field(default_factory=dict, repr=False)  # scored for the store now
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
@@ -177,7 +189,7 @@ class LocalBackend:
             return alone if alone is not None else self._scored(sql, f"{_any(phrases)}{unless}", rows, k, mask)
         cut = min(sum(held[p] <= costly_at for p in phrases), len(phrases) - 1) or len(phrases) - 1
         rare, frequent = phrases[:cut], phrases[cut:]
-        bound = sum((K1 + 1) * _idf(len(self), held[p]) for p in frequent)
+        bound = sum((K1 + 1) * idf(len(self), held[p]) for p in frequent)
         tops = [self._impact(p, weights) for p in frequent]
         if all(t is not None for t in tops):
             bound = min(bound, sum(t.top for t in tops))
@@ -194,17 +206,50 @@ class LocalBackend:
                                        _best([*known, *found], k)), k)
 
     def _impact(self, phrase: str, weights: tuple[float, ...]) -> ImpactList | None:
-        """The impact list of a one-term phrase, if the store has one for these rows and weights."""
+        """The impact list of a one-term phrase scored for the store as it is now (index/impacts.py), if the
+        store has one for these weights."""
         if self._impact_meta is None:
-            self._impact_meta = read_meta(self.con) or (-1, (), 0)
-        listed_rows, listed_weights, depth = self._impact_meta
-        if listed_rows != len(self) or len(self.removed) or tuple(weights) != listed_weights:
-            return None  # an update in place changed the rows (and so every IDF): the lists no longer hold
+            self._impact_meta = read_meta(self.con) or (-1, (), 0, 0.0)
+        listed_rows, listed_weights, depth, listed_avgdl = self._impact_meta
+        if listed_rows < 0 or tuple(weights) != listed_weights:
+            return None
         if phrase not in self._lists:
-            word = phrase[1:-1].replace('""', '"')
-            terms = fts_terms([word])[0]
+            if len(self._lists) > 50_000:
+                self._lists.clear()
+            terms = fts_terms([phrase[1:-1].replace('""', '"')])[0]
             self._lists[phrase] = read_list(self.con, terms[0], depth) if len(terms) == 1 else None
-        return self._lists[phrase]
+        stored = self._lists[phrase]
+        if stored is None:
+            return None
+        version = self.con.execute("PRAGMA data_version").fetchone()[0]
+        key = (phrase, version)
+        if key not in self._scored_lists:
+            if len(self._scored_lists) > 4096:
+                self._scored_lists.clear()
+            self._scored_lists[key] = self._rescored(phrase, stored, listed_rows, listed_avgdl, weights)
+        return self._scored_lists[key]
+
+    def _rescored(self, phrase: str, stored: StoredList, listed_rows: int, listed_avgdl: float,
+                  weights: tuple[float, ...]) -> ImpactList:
+        """``stored`` scored as bm25() scores the term now: every IDF and the average length as the store
+        has them, the rows removed since left out, the rows appended since (up to this index's own) scored
+        by FTS5 and added."""
+        n_fts, avgdl = averages(self.con)
+        scores = term_scores(stored.freqs, stored.sizes, n_fts, self._rows_of(phrase), avgdl)
+        keep = ~np.isin(stored.rows, self.removed) if len(self.removed) else np.ones(len(stored.rows), dtype=bool)
+        rows, scores = stored.rows[keep], scores[keep]
+        if len(self) > listed_rows:  # appended in place since the lists were written
+            newer = self.con.execute(bm25_sql(weights) + " AND rowid >= ? AND rowid < ?",
+                                     (phrase, listed_rows, len(self))).fetchall()
+            if newer:
+                rows = np.concatenate([rows, np.array([r for r, _ in newer], dtype=np.int64)])
+                scores = np.concatenate([scores, np.array([-x for _, x in newer], dtype=np.float64)])
+        order = np.lexsort((rows, -scores))
+        # a row past the list scored at most its last at write time; the average length moves a row's score
+        # for the term by at most its own ratio, and the IDF moves every row's alike
+        drift = max(avgdl / listed_avgdl, listed_avgdl / avgdl) if avgdl > 0 and listed_avgdl > 0 else math.inf
+        unseen = 0.0 if stored.complete else stored.last * idf(n_fts, self._rows_of(phrase)) * drift * (1 + 1e-9)
+        return ImpactList(rows[order], scores[order], stored.complete, unseen)
 
     def _listed(self, phrase: str, weights: tuple[float, ...], known: list[tuple[int, float]],
                 exclude: set[int] | None, k: int, mask: np.ndarray | None) -> list[tuple[int, float]] | None:
@@ -222,7 +267,7 @@ class LocalBackend:
             keep &= ~np.isin(listed.rows, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
         rows, scores = listed.rows[keep][:k], listed.scores[keep][:k]
         out = _best([*known, *zip(rows.tolist(), scores.tolist(), strict=True)], k)
-        if listed.complete or (len(out) == k and out[-1][1] > listed.last):
+        if listed.complete or (len(out) == k and out[-1][1] > listed.unseen):
             return out
         return None
 
@@ -328,12 +373,6 @@ def _allowed_of(batch: list[tuple[int, float]], mask: np.ndarray, n: int) -> lis
     keep = rows < n
     keep[keep] = mask[rows[keep]]
     return [(int(r), -float(s)) for (r, s), kept in zip(batch, keep, strict=True) if kept]
-
-
-def _idf(n_rows: int, n: int) -> float:
-    """FTS5's bm25() IDF of a phrase in ``n`` of ``n_rows`` rows (fts5_aux.c, clamped as there)."""
-    idf = math.log((n_rows - n + 0.5) / (n + 0.5))
-    return idf if idf > 0 else 1e-6
 
 
 def _best(found: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:

@@ -262,6 +262,7 @@ def finish_store(con: sqlite3.Connection) -> None:
     con.execute("DELETE FROM country_counts")
     con.execute("DELETE FROM speakers")
     add_counts(con)
+    con.commit()  # FTS5 writes its row and length totals at commit; the lists are scored from them
     write_impacts(con)
     con.commit()
 

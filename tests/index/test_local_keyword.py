@@ -131,9 +131,52 @@ def test_impact_lists_spare_the_scoring_of_frequent_words(synthetic_index, liste
     assert scored["lists"] < 0.7 * scored["plain"]
 
 
-def test_impact_lists_are_read_only_for_the_rows_and_weights_they_were_written_for(listed_index):
-    from dataclasses import replace
+@pytest.fixture(scope="module")
+def updated_listed_index(tmp_path_factory) -> Path:
+    """An index with impact lists, then updated in place: a file added, one changed, one removed. The lists
+    stay as written; every IDF and the average length have moved since."""
+    import sqlite3
 
+    import index.impacts as impacts
+    from bench.engine_scale import write_corpus
+    from index.build import IngestConfig, ingest_paths
+    from index.embed import HashingEmbedder
+
+    root = tmp_path_factory.mktemp("updated")
+    files = write_corpus(root / "corpus", 1300)
+    extra = root / "extra"
+    extra.mkdir()
+    files[-1].rename(extra / files[-1].name)  # added later
+    embedder = HashingEmbedder(64)
+    config = IngestConfig(model=embedder.name, compact_share=0.5)  # removed rows stay, marked, in place
+    ingest_paths([root / "corpus"], root / "index", config, embedder=embedder, progress=False)
+    (store,) = (root / "index").glob("store-*.sqlite")
+    with pytest.MonkeyPatch.context() as mp, sqlite3.connect(store) as con:
+        mp.setattr(impacts, "EXPENSIVE_MIN_ROWS", 0)
+        assert impacts.write_impacts(con, WEIGHTS, depth=64) > 20
+    files[0].unlink()
+    files[1].write_text(files[1].read_text(encoding="utf-8") + "\n\nA paragraph added in a later edition.\n",
+                        encoding="utf-8")
+    ingest_paths([root / "corpus", extra], root / "index", config, embedder=embedder, progress=False)
+    assert list((root / "index").glob("store-*.sqlite")) == [store]  # updated in place: the same generation
+    return root / "index"
+
+
+def test_impact_lists_rank_as_one_query_after_an_update_in_place(updated_listed_index, monkeypatch):
+    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    index = Index.open(updated_listed_index)
+    assert len(index.backend.removed) and index.manifest.passages > 0
+    listed = [p for q in _questions(index) for p in local_store.fts_phrases(q)
+              if index.backend._impact(p, WEIGHTS) is not None]
+    assert listed  # the lists are read (rescored), not set aside
+    for allowed in (None, index.rows_mentioning("Serbia")):
+        for question in _questions(index):
+            got = index.backend.keyword(question, 20, None, allowed, weights=WEIGHTS)
+            _same_ranking(got, _one_query(index, question, 20, allowed), 1e-5)
+    index.close()
+
+
+def test_impact_lists_are_read_only_for_the_weights_they_were_written_for(listed_index):
     from bench.engine_scale import Writer
 
     index = Index.open(listed_index)
@@ -141,6 +184,4 @@ def test_impact_lists_are_read_only_for_the_rows_and_weights_they_were_written_f
     listed = [p for p in (f'"{w}"' for w in Writer(0).words(40)) if backend._impact(p, WEIGHTS) is not None]
     assert listed
     assert backend._impact(listed[0], (1.0, 1.0, 1.0, 1.0)) is None  # other weights score otherwise
-    moved = replace(backend, removed=np.array([3], dtype=np.int64), _lists={})  # an update in place removed a row
-    assert moved._impact(listed[0], WEIGHTS) is None
     index.close()

@@ -56,11 +56,14 @@ def costly_at(n_rows: int) -> float:
     return max(EXPENSIVE_SHARE * n_rows, EXPENSIVE_MIN_ROWS)
 
 
-def bm25_sql(weights: tuple[float, ...]) -> str:
-    """The keyword search's query: (rowid, FTS5 bm25 score, lower is better) of the rows a MATCH holds."""
-    w = tuple(float(x) for x in weights)
-    return (f"SELECT rowid, bm25(passages_fts, {w[0]}, {w[1]}, {w[2]}, {w[3]}) AS s "
-            "FROM passages_fts WHERE passages_fts MATCH ?")
+# The keyword search's query: (rowid, FTS5 bm25 score, lower is better) of the rows a MATCH holds. Bound:
+# the four column weights (text, section, title, speaker), then the MATCH expression.
+BM25_SQL = "SELECT rowid, bm25(passages_fts, ?, ?, ?, ?) AS s FROM passages_fts WHERE passages_fts MATCH ?"
+
+
+def column_weights(weights: tuple[float, ...]) -> tuple[float, ...]:
+    """``weights`` as BM25_SQL binds them: four floats, the missing ones 0."""
+    return tuple(float(x) for x in (*weights, 0.0, 0.0, 0.0, 0.0)[:4])
 
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants (fts5_aux.c)
@@ -126,9 +129,9 @@ def write_impacts(con: sqlite3.Connection, weights: tuple[float, ...] = FTS_WEIG
         con.execute("DROP TABLE temp.impact_vocab")
     held = dict(terms)
     own = [t for (t, _), as_indexed in zip(terms, fts_terms([t for t, _ in terms]), strict=True) if as_indexed == [t]]
-    sql = bm25_sql(weights) + " ORDER BY s LIMIT ?"
+    sql = BM25_SQL + " ORDER BY s LIMIT ?"
     for term in own:
-        found = con.execute(sql, (_term(term), depth)).fetchall()
+        found = con.execute(sql, (*column_weights(weights), _term(term), depth)).fetchall()
         rows = np.array([r for r, _ in found], dtype=np.int64)
         scores = np.array([-s for _, s in found], dtype=np.float64)
         sizes = np.array([sum(_varints(con.execute("SELECT sz FROM passages_fts_docsize WHERE id = ?",

@@ -46,13 +46,14 @@ import numpy as np
 
 from index.backend import Where
 from index.impacts import (
+    BM25_SQL,
     EXPENSIVE_MIN_ROWS,
     EXPENSIVE_SHARE,
     K1,
     ImpactList,
     StoredList,
     averages,
-    bm25_sql,
+    column_weights,
     idf,
     read_list,
     read_meta,
@@ -239,8 +240,8 @@ class LocalBackend:
         keep = ~np.isin(stored.rows, self.removed) if len(self.removed) else np.ones(len(stored.rows), dtype=bool)
         rows, scores = stored.rows[keep], scores[keep]
         if len(self) > listed_rows:  # appended in place since the lists were written
-            newer = self.con.execute(bm25_sql(weights) + " AND rowid >= ? AND rowid < ?",
-                                     (phrase, listed_rows, len(self))).fetchall()
+            newer = self.con.execute(BM25_SQL + " AND rowid >= ? AND rowid < ?",
+                                     (*column_weights(weights), phrase, listed_rows, len(self))).fetchall()
             if newer:
                 rows = np.concatenate([rows, np.array([r for r, _ in newer], dtype=np.int64)])
                 scores = np.concatenate([scores, np.array([-x for _, x in newer], dtype=np.float64)])

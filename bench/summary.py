@@ -98,7 +98,23 @@ def library() -> str:
                 "| measure | " + " | ".join(f"{d['passages']:,}" for d in runs) + " |",
                 "|---|" + "---|" * len(runs)]
         out += [f"| {k} | " + " | ".join(_f(d.get(k), 1) for d in runs) + " |" for k in keys]
+        out += _later_processes(runs)
     return "\n".join(out) if out else "Not run: `python -m bench.ingest_rate`, `python -m bench engine-scale`."
+
+
+def _later_processes(runs: list[dict]) -> list[str]:
+    """A run's ``later_processes``: more engine processes opened on the same index after the bench's own one
+    (each asking the same questions and adding, changing and removing one more file), for the spread."""
+    lines = []
+    for d in runs:
+        later = d.get("later_processes") or []
+        if later:
+            spread = "; ".join(f"{k} " + ", ".join(_f(x.get(k), 1) for x in later)
+                               for k in ("warm_p50_ms", "warm_p95_ms", "country_filter_p95_ms", "doc_filter_p95_ms",
+                                         "update_one_file_s", "errors"))
+            lines.append(f"At {d['passages']:,}, {len(later)} later engine process(es) on the same index "
+                         f"(the table's column is the first, right after the build): {spread}.")
+    return ["", *lines] if lines else []
 
 
 def team_store() -> str:

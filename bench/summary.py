@@ -112,8 +112,11 @@ def _later_processes(runs: list[dict]) -> list[str]:
             spread = "; ".join(f"{k} " + ", ".join(_f(x.get(k), 1) for x in later)
                                for k in ("warm_p50_ms", "warm_p95_ms", "country_filter_p95_ms", "doc_filter_p95_ms",
                                          "update_one_file_s", "errors"))
-            lines.append(f"At {d['passages']:,}, {len(later)} later engine process(es) on the same index "
-                         f"(the table's column is the first, right after the build): {spread}.")
+            commits = [x.get("commit") for x in later]
+            code = f" (code: {', '.join(c or '?' for c in commits)})" if any(commits) else ""
+            lines.append(f"At {d['passages']:,}, {len(later)} later engine process(es) on the same index, in order"
+                         f"{code}; the table's column is the first, right after the build: {spread}."
+                         + (f" {d['note']}" if d.get("note") else ""))
     return ["", *lines] if lines else []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mmap
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -430,10 +431,23 @@ def _removed_rows(con: sqlite3.Connection, rows: int) -> np.ndarray:
 
 def _load_array(path: Path) -> np.ndarray:
     try:
-        return np.load(path, mmap_mode="r", allow_pickle=False)
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, EOFError) as err:  # EOFError: an empty or cut-off header
         fix = rebuild_command(path.parent)
         raise CorruptIndex(f"index file {path} is missing or corrupt ({err}); run `{fix}`") from err
+    _read_scattered(array)
+    return array
+
+
+def _read_scattered(array: np.ndarray) -> None:
+    """Tell the kernel that ``array``'s memory map is read a few rows at a time, anywhere (the passages a
+    question asks about), so a page fault reads that page, not the 128 KB around it. On a 1M-passage index
+    out of the page cache the sentence vectors of 300 random passages take 0.5-1.2 s to read with the
+    read-around, 50-66 ms without. Whole files are copied file to file (index/arrays.py), never through
+    this map, so nothing reads it in order."""
+    mapping = getattr(array, "_mmap", None)  # numpy.memmap's mmap.mmap (None for an empty file)
+    if mapping is not None and hasattr(mmap, "MADV_RANDOM"):
+        mapping.madvise(mmap.MADV_RANDOM)
 
 
 def _rows(joined: str | None) -> np.ndarray:

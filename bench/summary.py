@@ -89,6 +89,12 @@ def library() -> str:
                 "same run (`python -m bench.ingest_rate`; 2 shared cores):", "",
                 "| vectors | files | characters | ingest chars/s | encoder chars/s | ratio | CPU ratio |",
                 "|---|---|---|---|---|---|---|", *parts, ""]
+    lib = _load("library_ingest.json")
+    if lib:
+        out += [f"A library the size of BEIR SciFact ({lib['documents']:,} documents, {lib['word_pieces']:,} word "
+                f"pieces of synthetic prose, {lib['bytes']:,} bytes; `python -m bench.library_ingest`) through "
+                f"`python -m ingest` in a fresh process: {_f(lib['ingest_min'])} min, peak RSS "
+                f"{lib['peak_rss_mb']} MB, {lib['passages']:,} passages.", ""]
     runs = sorted((d for p in HERE.glob("engine_scale-*.json") if (d := _load(p.name))), key=lambda d: d["passages"])
     if runs:
         keys = ["build_s", "open_s", "rss_mb", "peak_rss_mb", "warm_p50_ms", "warm_p95_ms", "country_filter_p95_ms",

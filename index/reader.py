@@ -308,6 +308,16 @@ class Index:
         notes = self.con.execute("SELECT count(*) FROM footnotes WHERE doc_id = ?", (r["doc_id"],)).fetchone()[0]
         return r["doc_id"], int(notes)
 
+    def document_info(self, doc_id: str) -> tuple[str, str, str, dict[int, str], dict] | None:
+        """(doc_id, title, kind, footnotes, meta) of one document of this generation, or None."""
+        if doc_id not in self.doc_ids:
+            return None
+        r = self.con.execute("SELECT title, kind, meta FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if r is None:
+            return None
+        notes = dict(self.con.execute("SELECT n, text FROM footnotes WHERE doc_id = ?", (doc_id,)).fetchall())
+        return doc_id, r["title"], r["kind"], notes, json.loads(r["meta"])
+
     def document_infos(self) -> list[tuple[str, str, str, dict[int, str], dict]]:
         """(doc_id, title, kind, footnotes, meta) of every document, by doc_id; the texts stay on disk."""
         notes: dict[str, dict[int, str]] = {}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from chat.terms import STOPWORDS, content_words
+from ingest.titles import PERSON_TITLES
 
 MAX_CUED_WORDS = 10  # "and what about X?" style follow-ups are short
 MAX_REFERRING_WORDS = 6  # "who said that?", "is it true?"
@@ -35,9 +36,9 @@ _CUE = re.compile(
 _TRAILING = re.compile(r"[\s?!.,]*(?:\b(?:too|also|as\s+well|then|instead)\b)?[\s?!.,]*$", re.IGNORECASE)
 _REFERRING = frozenset("it its that this these those they them their he him his she her there such".split())
 # Words before a name that make it a person ("Lord Robertson", "Dr Smith"): general English titles.
-_TITLES = frozenset(
-    """mr mrs ms miss dr prof sir dame lord lady baroness baron earl duke viscount king queen prince princess
-    president minister secretary ambassador envoy general admiral senator governor mayor chancellor""".split()
+_TITLES = PERSON_TITLES | frozenset(
+    """king queen prince princess president minister secretary ambassador envoy general admiral senator governor
+    mayor chancellor""".split()
 )
 # Adjectives of nationality ("Chinese", "Russian", "British"): an adjective replaces an adjective.
 _DEMONYM = re.compile(r"(?:ese|ish|ian|ean|ican|ch)$", re.IGNORECASE)

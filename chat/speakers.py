@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.offices import OFFICE_NOUNS
+from ingest.titles import PERSON_TITLES
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-HONORIFICS = frozenset(
-    """mr mrs ms miss mx dr prof professor sir dame hon honourable right rt lord lady baroness baron earl
-    viscount marquess duke duchess count countess rev reverend father cllr councillor senator sen rep
-    the""".split()
+HONORIFICS = PERSON_TITLES | frozenset(
+    """professor hon honourable right rt marquess duchess count countess rev reverend father cllr councillor
+    senator sen rep the""".split()
 )
 # Letters after a name: members of parliaments and assemblies, honours, degrees.
 POST_NOMINALS = frozenset("am mp ms msp mla mlc mep td qc kc obe mbe cbe kbe frs phd mpp mna".split())

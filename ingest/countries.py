@@ -48,9 +48,10 @@ from types import MappingProxyType
 
 from ingest.country_table import CANONICAL, NOT_COUNTRIES, TABLE
 from ingest.errors import UnknownCountry
+from ingest.titles import PERSON_TITLES
 
 _NAME_LIKE = frozenset({"Georgia", "Jordan", "Chad", "Washington", "Paris", "Sofia"})
-_HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame lady lord baroness baron".split())
+_HONORIFICS = PERSON_TITLES
 # A capital names its country, but not inside the name of a treaty, meeting or institution.
 _EVENT_AFTER = re.compile(
     r"\s+(?:Process|Agreements?|Accords?|Conference|Summit|Declaration|Treaty|Conventions?|Protocol|Format"

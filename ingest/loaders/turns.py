@@ -28,6 +28,7 @@ from ingest.errors import IngestError
 from ingest.loaders.common import find_date, humanise
 from ingest.offices import office_in_aside, offices_in_text
 from ingest.records import Block, Document
+from ingest.titles import PERSON_TITLES
 
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _HEAD = re.compile(
@@ -54,7 +55,9 @@ _SOURCE = re.compile(r"^source\s*:\s*", re.I)
 _KEY_VALUE = re.compile(r"^(?P<key>[a-z][a-z_-]{1,19})\s*:\s+(?P<value>\S.*)$")
 # Honorifics that open a person's name in a parliamentary record ("Hon. Anthony Rota", "Mr. Bruce Stanton").
 _HONORIFIC = re.compile(
-    r"^(?:(?:Right|Rt\.?)\s+)?(?:Hon|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lord|Lady|Baroness|Baron)\.?\s+(?=[A-Z])"
+    r"^(?:(?:Right|Rt\.?)\s+)?(?:"
+    + "|".join(t.capitalize() for t in sorted(PERSON_TITLES | {"hon"}, key=lambda t: (-len(t), t)))
+    + r")\.?\s+(?=[A-Z])"
 )
 
 

@@ -82,8 +82,7 @@ class DocumentInfos(Mapping[str, DocInfo]):
 
     def values(self) -> list[DocInfo]:  # type: ignore[override]
         if not self._all:
-            self._read.update((d, DocInfo(d, title, kind, notes, meta))
-                              for d, title, kind, notes, meta in self._index.document_infos())
+            self._read.update((info[0], DocInfo(*info)) for info in self._index.document_infos())
             self._all = True
         return [self[d] for d in self]
 

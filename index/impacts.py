@@ -37,6 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.store import FTS_COLUMNS
+
 # FTS5 bm25() weights of the text, section, title and speaker columns: the keyword search's default
 # (chat.retrieve.RetrieveConfig.bm25_weights), and the weights the lists are scored with.
 FTS_WEIGHTS = (1.0, 0.5, 0.3, 0.3)
@@ -62,8 +64,8 @@ BM25_SQL = "SELECT rowid, bm25(passages_fts, ?, ?, ?, ?) AS s FROM passages_fts 
 
 
 def column_weights(weights: tuple[float, ...]) -> tuple[float, ...]:
-    """``weights`` as BM25_SQL binds them: four floats, the missing ones 0."""
-    return tuple(float(x) for x in (*weights, 0.0, 0.0, 0.0, 0.0)[:4])
+    """``weights`` as BM25_SQL binds them: one float per FTS column, the missing ones 0."""
+    return tuple(float(x) for x in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
 
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants (fts5_aux.c)

@@ -59,7 +59,7 @@ from index.impacts import (
     read_meta,
     term_scores,
 )
-from index.store import FTS_COLUMNS, fts_phrases, fts_terms
+from index.store import fts_phrases, fts_terms
 from index.vector_store import VectorStore
 
 MAX_RUNS = 16  # allowed rows in at most this many runs of consecutive rows are searched run by run
@@ -135,7 +135,7 @@ class LocalBackend:
         if not phrases or k <= 0 or (allowed is not None and len(allowed) == 0):
             return []
         # one weight per FTS column; numbers only ever reach the SQL text
-        weights = tuple(float(x) for x in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
+        weights = column_weights(weights)
         sql = (f"SELECT rowid, bm25(passages_fts, {weights[0]}, {weights[1]}, {weights[2]}, {weights[3]}) AS s "
                "FROM passages_fts WHERE passages_fts MATCH ?")
         mask = None

@@ -41,4 +41,3 @@ def test_joined_rows_are_parsed_sorted_and_distinct_whatever_order_sqlite_joined
     assert _rows("7").tolist() == [7]
     assert _rows("1,5,9,120000").tolist() == [1, 5, 9, 120000]
     assert _rows("9,1,5,1").tolist() == [1, 5, 9]
-

@@ -134,10 +134,7 @@ class LocalBackend:
         phrases = fts_phrases(question, stopwords)
         if not phrases or k <= 0 or (allowed is not None and len(allowed) == 0):
             return []
-        # one weight per FTS column; numbers only ever reach the SQL text
-        weights = column_weights(weights)
-        sql = (f"SELECT rowid, bm25(passages_fts, {weights[0]}, {weights[1]}, {weights[2]}, {weights[3]}) AS s "
-               "FROM passages_fts WHERE passages_fts MATCH ?")
+        weights = column_weights(weights)  # one per FTS column, bound as parameters of BM25_SQL
         mask = None
         if allowed is not None:
             allowed = np.asarray(allowed, dtype=np.int64)
@@ -149,13 +146,13 @@ class LocalBackend:
                 ends = np.r_[allowed[breaks], allowed[-1]]
                 found: list[tuple[int, float]] = []
                 for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
-                    found += self._ranked(sql + " AND rowid BETWEEN ? AND ?", (_any(phrases), lo, hi), k, None)
+                    found += self._ranked(weights, _any(phrases), k, None, between=(lo, hi))
                 return _best(found, k)
             mask = np.zeros(max(len(self), int(allowed[-1]) + 1), dtype=bool)  # row -> allowed, one lookup per match
             mask[allowed[allowed >= 0]] = True
         n_rows = len(self)
         if min(weights) < 0 or n_rows <= EXPENSIVE_MIN_ROWS:  # the bound below needs every column to add
-            return self._ranked(sql, (_any(phrases),), k, mask)  # (and on a small index no word is costly)
+            return self._ranked(weights, _any(phrases), k, mask)  # (and on a small index no word is costly)
         held = {p: self._rows_of(p) for p in phrases}
         costly_at = max(EXPENSIVE_SHARE * n_rows, EXPENSIVE_MIN_ROWS)  # on a small index no word is costly
         # a costly word with no positive IDF adds at most 2.2e-6 to a score: it goes, and a row holding
@@ -163,9 +160,9 @@ class LocalBackend:
         phrases = [p for p in phrases if held[p] > 0 and not (held[p] > costly_at and 2 * held[p] >= n_rows)]
         if not phrases:
             return []
-        return self._top(sql, sorted(phrases, key=held.__getitem__), [], set(), k, mask, held, costly_at, weights)
+        return self._top(sorted(phrases, key=held.__getitem__), [], set(), k, mask, held, costly_at, weights)
 
-    def _top(self, sql: str, phrases: list[str], others: list[str], exclude: set[int] | None, k: int,
+    def _top(self, phrases: list[str], others: list[str], exclude: set[int] | None, k: int,
              mask: np.ndarray | None, held: dict[str, int], costly_at: float, weights: tuple[float, ...],
              known: list[tuple[int, float]] = ()) -> list[tuple[int, float]]:
         """The best ``k`` allowed rows matching one of ``phrases`` (rarest first) and none of ``others``, each
@@ -181,21 +178,21 @@ class LocalBackend:
         rows = sum(held[p] for p in phrases)
         unless = f" NOT {_any(others)}" if others else ""
         if rows <= costly_at:
-            return self._ranked(sql, (f"{_any(phrases)}{unless}",), k, mask)
+            return self._ranked(weights, f"{_any(phrases)}{unless}", k, mask)
         if len(phrases) == 1:
             listed = self._listed(phrases[0], weights, known, exclude, k, mask)
             if listed is not None:
                 return listed
-            alone = self._frequent_alone(sql, _any(phrases), rows, exclude, k, mask)
-            return alone if alone is not None else self._scored(sql, f"{_any(phrases)}{unless}", rows, k, mask)
+            alone = self._frequent_alone(weights, _any(phrases), rows, exclude, k, mask)
+            return alone if alone is not None else self._scored(weights, f"{_any(phrases)}{unless}", rows, k, mask)
         cut = min(sum(held[p] <= costly_at for p in phrases), len(phrases) - 1) or len(phrases) - 1
         rare, frequent = phrases[:cut], phrases[cut:]
         bound = sum((K1 + 1) * idf(len(self), held[p]) for p in frequent)
         tops = [self._impact(p, weights) for p in frequent]
         if all(t is not None for t in tops):
             bound = min(bound, sum(t.top for t in tops))
-        both = self._ranked(sql, (f"({_any(rare)} AND {_any(frequent)}){unless}",), k, mask)
-        rare_only = self._top(sql, rare, [*others, *frequent], None, k, mask, held, costly_at, weights)
+        both = self._ranked(weights, f"({_any(rare)} AND {_any(frequent)}){unless}", k, mask)
+        rare_only = self._top(rare, [*others, *frequent], None, k, mask, held, costly_at, weights)
         found = _best(both + rare_only, k)
         if len(found) == k and found[-1][1] >= bound:
             return found
@@ -203,7 +200,7 @@ class LocalBackend:
             exclude = exclude | {r for r, _ in both + rare_only}
         else:
             exclude = None
-        return _best(found + self._top(sql, frequent, [*others, *rare], exclude, k, mask, held, costly_at, weights,
+        return _best(found + self._top(frequent, [*others, *rare], exclude, k, mask, held, costly_at, weights,
                                        _best([*known, *found], k)), k)
 
     def _impact(self, phrase: str, weights: tuple[float, ...]) -> ImpactList | None:
@@ -272,7 +269,7 @@ class LocalBackend:
             return out
         return None
 
-    def _frequent_alone(self, sql: str, match: str, rows: int, exclude: set[int] | None, k: int,
+    def _frequent_alone(self, weights: tuple[float, ...], match: str, rows: int, exclude: set[int] | None, k: int,
                         mask: np.ndarray | None) -> list[tuple[int, float]] | None:
         """The best ``k`` allowed rows matching the frequent words ``match`` and none of ``exclude``, from the
         kept ranking of those words alone (a row without a rare word scores by them alone); None when that
@@ -280,22 +277,23 @@ class LocalBackend:
         if exclude is None:
             return None
         depth = max(CACHE_DEPTH, 4 * k)
-        key = (sql, match)
+        key = (weights, match)
         kept = self._alone.get(key)
         if kept is None or (kept[1] < depth and len(kept[0]) == kept[1]):
             if len(self._alone) >= 256:
                 self._alone.clear()
-            kept = self._alone[key] = (self._scored(sql, match, rows, depth, None), depth)
+            kept = self._alone[key] = (self._scored(weights, match, rows, depth, None), depth)
         ranked, asked = kept
         out = [(r, s) for r, s in ranked if r not in exclude and (mask is None or mask[r])][:k]
         return out if len(out) == k or len(ranked) < asked else None
 
-    def _scored(self, sql: str, match: str, rows: int, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+    def _scored(self, weights: tuple[float, ...], match: str, rows: int, k: int,
+                mask: np.ndarray | None) -> list[tuple[int, float]]:
         """``_ranked`` of a MATCH expected to hit ``rows`` rows: past ``PARALLEL_ROWS``, split by row range
         (IDF is the whole table's in each range, so the scores are the same) and scored on several cores."""
         pool = self._range_searchers() if rows > PARALLEL_ROWS and WORKERS > 1 else None
         if pool is None:
-            return self._ranked(sql, (match,), k, mask)
+            return self._ranked(weights, match, k, mask)
         cons, executor = pool
         # more ranges than threads: a word's rows may crowd into some ranges (documents of one kind together)
         edges = np.linspace(0, len(self), RANGES_PER_WORKER * len(cons) + 1).astype(np.int64).tolist()
@@ -306,7 +304,7 @@ class LocalBackend:
         def search(lo: int, hi: int) -> list[tuple[int, float]]:
             con = free.get()
             try:
-                return self._ranked(sql + " AND rowid BETWEEN ? AND ?", (match, lo, hi - 1), k, mask, con)
+                return self._ranked(weights, match, k, mask, con, between=(lo, hi - 1))
             finally:
                 free.put(con)
 
@@ -339,10 +337,15 @@ class LocalBackend:
             self._rows_holding[phrase] = n
         return n
 
-    def _ranked(self, sql: str, params: tuple, k: int, mask: np.ndarray | None,
-                con: sqlite3.Connection | None = None) -> list[tuple[int, float]]:
-        """The first ``k`` matches in rank order whose rows ``mask`` allows (all, without one)."""
+    def _ranked(self, weights: tuple[float, ...], match: str, k: int, mask: np.ndarray | None,
+                con: sqlite3.Connection | None = None, *,
+                between: tuple[int, int] | None = None) -> list[tuple[int, float]]:
+        """The first ``k`` rows matching ``match`` in rank order (BM25 with ``weights``, one per FTS column),
+        whose rows ``mask`` allows (all, without one); only rows ``between`` lo and hi (inclusive) if given."""
         con = con or self.con
+        sql, params = BM25_SQL, (*weights, match)
+        if between is not None:
+            sql, params = sql + " AND rowid BETWEEN ? AND ?", (*params, *between)
         n = len(self)  # rows past this generation's (an update appended since it opened) are not its own
         # FTS5's bm25() is lower-is-better; flip it so every score reads higher-is-better
         if mask is None:

@@ -17,7 +17,7 @@ from index.manifest import MANIFEST, Manifest, newer_in, read_manifest
 from index.store import open_store, passage_from_row, speaker_match
 from index.vector_store import VectorStore
 from ingest.errors import CorruptIndex, StaleIndex, rebuild_command
-from ingest.records import Document, Passage
+from ingest.records import Passage
 
 # the rows (below a row bound) of one document, and of the passages mentioning one country: one text each
 DOCUMENT_ROWS = ("SELECT group_concat(row) FROM "
@@ -290,24 +290,6 @@ class Index:
         return [(doc_id, int(n)) for doc_id, n in found if doc_id in self.doc_ids][:limit]
 
     # --- records -------------------------------------------------------------------------------------
-    def document(self, source: str, sha256: str) -> Document | None:
-        """The stored document of ``source`` if its content is unchanged, else None."""
-        r = self.con.execute("SELECT * FROM documents WHERE source = ? AND sha256 = ?", (source, sha256)).fetchone()
-        if r is None:
-            return None
-        notes = dict(self.con.execute("SELECT n, text FROM footnotes WHERE doc_id = ?", (r["doc_id"],)).fetchall())
-        return Document(doc_id=r["doc_id"], title=r["title"], kind=r["kind"], source=r["source"], text=r["text"],
-                        footnotes=notes, meta=json.loads(r["meta"]))
-
-    def unchanged_document(self, source: str, sha256: str) -> tuple[str, int] | None:
-        """(doc_id, footnotes) of the stored document of ``source`` if its content is unchanged, else None."""
-        r = self.con.execute("SELECT doc_id FROM documents WHERE source = ? AND sha256 = ?",
-                             (source, sha256)).fetchone()
-        if r is None:
-            return None
-        notes = self.con.execute("SELECT count(*) FROM footnotes WHERE doc_id = ?", (r["doc_id"],)).fetchone()[0]
-        return r["doc_id"], int(notes)
-
     def document_info(self, doc_id: str) -> tuple[str, str, str, dict[int, str], dict] | None:
         """(doc_id, title, kind, footnotes, meta) of one document of this generation, or None."""
         if doc_id not in self.doc_ids:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from ingest.errors import IndexProblem, UsageError
+from ingest.errors import IndexProblem, QuotableError, UsageError
 
 if TYPE_CHECKING:
     from index.manifest import Manifest
@@ -129,6 +129,28 @@ def write_search_backend(index_dir: Path, target: StoreTarget, collection: str, 
     write_collection(client, collection, passages, vectors, titles, where=target.url or str(index_dir))
 
 
+def append_search_rows(index_dir: Path, manifest: Manifest, first_row: int, passages: list[Passage],
+                       vectors: np.ndarray, titles: dict[str, str]) -> None:
+    """An update in place of a search-engine store: ``passages`` added to the manifest's collection as rows
+    ``first_row``..., before the store's commit (index/milvus_store.py)."""
+    from index.milvus_store import append_rows, connect
+
+    append_rows(connect(index_dir, manifest.store_url), manifest.store_collection, first_row, passages, vectors,
+                titles, where=manifest.store_url or str(index_dir))
+
+
+def delete_search_rows(index_dir: Path, manifest: Manifest, rows: list[int]) -> bool:
+    """After an update in place has committed: its removed rows deleted from the search engine (best effort;
+    False when they stay, which readers allow for)."""
+    from index.milvus_store import connect, delete_rows
+
+    try:
+        client = connect(index_dir, manifest.store_url)
+    except QuotableError:
+        return False
+    return delete_rows(client, manifest.store_collection, rows)
+
+
 def drop_other_generations(index_dir: Path, manifest: Manifest) -> None:
     """After the manifest points at the new collection, the older ones of this index go."""
     if manifest.store == "milvus":
@@ -150,4 +172,4 @@ def open_search_backend(index_dir: Path, manifest: Manifest, con=None, removed=N
         return LocalBackend(con, vectors) if removed is None else LocalBackend(con, vectors, removed=removed)
     from index.milvus_store import MilvusBackend
 
-    return MilvusBackend.open(index_dir, manifest.store_url, manifest.store_collection)
+    return MilvusBackend.open(index_dir, manifest.store_url, manifest.store_collection, manifest.rows, removed)

@@ -415,13 +415,15 @@ def _carry(previous: Index | None, kept_ids: set[str]) -> _Carry:
 def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, config, progress, report) -> None:
     """Generation N+1 = the unchanged documents of N + the fresh ones, appended.
 
-    Nothing unchanged is re-embedded or re-parsed. A local index is updated in place
-    (``_append_in_place``): the new rows are appended to N's store and vector files, and a changed or
-    removed document's rows are marked removed; the store's transaction, which records the new manifest
-    too, is the commit. Only when the removed rows would pass ``IngestConfig.compact_share`` of all (or
-    the store is a search engine) is everything written beside N, without them: SQLite rows are copied in SQL (or the
-    whole store, when nothing was dropped), vectors are copied from N's arrays, and the FAISS index of N
-    is extended (or refilled) without re-training; the manifest's atomic replace is the commit.
+    Nothing unchanged is re-embedded or re-parsed. An index is updated in place
+    (``_append_in_place``): the new rows are appended to N's store and vector files (and to the search
+    engine's collection), and a changed or removed document's rows are marked removed; the store's
+    transaction, which records the new manifest too, is the commit. Only when the removed rows would pass
+    ``IngestConfig.compact_share`` of all, or the store changes (local to a search engine, another server),
+    is everything written beside N, without them: SQLite rows are copied in SQL (or the whole store, when
+    nothing was dropped), vectors are copied from N's arrays, and the FAISS index of N is extended (or
+    refilled) without re-training, or the search engine gets a new collection; the manifest's atomic
+    replace is the commit.
     """
     import shutil
     import sqlite3
@@ -542,10 +544,12 @@ def _embed(embedder, inputs, new_passages, files: int, config, progress, sentenc
 def _appenders(index_dir: Path, previous: Index | None, target, carry: _Carry, dim: int, passages: int,
                sentences: int, compact_share: float):
     """The previous generation's passage and sentence vector files opened to append to in place, when this
-    update of a local index can be made in place (``_append_in_place``); else None."""
+    update can be made in place (``_append_in_place``: the same store as before, local or a search engine's
+    collection); else None."""
     from index.arrays import Appender
+    from index.backend import same_store
 
-    if previous is None or target.kind != "local" or previous.manifest.store != "local":
+    if previous is None or not same_store(previous.manifest, target):
         return None
     old = previous.manifest
     if carry.dropped and old.removed + carry.dropped_rows > compact_share * (old.rows + passages):
@@ -564,22 +568,33 @@ def _appenders(index_dir: Path, previous: Index | None, target, carry: _Carry, d
 def _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passages, inputs, appenders, embedder,
                      config, progress) -> Manifest:
     """The new rows appended to the previous generation's files, the dropped documents' rows marked removed;
-    a new FAISS file when rows were added; one SQLite commit.
+    a new FAISS file when rows were added (with a search engine: the rows added to its collection); one
+    SQLite commit.
 
     Order, for crash safety: the vectors first (past the rows the store holds, which is all a reader
-    takes), then the FAISS file of the new generation, then the store's transaction, which removes the
-    dropped documents, adds the rows and records the new manifest in the store (the commit: a reader
-    finding it rolls forward to it, index/manifest.py ``newer_in``); manifest.json is written after it.
+    takes), then the FAISS file of the new generation (or the rows upserted into the search engine's
+    collection past the rows readers search), then the store's transaction, which removes the dropped
+    documents, adds the rows and records the new manifest in the store (the commit: a reader finding it
+    rolls forward to it, index/manifest.py ``newer_in``); manifest.json is written after it, and a search
+    engine deletes the dropped rows last.
     """
     import sqlite3
 
+    from index.backend import append_search_rows, delete_search_rows
     from index.mentions import footnote_mentions, passage_mentions
     from index.store import add_counts, add_doc_freq, append_rows, record_manifest, remove_documents
     from index.vector_store import update_vector_store
 
     old = previous.manifest
     first_row, first_sentence = old.rows, len(previous.sentence_vectors)  # removed rows keep their places
+    engine = old.store != "local"
+    dropped_rows: list[int] = []
+    if engine and carry.dropped:
+        marks = ",".join("?" * len(carry.dropped))
+        dropped_rows = [r for (r,) in previous.con.execute(
+            f"SELECT row FROM passages WHERE doc_id IN ({marks}) AND row < ?", (*carry.dropped, old.rows))]
     rows_out, sentences_out = appenders
+    new_vectors = None
     try:
         if new_passages:
             new_vectors = _embed(embedder, inputs, new_passages, len(new_docs), config, progress, sentences_out.file)
@@ -589,9 +604,14 @@ def _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passage
     finally:
         rows_out.close()
         sentences_out.close()
-    keep = {stem: gen for stem, gen in old.data_generations().items() if stem != "vectors" or not new_passages}
-    manifest = replace(manifest, data=keep, removed=old.removed + carry.dropped_rows, vector_index=old.vector_index)
-    if new_passages:  # the FAISS index of the new generation: the previous one, extended
+    keep = {stem: gen for stem, gen in old.data_generations().items()
+            if stem != "vectors" or not new_passages or engine}
+    manifest = replace(manifest, data=keep, removed=old.removed + carry.dropped_rows, vector_index=old.vector_index,
+                       store_collection=old.store_collection)
+    if new_passages and engine:  # the search engine's collection, with the new rows past the ones readers see
+        titles = {doc.doc_id: doc.title for doc, _ in new_docs}
+        append_search_rows(index_dir, manifest, first_row, new_passages, new_vectors, titles)
+    elif new_passages:  # the FAISS index of the new generation: the previous one, extended
         all_vectors = np.load(manifest.data_file(index_dir, "passages", ".npy"), mmap_mode="r")
         vector_store = update_vector_store(all_vectors, old.data_file(index_dir, "vectors", ".faiss"), first_row)
         faiss_file = manifest.data_file(index_dir, "vectors", ".faiss")
@@ -615,6 +635,8 @@ def _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passage
     finally:
         con.close()  # without a commit, the transaction rolls back: the previous generation stands
     write_manifest(index_dir, manifest)
+    if dropped_rows:
+        delete_search_rows(index_dir, manifest, dropped_rows)
     return manifest
 
 

@@ -1,9 +1,17 @@
 """The index's passages in a Milvus collection: vector search and BM25 full-text search, filtered inside.
 
-One collection per index generation (``<prefix>_g<generation>``), written before
-the manifest names it and dropped after the next generation is committed, so an
+One collection per full write of the index (``<prefix>_g<generation>``), written
+before the manifest names it and dropped after the next one is committed, so an
 interrupted ingest leaves the previous collection serving. Row ids are the
 passage rows of the SQLite records beside the manifest.
+
+An update in place (one file added, changed or removed: index/build.py) keeps
+the collection: the new rows are upserted past the rows the manifest counts
+before the store commits (a reader searches ``row < its rows`` only, so rows of
+an update not yet committed, or committed after it opened, are not its own),
+and a changed or removed document's rows are deleted after the commit. Rows a
+crash left undeleted are still marked removed in the store: a reader asks for
+that many more and drops them.
 
 The same ``pymilvus`` client talks to the embedded engine (Milvus Lite: a
 ``milvus.db`` folder inside the index folder; one process at a time) and to a
@@ -154,18 +162,47 @@ def write_collection(client, name: str, passages: list[Passage], vectors: np.nda
         params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
         client.create_collection(name, schema=_schema(pymilvus, int(vectors.shape[1])), index_params=params,
                                  consistency_level="Strong", timeout=CALL_TIMEOUT_S)
-        for start in range(0, len(passages), INSERT_BATCH):
-            batch = passages[start:start + INSERT_BATCH]
-            client.insert(name, [_row(start + i, p, vectors[start + i], text)
-                                 for i, (p, text) in enumerate(zip(batch, search_texts(batch, titles),
-                                                                   strict=True))],
-                          timeout=CALL_TIMEOUT_S)
+        _put(client.insert, name, 0, passages, vectors, titles)
         client.flush(name, timeout=CALL_TIMEOUT_S)
         client.load_collection(name, timeout=CALL_TIMEOUT_S)
     except StoreUnavailable:
         raise
     except Exception as err:
         raise StoreUnavailable(f"cannot write the index to Milvus at {where} ({_reason(err)})") from err
+
+
+def _put(method, name: str, first_row: int, passages: list[Passage], vectors: np.ndarray,
+         titles: dict[str, str]) -> None:
+    """``passages`` as rows ``first_row``... of collection ``name``, by ``method`` (insert or upsert)."""
+    for start in range(0, len(passages), INSERT_BATCH):
+        batch = passages[start:start + INSERT_BATCH]
+        method(name, [_row(first_row + start + i, p, vectors[start + i], text)
+                      for i, (p, text) in enumerate(zip(batch, search_texts(batch, titles), strict=True))],
+               timeout=CALL_TIMEOUT_S)
+
+
+def append_rows(client, name: str, first_row: int, passages: list[Passage], vectors: np.ndarray,
+                titles: dict[str, str], *, where: str) -> None:
+    """``passages`` added to collection ``name`` as rows ``first_row``... (an update in place, before its
+    commit). Upserted: a crashed update's rows of the same numbers are replaced, never doubled."""
+    try:
+        _put(client.upsert, name, first_row, passages, vectors, titles)
+        client.flush(name, timeout=CALL_TIMEOUT_S)
+    except Exception as err:
+        raise StoreUnavailable(f"cannot add to the index in Milvus at {where} ({_reason(err)})") from err
+
+
+def delete_rows(client, name: str, rows: list[int]) -> bool:
+    """Rows of removed passages deleted from collection ``name`` (after the update's commit); False when
+    Milvus failed: the rows stay marked removed in the store, and readers drop them."""
+    try:
+        for start in range(0, len(rows), INSERT_BATCH):
+            batch = ", ".join(str(int(r)) for r in rows[start:start + INSERT_BATCH])
+            client.delete(name, filter=f"row in [{batch}]", timeout=CALL_TIMEOUT_S)
+        client.flush(name, timeout=CALL_TIMEOUT_S)
+    except Exception:  # noqa: BLE001 - the update is committed; readers skip the removed rows
+        return False
+    return True
 
 
 def stale_collections(names: list[str], keep: str, *, keep_previous: bool) -> list[str]:
@@ -222,12 +259,18 @@ class MilvusBackend:
     client: object
     collection: str
     where: str  # the server URL or the embedded database path, for messages
-    count: int
+    count: int  # rows of this generation (removed ones included) when the collection holds what it should
     dim: int
     hnsw: bool = False
+    # rows an update in place removed (the store's ``removed`` table); ``stale`` of them are still in Milvus
+    removed: frozenset[int] = frozenset()
+    stale: int = 0
 
     @classmethod
-    def open(cls, index_dir: Path, url: str, collection: str) -> MilvusBackend:
+    def open(cls, index_dir: Path, url: str, collection: str, rows: int | None = None,
+             removed: np.ndarray | None = None) -> MilvusBackend:
+        """The collection of an index whose manifest counts ``rows`` rows (None: every row the collection
+        holds), ``removed`` of them removed by updates in place."""
         where = url or str(lite_path(index_dir))
         client = connect(index_dir, url)
         try:
@@ -240,8 +283,8 @@ class MilvusBackend:
                 raise StoreUnavailable(f"the collection {collection!r} in Milvus at {where} was written by "
                                        f"another version of Quotable; run `{rebuild_command(index_dir)}`")
             dim = next(int(f["params"]["dim"]) for f in info["fields"] if f["name"] == "vec")
-            count = int(client.query(collection, filter="", output_fields=["count(*)"],
-                                     timeout=CALL_TIMEOUT_S)[0]["count(*)"])
+            held = int(client.query(collection, filter="" if rows is None else f"row < {int(rows)}",
+                                    output_fields=["count(*)"], timeout=CALL_TIMEOUT_S)[0]["count(*)"])
             kinds = [i for i in client.list_indexes(collection, field_name="vec", timeout=CALL_TIMEOUT_S)]
             hnsw = any(client.describe_index(collection, i, timeout=CALL_TIMEOUT_S).get("index_type") == "HNSW"
                        for i in kinds)
@@ -250,10 +293,25 @@ class MilvusBackend:
         except Exception as err:
             raise StoreUnavailable(f"cannot read the index's collection from Milvus at {where} "
                                    f"({_reason(err)})") from err
-        return cls(client, collection, where, count, dim, hnsw)
+        gone = frozenset(int(r) for r in (removed if removed is not None else ()))
+        stale = held - ((rows if rows is not None else held) - len(gone))
+        if rows is not None and 0 <= stale <= len(gone):  # every live row is there, and no more than them
+            return cls(client, collection, where, rows, dim, hnsw, gone, stale)
+        return cls(client, collection, where, held, dim, hnsw, gone, max(stale, 0))
 
     def __len__(self) -> int:
         return self.count
+
+    def _limited(self, expr: str) -> str:
+        """``expr`` restricted to this generation's rows: an update's rows past them are not its own."""
+        bound = f"row < {self.count}"
+        return f"({expr}) and {bound}" if expr else bound
+
+    def _live(self, hits: list[dict], k: int) -> list[dict]:
+        """The first ``k`` of ``hits`` that are not removed rows (a crash may have left some in Milvus)."""
+        if not self.removed:
+            return hits[:k]
+        return [h for h in hits if int(h["row"] if "row" in h else h["id"]) not in self.removed][:k]
 
     def close(self) -> None:
         try:
@@ -276,9 +334,10 @@ class MilvusBackend:
         expr = filter_expression(where, allowed)
         if expr is None or self.count == 0:
             return scores, rows
-        params = {"metric_type": "IP", "params": {"ef": max(k, 256)} if self.hnsw else {}}
+        params = {"metric_type": "IP", "params": {"ef": max(k + self.stale, 256)} if self.hnsw else {}}
         vector = np.asarray(qvec, dtype=np.float32).ravel().tolist()
-        for i, hit in enumerate(self._search([vector], "vec", k, expr, params)[:k]):
+        found = self._search([vector], "vec", k + self.stale, self._limited(expr), params)
+        for i, hit in enumerate(self._live(found, k)):
             rows[0, i] = int(hit["row"] if "row" in hit else hit["id"])
             scores[0, i] = float(hit["distance"])
         return scores, rows
@@ -291,6 +350,7 @@ class MilvusBackend:
         terms = query_text(question, stopwords)
         if expr is None or self.count == 0 or not terms:
             return []
-        hits = self._search([terms], "sparse", k, expr, {"metric_type": "BM25"})
+        hits = self._live(self._search([terms], "sparse", k + self.stale, self._limited(expr),
+                                       {"metric_type": "BM25"}), k)
         # the order is the engine's; Milvus Lite reports BM25 negated, a server as it is: keep it higher-is-better
-        return [(int(h["row"] if "row" in h else h["id"]), abs(float(h["distance"]))) for h in hits[:k]]
+        return [(int(h["row"] if "row" in h else h["id"]), abs(float(h["distance"]))) for h in hits]

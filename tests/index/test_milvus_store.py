@@ -150,7 +150,17 @@ def test_a_document_id_with_quotes_and_backslashes_is_a_literal_not_syntax(tmp_p
     assert odd not in {c["doc_id"] for c in other["citations"]}
 
 
-def test_an_upload_goes_to_the_same_store_and_the_old_collection_goes(tmp_path, small_corpus):
+def _collection_rows(index_dir: Path, collection: str) -> list[int]:
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(str(index_dir.resolve() / "milvus.db"))
+    try:
+        return sorted(int(r["row"]) for r in client.query(collection, filter="row >= 0", output_fields=["row"]))
+    finally:
+        client.close()
+
+
+def test_an_upload_is_added_to_the_same_collection_in_place(tmp_path, small_corpus):
     from pymilvus import MilvusClient
 
     index_dir = tmp_path / "index"
@@ -164,10 +174,78 @@ def test_an_upload_goes_to_the_same_store_and_the_old_collection_goes(tmp_path, 
     after = read_manifest(index_dir)
     assert (after.store, after.generation) == ("milvus", before.generation + 1)
     assert report.embedded_files == 1 and report.reused_files == 2
+    # no collection rewritten: the new rows went into the one the index had, after its rows
+    assert after.store_collection == before.store_collection
+    assert MilvusClient(str(index_dir.resolve() / "milvus.db")).list_collections() == [before.store_collection]
+    assert _collection_rows(index_dir, after.store_collection) == list(range(after.rows))
     answer = engine.answer("When did Montenegro open the dam at Piva?", doc_id="dams")
     assert answer["citations"][0]["doc_id"] == "dams"
-    names = MilvusClient(str(index_dir.resolve() / "milvus.db")).list_collections()
-    assert after.store_collection in names and before.store_collection not in names
+    unfiltered = engine.answer("When did Montenegro open the dam at Piva?")
+    assert unfiltered["citations"][0]["doc_id"] == "dams"
+
+
+def test_a_changed_or_removed_file_leaves_the_collection_in_place_and_its_rows_go(tmp_path, small_corpus):
+    index_dir = tmp_path / "index"
+    config = IngestConfig(model=EMBEDDER.name, store="milvus", compact_share=0.9)  # removed rows stay marked
+    ingest_paths([small_corpus], index_dir, config, embedder=EMBEDDER, progress=False)
+    before = read_manifest(index_dir)
+    hearing_rows = len(Engine.open(index_dir, embedder=EMBEDDER).index.passages_of("hearing")[0])
+    (small_corpus / "hearing.txt").unlink()
+    report = ingest_paths([small_corpus], index_dir, config, embedder=EMBEDDER, progress=False)
+    after = read_manifest(index_dir)
+    assert report.embedded_files == 0 and after.store_collection == before.store_collection
+    assert after.removed == hearing_rows and after.rows == before.rows
+    live = _collection_rows(index_dir, after.store_collection)
+    assert len(live) == before.rows - hearing_rows  # the removed document's rows were deleted from Milvus
+    engine = Engine.open(index_dir, embedder=EMBEDDER)
+    for question in ("What did the minister say about the bridges?", "Who spoke at the hearing?"):
+        for retriever in ("dense", "bm25", "hybrid"):
+            cited = engine.answer(question, retriever=retriever)
+            assert all(p["doc_id"] != "hearing" for p in cited["passages"])
+
+
+def test_rows_a_crash_left_in_the_collection_are_never_returned(tmp_path, small_corpus):
+    """An update in place that died after upserting its rows (before its commit), and one that died after its
+    commit but before deleting the removed rows from Milvus: the index opens and searches without them, and
+    the next update writes over the first one's rows instead of doubling them."""
+    from pymilvus import MilvusClient
+
+    from index.milvus_store import _put
+
+    index_dir = tmp_path / "index"
+    config = IngestConfig(model=EMBEDDER.name, store="milvus", compact_share=0.9)
+    ingest_paths([small_corpus], index_dir, config, embedder=EMBEDDER, progress=False)
+    engine = Engine.open(index_dir, embedder=EMBEDDER)
+    passages, passage_vectors, _ = engine.index.passages_of("bridges")
+    rows = [r for (r,) in engine.index.con.execute("SELECT row FROM passages WHERE doc_id = 'bridges' ORDER BY row")]
+    engine.index.close()
+    (small_corpus / "bridges.txt").unlink()
+    ingest_paths([small_corpus], index_dir, config, embedder=EMBEDDER, progress=False)
+    manifest = read_manifest(index_dir)
+    assert not set(rows) & set(_collection_rows(index_dir, manifest.store_collection))
+    client = MilvusClient(str(index_dir.resolve() / "milvus.db"))
+    # the removed rows back in the collection (a delete that never ran), and rows past the manifest's (a crashed
+    # update's upsert), each holding a removed passage's text and vector
+    for row, passage, vector in zip(rows, passages, passage_vectors, strict=True):
+        _put(client.upsert, manifest.store_collection, row, [passage], vector[None], {"bridges": "Bridges"})
+    _put(client.upsert, manifest.store_collection, manifest.rows, passages, passage_vectors, {"bridges": "Bridges"})
+    client.flush(manifest.store_collection)
+    client.close()
+    engine = Engine.open(index_dir, embedder=EMBEDDER)
+    question = passages[0].text[:120]
+    for retriever in ("dense", "bm25", "hybrid"):
+        answer = engine.answer(question, retriever=retriever)
+        assert answer["passages"], retriever
+        assert all(p["doc_id"] != "bridges" for p in answer["passages"]), retriever
+    engine.index.close()
+    (small_corpus / "bridges.txt").write_text("Bridge Report\n\nThe old bridge at Mostar was rebuilt in 2004.\n",
+                                              encoding="utf-8")
+    ingest_paths([small_corpus], index_dir, config, embedder=EMBEDDER, progress=False)
+    manifest = read_manifest(index_dir)
+    held = _collection_rows(index_dir, manifest.store_collection)
+    assert len(held) == len(set(held))  # the crashed update's rows written over, not doubled
+    engine = Engine.open(index_dir, embedder=EMBEDDER)
+    assert engine.answer("When was the bridge at Mostar rebuilt?")["citations"][0]["doc_id"] == "bridges"
 
 
 def test_switching_a_local_index_to_milvus_reuses_its_vectors(tmp_path, small_corpus):

@@ -129,6 +129,19 @@ def write_search_backend(index_dir: Path, target: StoreTarget, collection: str, 
     write_collection(client, collection, passages, vectors, titles, where=target.url or str(index_dir))
 
 
+def search_backend_holds(index_dir: Path, manifest: Manifest, removed: np.ndarray) -> bool:
+    """Whether the search engine still holds the manifest's collection with every live row (an update in place
+    needs it; a server whose data was lost, or a collection dropped by hand, gets a full write instead)."""
+    try:
+        backend = open_search_backend(index_dir, manifest, removed=removed)
+    except QuotableError:
+        return False
+    try:
+        return len(backend) == manifest.rows
+    finally:
+        backend.close()
+
+
 def append_search_rows(index_dir: Path, manifest: Manifest, first_row: int, passages: list[Passage],
                        vectors: np.ndarray, titles: dict[str, str]) -> None:
     """An update in place of a search-engine store: ``passages`` added to the manifest's collection as rows

@@ -547,9 +547,11 @@ def _appenders(index_dir: Path, previous: Index | None, target, carry: _Carry, d
     update can be made in place (``_append_in_place``: the same store as before, local or a search engine's
     collection); else None."""
     from index.arrays import Appender
-    from index.backend import same_store
+    from index.backend import same_store, search_backend_holds
 
     if previous is None or not same_store(previous.manifest, target):
+        return None
+    if target.kind != "local" and not search_backend_holds(index_dir, previous.manifest, previous.removed):
         return None
     old = previous.manifest
     if carry.dropped and old.removed + carry.dropped_rows > compact_share * (old.rows + passages):

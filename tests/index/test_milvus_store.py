@@ -405,3 +405,26 @@ def test_past_the_exact_search_size_the_collection_is_hnsw_and_still_finds_the_s
         _, exact = local.vectors.search(qvec[None, :], 10)
         _, found = backend.dense(qvec, 10, None, None)
         assert len(set(exact[0]) & set(found[0])) >= 9
+
+
+def test_an_update_whose_collection_is_gone_writes_the_library_again(tmp_path, small_corpus):
+    """A server that lost its data, or a collection dropped by hand: the next update cannot be made in place, so
+    it writes a new collection from the folder's vectors (nothing re-embedded) instead of failing."""
+    from pymilvus import MilvusClient
+
+    index_dir = tmp_path / "index"
+    _ingest(index_dir, [small_corpus], store="milvus")
+    before = read_manifest(index_dir)
+    client = MilvusClient(str(index_dir.resolve() / "milvus.db"))
+    client.drop_collection(before.store_collection)
+    client.close()
+    (small_corpus / "dams.txt").write_text("Dam Report\n\nMontenegro opened a new dam at Piva in 2021.\n",
+                                           encoding="utf-8")
+    report = ingest_paths([small_corpus], index_dir, IngestConfig(model=EMBEDDER.name), embedder=EMBEDDER,
+                          progress=False)
+    after = read_manifest(index_dir)
+    assert report.embedded_files == 1 and report.reused_files == 2
+    assert after.store_collection != before.store_collection
+    assert _collection_rows(index_dir, after.store_collection) == list(range(after.rows))
+    engine = Engine.open(index_dir, embedder=EMBEDDER)
+    assert engine.answer("When did Montenegro open the dam at Piva?")["citations"][0]["doc_id"] == "dams"

@@ -23,9 +23,12 @@ is now, as FTS5's bm25() computes them (fts5_aux.c): ``idf * f * (k1 + 1) /
 (f + k1 * (1 - b + b * D / avgdl))``. Rows appended since are scored by FTS5,
 removed ones dropped, and a row past the list is bounded by the list's last
 score at write time times the change in average length (a row's term score
-moves by at most that factor). Only terms that FTS5's tokenizer maps to
-themselves are listed (a Porter stem is not always its own stem), so a listed
-term is queried exactly.
+moves by at most that factor). FTS5 stems a query's words too, and a Porter
+stem is not always its own stem ("committee" is indexed as "committe", which
+stems to "committ"), so each term is queried through a word that FTS5 indexes
+as it (``query_words``: the term itself, or it with the letter Porter took
+off put back); a term with no such word is not listed. The keyword search
+finds a list by the term its question word is indexed as.
 """
 
 from __future__ import annotations
@@ -112,7 +115,7 @@ def term_scores(freqs: np.ndarray, sizes: np.ndarray, n_rows: int, n: int, avgdl
 
 def write_impacts(con: sqlite3.Connection, weights: tuple[float, ...] = FTS_WEIGHTS, depth: int = DEPTH) -> int:
     """(Re)write the lists for the store's rows as they are now; returns how many terms were listed."""
-    from index.store import _term, fts_terms
+    from index.store import _term
 
     con.executescript(SCHEMA)
     con.execute("DELETE FROM impacts")
@@ -130,10 +133,10 @@ def write_impacts(con: sqlite3.Connection, weights: tuple[float, ...] = FTS_WEIG
     finally:
         con.execute("DROP TABLE temp.impact_vocab")
     held = dict(terms)
-    own = [t for (t, _), as_indexed in zip(terms, fts_terms([t for t, _ in terms]), strict=True) if as_indexed == [t]]
+    words = query_words([t for t, _ in terms])
     sql = BM25_SQL + " ORDER BY s LIMIT ?"
-    for term in own:
-        found = con.execute(sql, (*column_weights(weights), _term(term), depth)).fetchall()
+    for term, word in words.items():
+        found = con.execute(sql, (*column_weights(weights), _term(word), depth)).fetchall()
         rows = np.array([r for r, _ in found], dtype=np.int64)
         scores = np.array([-s for _, s in found], dtype=np.float64)
         sizes = np.array([sum(_varints(con.execute("SELECT sz FROM passages_fts_docsize WHERE id = ?",
@@ -145,7 +148,24 @@ def write_impacts(con: sqlite3.Connection, weights: tuple[float, ...] = FTS_WEIG
         last = float(scores[-1]) / idf(fts_rows, held[term]) if len(scores) else 0.0
         con.execute("INSERT INTO impacts VALUES (?, ?, ?, ?, ?)",
                     (term, rows.tobytes(), freqs.tobytes(), sizes.tobytes(), last))
-    return len(own)
+    return len(words)
+
+
+def query_words(terms: list[str]) -> dict[str, str]:
+    """For each indexed term, a word that FTS5's tokenizer indexes as exactly that term, to query it by: the term
+    itself when it is its own stem, else the term with what Porter's last steps take off put back ("committe"
+    <- "committee", "agre" <- "agree", "polici" <- "policy"). Terms with no such word are left out."""
+    from index.store import fts_terms
+
+    candidates = {t: [t, f"{t}e", f"{t}s", *([f"{t[:-1]}y"] if t.endswith("i") else [])] for t in terms}
+    flat = [w for words in candidates.values() for w in words]
+    indexed = dict(zip(flat, fts_terms(flat), strict=True))
+    out = {}
+    for term, words in candidates.items():
+        word = next((w for w in words if indexed[w] == [term]), None)
+        if word is not None:
+            out[term] = word
+    return out
 
 
 @dataclass(frozen=True, slots=True)

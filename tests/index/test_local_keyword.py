@@ -185,3 +185,23 @@ def test_impact_lists_are_read_only_for_the_weights_they_were_written_for(listed
     assert listed
     assert backend._impact(listed[0], (1.0, 1.0, 1.0, 1.0)) is None  # other weights score otherwise
     index.close()
+
+
+def test_a_frequent_word_whose_stem_is_not_its_own_stem_is_listed_and_ranks_as_one_query(listed_index,
+                                                                                       monkeypatch):
+    """FTS5 indexes "committee" as "committe", which Porter stems again to "committ": the list is written
+    through a word indexed as the term ("committee"), and read by the term the question's word is indexed as."""
+    from index.impacts import query_words
+    from index.store import fts_terms
+
+    assert fts_terms(["committee", "committe"]) == [["committe"], ["committ"]]
+    assert query_words(["committe", "agre", "report"]) == {"committe": "committee", "agre": "agree",
+                                                           "report": "report"}
+    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    monkeypatch.setattr(local_store, "CACHE_DEPTH", 0)
+    index = Index.open(listed_index)
+    assert index.backend._impact('"committee"', WEIGHTS) is not None
+    for question in ("What did the committee say?", "committee committees"):
+        got = index.backend.keyword(question, 20, None, None, weights=WEIGHTS)
+        _same_ranking(got, _one_query(index, question, 20, None), 1e-5)
+    index.close()

@@ -138,10 +138,18 @@ def team_store() -> str:
 
     same, country, ms = d["same_first_citation"], d["same_first_citation_country_filter"], d["warm_p50_ms"]
     where = f" ({country['country']})" if isinstance(country, dict) and "country" in country else ""
-    return (f"`--store milvus` (embedded Milvus Lite) against the default store, real model, "
+    text = (f"`--store milvus` (embedded Milvus Lite) against the default store, real model, "
             f"{d['questions']} development questions. Same first citation: {splits(same)}; with a country "
             f"filter{where}: {splits(country)}. Same dense top 10: {_f(d['same_dense_top10'])}; BM25 top-5 "
             f"overlap: {_f(d['bm25_top5_overlap'])}. Warm p50 ms: {splits(ms)}.")
+    u = _load("milvus_update.json")
+    if u is not None:
+        text += (f"\n\nUpdates in place (`python -m bench.milvus_update`, {u['passages']:,} engine-scale passages in "
+                 f"{u['documents']:,} files, Milvus Lite): one file added in {_f(u['add_one_file_s'])} s, one changed "
+                 f"in {_f(u['change_one_file_s'])} s, one removed in {_f(u['remove_one_file_s'])} s; the collection "
+                 f"{'stayed the same' if u['same_collection'] else 'was rewritten'} ({u['rows_added']} rows added, "
+                 f"{u['removed_rows_kept']} marked removed).")
+    return text
 
 
 def render() -> str:

@@ -590,11 +590,8 @@ def _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passage
     old = previous.manifest
     first_row, first_sentence = old.rows, len(previous.sentence_vectors)  # removed rows keep their places
     engine = old.store != "local"
-    dropped_rows: list[int] = []
-    if engine and carry.dropped:
-        marks = ",".join("?" * len(carry.dropped))
-        dropped_rows = [r for (r,) in previous.con.execute(
-            f"SELECT row FROM passages WHERE doc_id IN ({marks}) AND row < ?", (*carry.dropped, old.rows))]
+    # a search engine's rows of the dropped documents, deleted from it once the update has committed
+    dropped_rows = [r for doc_id in carry.dropped for r in previous.rows_of_document(doc_id).tolist()] if engine else []
     rows_out, sentences_out = appenders
     new_vectors = None
     try:

@@ -293,9 +293,11 @@ class MilvusBackend:
         except Exception as err:
             raise StoreUnavailable(f"cannot read the index's collection from Milvus at {where} "
                                    f"({_reason(err)})") from err
+        if rows is None:
+            return cls(client, collection, where, held, dim, hnsw)
         gone = frozenset(int(r) for r in (removed if removed is not None else ()))
-        stale = held - ((rows if rows is not None else held) - len(gone))
-        if rows is not None and 0 <= stale <= len(gone):  # every live row is there, and no more than them
+        stale = held - (rows - len(gone))
+        if 0 <= stale <= len(gone):  # every live row is there, and no more than them
             return cls(client, collection, where, rows, dim, hnsw, gone, stale)
         return cls(client, collection, where, held, dim, hnsw, gone, max(stale, 0))
 
@@ -311,7 +313,7 @@ class MilvusBackend:
         """The first ``k`` of ``hits`` that are not removed rows (a crash may have left some in Milvus)."""
         if not self.removed:
             return hits[:k]
-        return [h for h in hits if int(h["row"] if "row" in h else h["id"]) not in self.removed][:k]
+        return [h for h in hits if _hit_row(h) not in self.removed][:k]
 
     def close(self) -> None:
         try:
@@ -338,7 +340,7 @@ class MilvusBackend:
         vector = np.asarray(qvec, dtype=np.float32).ravel().tolist()
         found = self._search([vector], "vec", k + self.stale, self._limited(expr), params)
         for i, hit in enumerate(self._live(found, k)):
-            rows[0, i] = int(hit["row"] if "row" in hit else hit["id"])
+            rows[0, i] = _hit_row(hit)
             scores[0, i] = float(hit["distance"])
         return scores, rows
 
@@ -353,4 +355,9 @@ class MilvusBackend:
         hits = self._live(self._search([terms], "sparse", k + self.stale, self._limited(expr),
                                        {"metric_type": "BM25"}), k)
         # the order is the engine's; Milvus Lite reports BM25 negated, a server as it is: keep it higher-is-better
-        return [(int(h["row"] if "row" in h else h["id"]), abs(float(h["distance"]))) for h in hits]
+        return [(_hit_row(h), abs(float(h["distance"]))) for h in hits]
+
+
+def _hit_row(hit: dict) -> int:
+    """A search hit's passage row (the primary key comes back as "row", or as "id" from some clients)."""
+    return int(hit["row"] if "row" in hit else hit["id"])

@@ -51,7 +51,6 @@ from ingest.errors import UnknownCountry
 from ingest.titles import PERSON_TITLES
 
 _NAME_LIKE = frozenset({"Georgia", "Jordan", "Chad", "Washington", "Paris", "Sofia"})
-_HONORIFICS = PERSON_TITLES
 # A capital names its country, but not inside the name of a treaty, meeting or institution.
 _EVENT_AFTER = re.compile(
     r"\s+(?:Process|Agreements?|Accords?|Conference|Summit|Declaration|Treaty|Conventions?|Protocol|Format"
@@ -211,7 +210,7 @@ def _is_persons_name(text: str, start: int, end: int) -> bool:
     if not preceding:
         return False
     word = preceding.group(1)
-    if word.casefold() in _HONORIFICS:
+    if word.casefold() in PERSON_TITLES:
         return True
     rest = before[: preceding.start()].rstrip(" \t")
     sentence_initial = not rest or rest[-1] in "\n.!?:;\"“‘(["

@@ -59,6 +59,7 @@ from index.impacts import (
     read_meta,
     term_scores,
 )
+from index.postings import Postings, read_postings, read_term
 from index.store import fts_phrases, fts_terms
 from index.vector_store import VectorStore
 
@@ -68,6 +69,7 @@ PARALLEL_ROWS = 30_000  # a query matching more rows is scored in row ranges, on
 WORKERS = min(4, os.cpu_count() or 1)
 RANGES_PER_WORKER = 4
 CACHE_DEPTH = 256  # rows kept of a frequent words' own ranking
+KEPT_ROWS = 10_000_000  # rows of phrases' posting lists (8 bytes each) and scores (8) kept before they go
 OVERFETCH = 1024  # up to this many removed rows, a dense search asks for that many more and drops them
 
 
@@ -93,6 +95,12 @@ class LocalBackend:
     _impact_meta: tuple | None = field(default=None, repr=False)
     _lists: dict[str, StoredList | None] = field(default_factory=dict, repr=False)  # phrase -> its list
     _scored_lists: dict[tuple, ImpactList] = field(default_factory=dict, repr=False)  # scored for the store now
+    # the store's posting lists (index/postings.py), read once; False for a store without them
+    _postings: Postings | None | bool = field(default=None, repr=False)
+    # phrase -> its posting list's rows (none removed since), weighted counts, rows holding it; None: no list
+    _posted: dict[str, tuple[np.ndarray, np.ndarray, int] | None] = field(default_factory=dict, repr=False)
+    # (phrase, store version) -> the bm25() of its listed rows, for the store as it is then
+    _phrase_scores: dict[tuple[str, int], np.ndarray] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
@@ -160,7 +168,99 @@ class LocalBackend:
         phrases = [p for p in phrases if held[p] > 0 and not (held[p] > costly_at and 2 * held[p] >= n_rows)]
         if not phrases:
             return []
+        summed = self._summed(phrases, held, costly_at, weights, k, mask)
+        if summed is not None:
+            return summed
         return self._top(sorted(phrases, key=held.__getitem__), [], set(), k, mask, held, costly_at, weights)
+
+    def _summed(self, phrases: list[str], held: dict[str, int], costly_at: float, weights: tuple[float, ...],
+                k: int, mask: np.ndarray | None) -> list[tuple[int, float]] | None:
+        """The best ``k`` allowed rows by the posting lists (index/postings.py): each listed phrase's scores
+        for all its rows at once, the others' from one FTS5 query over their few rows, added up row by row;
+        the rows appended since the lists were written scored by FTS5 alone. None when the store has no lists
+        for these weights, or an unlisted phrase is too frequent for FTS5 to score quickly."""
+        postings = self._posting_lists()
+        if postings is None or weights != column_weights(postings.weights):
+            return None
+        version = self.con.execute("PRAGMA data_version").fetchone()[0]
+        listed, rest = [], []
+        for phrase in phrases:
+            scored = self._phrase_scored(phrase, version, postings)
+            if scored is not None:
+                listed.append(scored)
+            elif held[phrase] > costly_at:
+                return None
+            else:
+                rest.append(phrase)
+        end = min(postings.rows, len(self))
+        total = np.zeros(end, dtype=np.float64)
+        matched = np.zeros(end, dtype=bool)
+        for rows, scores in listed:
+            total[rows] += scores
+            matched[rows] = True
+        if rest:  # FTS5's bm25() of these phrases alone: their share of the sum
+            found = self.con.execute(BM25_SQL + " AND rowid < ?", (*weights, _any(rest), end)).fetchall()
+            if found:
+                rows = np.fromiter((r for r, _ in found), dtype=np.int64, count=len(found))
+                total[rows] -= np.fromiter((s for _, s in found), dtype=np.float64, count=len(found))
+                matched[rows] = True
+        candidates = np.flatnonzero(matched)
+        if mask is not None:
+            candidates = candidates[mask[candidates]]
+        if len(candidates) > k:  # the k best, and every row tied with the k-th
+            kth = np.partition(total[candidates], len(candidates) - k)[len(candidates) - k]
+            candidates = candidates[total[candidates] >= kth]
+        out = sorted(zip(candidates.tolist(), total[candidates].tolist(), strict=True),
+                     key=lambda hit: (-hit[1], hit[0]))[:k]
+        if len(self) > end:  # rows appended in place since the lists were written: no list holds them
+            out = _best(out + self._ranked(weights, _any(phrases), k, mask, between=(end, len(self) - 1)), k)
+        return out
+
+    def _posting_lists(self) -> Postings | None:
+        with self._lock:
+            if self._postings is None:
+                self._postings = read_postings(self.con) or False
+        return self._postings or None
+
+    def _phrase_list(self, phrase: str) -> tuple[np.ndarray, np.ndarray, int] | None:
+        """A listed one-term phrase's rows (those removed since left out), weighted counts, and how many rows
+        hold the phrase now (the list's and those appended since); None if the phrase has no list."""
+        if phrase in self._posted:
+            return self._posted[phrase]
+        postings = self._posting_lists()
+        terms = fts_terms([phrase[1:-1].replace('""', '"')])[0]
+        found = read_term(self.con, terms[0]) if postings is not None and len(terms) == 1 else None
+        if found is not None:
+            rows, freqs = found
+            if len(self.removed):
+                keep = ~np.isin(rows, self.removed)
+                rows, freqs = rows[keep], freqs[keep]
+            appended = self.con.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ? AND rowid >= ?",
+                                        (phrase, postings.rows)).fetchone()[0]
+            found = rows, freqs, len(rows) + appended
+        if len(self._posted) > 50_000 or sum(len(v[0]) for v in self._posted.values() if v) > KEPT_ROWS:
+            self._posted.clear()
+        self._posted[phrase] = found
+        return found
+
+    def _phrase_scored(self, phrase: str, version: int,
+                       postings: Postings) -> tuple[np.ndarray, np.ndarray] | None:
+        """A listed one-term phrase's rows and their bm25() for the store as it is now; None if the phrase has
+        no list."""
+        listed = self._phrase_list(phrase)
+        if listed is None:
+            return None
+        rows, freqs, held = listed
+        key = (phrase, version)
+        scores = self._phrase_scores.get(key)
+        if scores is None:
+            n_fts, avgdl = averages(self.con)
+            scores = term_scores(freqs.astype(np.float64), postings.sizes[rows].astype(np.float64), n_fts, held,
+                                 avgdl)
+            if len(self._phrase_scores) > 50_000 or sum(map(len, self._phrase_scores.values())) > KEPT_ROWS:
+                self._phrase_scores.clear()
+            self._phrase_scores[key] = scores
+        return rows, scores
 
     def _top(self, phrases: list[str], others: list[str], exclude: set[int] | None, k: int,
              mask: np.ndarray | None, held: dict[str, int], costly_at: float, weights: tuple[float, ...],
@@ -328,6 +428,9 @@ class LocalBackend:
 
     def _rows_of(self, phrase: str) -> int:
         """Rows holding ``phrase`` (FTS5 tokenizes and stems it as it does in a query)."""
+        listed = self._phrase_list(phrase)
+        if listed is not None:  # counted from the list
+            return listed[2]
         n = self._rows_holding.get(phrase)
         if n is None:
             if len(self._rows_holding) > 50_000:

@@ -45,6 +45,23 @@ def listed_index(synthetic_index, tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def posted_index(synthetic_index, tmp_path_factory) -> Path:
+    """The same index with posting lists for every word in 8 rows or more (index/postings.py)."""
+    import shutil
+    import sqlite3
+
+    import index.postings as postings
+
+    root = tmp_path_factory.mktemp("posted") / "index"
+    shutil.copytree(synthetic_index, root)
+    (store,) = root.glob("store-*.sqlite")
+    with pytest.MonkeyPatch.context() as mp, sqlite3.connect(store) as con:
+        mp.setattr(postings, "EXPENSIVE_MIN_ROWS", 0)
+        assert postings.write_postings(con, WEIGHTS, min_rows=8) > 100
+    return root
+
+
 def _one_query(index: Index, question: str, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
     """The reference: every word in one OR query, scored by FTS5, the allowed rows kept."""
     sql = ("SELECT rowid, -bm25(passages_fts, 1.0, 0.5, 0.3, 0.3) FROM passages_fts "
@@ -73,15 +90,17 @@ def _same_ranking(got: list[tuple[int, float]], want: list[tuple[int, float]], t
     assert all(abs(scores.get(row, -1e9) - s) <= tolerance for row, s in got if s > last + 1e-4)
 
 
-@pytest.mark.parametrize("how", ["one query", "split", "split, in row ranges on threads", "split, impact lists"])
-def test_keyword_search_ranks_as_one_query_does(synthetic_index, listed_index, monkeypatch, how):
+@pytest.mark.parametrize("how", ["one query", "split", "split, in row ranges on threads", "split, impact lists",
+                                 "posting lists"])
+def test_keyword_search_ranks_as_one_query_does(synthetic_index, listed_index, posted_index, monkeypatch, how):
     if how != "one query":  # every word above 2 % of the rows counts as frequent, however small the index
         monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
     if "threads" in how:  # and the kept rankings of frequent words are short: filters score anew
         monkeypatch.setattr(local_store, "CACHE_DEPTH", 0)
         monkeypatch.setattr(local_store, "PARALLEL_ROWS", 0)
         monkeypatch.setattr(local_store, "WORKERS", 3)
-    index = Index.open(listed_index if "lists" in how else synthetic_index)
+    index = Index.open({"split, impact lists": listed_index, "posting lists": posted_index}.get(how, synthetic_index))
+    assert (index.backend._posting_lists() is not None) == (how == "posting lists")
     doc_rows = index.rows_of_document("hearing-00003")
     filters = {"none": None, "country": index.rows_mentioning("Serbia"), "document": doc_rows,
                "scattered": np.arange(0, len(index.backend), 7),
@@ -99,6 +118,8 @@ def test_keyword_search_ranks_as_one_query_does(synthetic_index, listed_index, m
         allowed = np.setdiff1d(np.arange(len(index.backend)), best)
         got = index.backend.keyword(question, 20, None, allowed, weights=WEIGHTS)
         _same_ranking(got, _one_query(index, question, 20, allowed), 1e-5)
+    if how == "posting lists":  # the lists were read, not set aside
+        assert len(index.backend._phrase_scores) > 20
     index.close()
 
 
@@ -133,11 +154,12 @@ def test_impact_lists_spare_the_scoring_of_frequent_words(synthetic_index, liste
 
 @pytest.fixture(scope="module")
 def updated_listed_index(tmp_path_factory) -> Path:
-    """An index with impact lists, then updated in place: a file added, one changed, one removed. The lists
-    stay as written; every IDF and the average length have moved since."""
+    """An index with impact and posting lists, then updated in place: a file added, one changed, one removed.
+    The lists stay as written; every IDF and the average length have moved since."""
     import sqlite3
 
     import index.impacts as impacts
+    import index.postings as postings
     from bench.engine_scale import write_corpus
     from index.build import IngestConfig, ingest_paths
     from index.embed import HashingEmbedder
@@ -153,7 +175,9 @@ def updated_listed_index(tmp_path_factory) -> Path:
     (store,) = (root / "index").glob("store-*.sqlite")
     with pytest.MonkeyPatch.context() as mp, sqlite3.connect(store) as con:
         mp.setattr(impacts, "EXPENSIVE_MIN_ROWS", 0)
+        mp.setattr(postings, "EXPENSIVE_MIN_ROWS", 0)
         assert impacts.write_impacts(con, WEIGHTS, depth=64) > 20
+        assert postings.write_postings(con, WEIGHTS, min_rows=8) > 100
     files[0].unlink()
     files[1].write_text(files[1].read_text(encoding="utf-8") + "\n\nA paragraph added in a later edition.\n",
                         encoding="utf-8")
@@ -162,8 +186,11 @@ def updated_listed_index(tmp_path_factory) -> Path:
     return root / "index"
 
 
-def test_impact_lists_rank_as_one_query_after_an_update_in_place(updated_listed_index, monkeypatch):
+@pytest.mark.parametrize("lists", ["impact", "posting"])
+def test_lists_rank_as_one_query_after_an_update_in_place(updated_listed_index, monkeypatch, lists):
     monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    if lists == "impact":  # the posting lists set aside: the split search reads the impact lists
+        monkeypatch.setattr(local_store.LocalBackend, "_posting_lists", lambda self: None)
     index = Index.open(updated_listed_index)
     assert len(index.backend.removed) and index.manifest.passages > 0
     listed = [p for q in _questions(index) for p in local_store.fts_phrases(q)
@@ -173,6 +200,38 @@ def test_impact_lists_rank_as_one_query_after_an_update_in_place(updated_listed_
         for question in _questions(index):
             got = index.backend.keyword(question, 20, None, allowed, weights=WEIGHTS)
             _same_ranking(got, _one_query(index, question, 20, allowed), 1e-5)
+    if lists == "posting":
+        assert len(index.backend._phrase_scores) > 20
+    index.close()
+
+
+def test_posting_lists_leave_frequent_words_unscored_by_fts5(synthetic_index, posted_index, monkeypatch):
+    """With posting lists FTS5 scores only the rare words' rows: it reads a row's size
+    (``passages_fts_docsize``) once for each row it scores, and reads far fewer."""
+    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    monkeypatch.setattr(local_store, "CACHE_DEPTH", 0)
+    scored = {}
+    for name, folder in (("plain", synthetic_index), ("postings", posted_index)):
+        index = Index.open(folder)
+        reads = []
+        index.con.set_trace_callback(lambda sql, reads=reads: reads.append(sql) if "_docsize" in sql else None)
+        for question in _questions(index):
+            index.backend.keyword(question, 20, None, None, weights=WEIGHTS)
+        scored[name] = len(reads)
+        index.close()
+    assert scored["postings"] < 0.2 * scored["plain"]
+
+
+def test_posting_lists_are_read_only_for_the_weights_they_were_written_for(posted_index, monkeypatch):
+    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    index = Index.open(posted_index)
+    question = _questions(index)[0]
+    other = (1.0, 1.0, 1.0, 1.0)
+    got = index.backend.keyword(question, 20, None, None, weights=other)
+    assert not index.backend._phrase_scores  # other weights score otherwise: FTS5 does
+    _same_ranking(got, [(r, s) for r, s in index.con.execute(
+        "SELECT rowid, -bm25(passages_fts, 1.0, 1.0, 1.0, 1.0) FROM passages_fts WHERE passages_fts MATCH ? "
+        "ORDER BY 2 DESC LIMIT 20", (fts_query(question),))], 1e-5)
     index.close()
 
 

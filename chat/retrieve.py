@@ -24,7 +24,7 @@ from chat.scoring import REPLY_REACH
 from chat.speakers import asked_speakers, asker_labels
 from chat.terms import FUNCTION_WORDS
 from index.backend import Where
-from index.impacts import FTS_WEIGHTS
+from index.postings import FTS_WEIGHTS
 from index.reader import Index
 from ingest.records import Passage
 

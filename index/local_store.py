@@ -45,21 +45,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.backend import Where
-from index.impacts import (
+from index.postings import (
     BM25_SQL,
     EXPENSIVE_MIN_ROWS,
     EXPENSIVE_SHARE,
     K1,
-    ImpactList,
-    StoredList,
+    Postings,
     averages,
     column_weights,
     idf,
-    read_list,
-    read_meta,
+    read_postings,
+    read_term,
     term_scores,
 )
-from index.postings import Postings, read_postings, read_term
 from index.store import fts_phrases, fts_terms
 from index.vector_store import VectorStore
 
@@ -91,10 +89,6 @@ class LocalBackend:
     # frequent words' MATCH -> (their own best rows, how many were asked for)
     _alone: dict[tuple[str, str], tuple[list[tuple[int, float]], int]] = field(default_factory=dict, repr=False)
     _pool: tuple[list[sqlite3.Connection], ThreadPoolExecutor] | None = field(default=None, repr=False)
-    # the store's impact lists (index/impacts.py): (rows, weights, depth) they were written for, read once
-    _impact_meta: tuple | None = field(default=None, repr=False)
-    _lists: dict[str, StoredList | None] = field(default_factory=dict, repr=False)  # phrase -> its list
-    _scored_lists: dict[tuple, ImpactList] = field(default_factory=dict, repr=False)  # scored for the store now
     # the store's posting lists (index/postings.py), read once; False for a store without them
     _postings: Postings | None | bool = field(default=None, repr=False)
     # phrase -> its posting list's rows (none removed since), weighted counts, rows holding it; None: no list
@@ -263,34 +257,26 @@ class LocalBackend:
         return rows, scores
 
     def _top(self, phrases: list[str], others: list[str], exclude: set[int] | None, k: int,
-             mask: np.ndarray | None, held: dict[str, int], costly_at: float, weights: tuple[float, ...],
-             known: list[tuple[int, float]] = ()) -> list[tuple[int, float]]:
+             mask: np.ndarray | None, held: dict[str, int], costly_at: float,
+             weights: tuple[float, ...]) -> list[tuple[int, float]]:
         """The best ``k`` allowed rows matching one of ``phrases`` (rarest first) and none of ``others``, each
         scored as by every phrase of the question (an ``others`` phrase is in none of these rows). ``exclude``:
-        the rows matching ``others``, where every one is known, else None. ``known``: the caller's best rows
-        so far, exactly scored (rows holding an ``others`` phrase among them); what is returned may hold them.
+        the rows matching ``others``, where every one is known, else None.
 
         MaxScore: the frequent phrases (above ``costly_at`` rows, else the most frequent one) cannot add more
         than ``bound`` to a row, so when k rows matching a rarer phrase score at least that, no row holding
-        frequent ones alone can be among the best k, and those are not scored. With impact lists
-        (index/impacts.py) the bound is each phrase's best single score, and one frequent phrase's rows
-        come from its list."""
+        frequent ones alone can be among the best k, and those are not scored. (A store with posting lists
+        is searched by ``_summed`` instead, for the weights they were written for.)"""
         rows = sum(held[p] for p in phrases)
         unless = f" NOT {_any(others)}" if others else ""
         if rows <= costly_at:
             return self._ranked(weights, f"{_any(phrases)}{unless}", k, mask)
         if len(phrases) == 1:
-            listed = self._listed(phrases[0], weights, known, exclude, k, mask)
-            if listed is not None:
-                return listed
             alone = self._frequent_alone(weights, _any(phrases), rows, exclude, k, mask)
             return alone if alone is not None else self._scored(weights, f"{_any(phrases)}{unless}", rows, k, mask)
         cut = min(sum(held[p] <= costly_at for p in phrases), len(phrases) - 1) or len(phrases) - 1
         rare, frequent = phrases[:cut], phrases[cut:]
         bound = sum((K1 + 1) * idf(len(self), held[p]) for p in frequent)
-        tops = [self._impact(p, weights) for p in frequent]
-        if all(t is not None for t in tops):
-            bound = min(bound, sum(t.top for t in tops))
         both = self._ranked(weights, f"({_any(rare)} AND {_any(frequent)}){unless}", k, mask)
         rare_only = self._top(rare, [*others, *frequent], None, k, mask, held, costly_at, weights)
         found = _best(both + rare_only, k)
@@ -300,74 +286,7 @@ class LocalBackend:
             exclude = exclude | {r for r, _ in both + rare_only}
         else:
             exclude = None
-        return _best(found + self._top(frequent, [*others, *rare], exclude, k, mask, held, costly_at, weights,
-                                       _best([*known, *found], k)), k)
-
-    def _impact(self, phrase: str, weights: tuple[float, ...]) -> ImpactList | None:
-        """The impact list of a one-term phrase scored for the store as it is now (index/impacts.py), if the
-        store has one for these weights."""
-        if self._impact_meta is None:
-            self._impact_meta = read_meta(self.con) or (-1, (), 0, 0.0)
-        listed_rows, listed_weights, depth, listed_avgdl = self._impact_meta
-        if listed_rows < 0 or tuple(weights) != listed_weights:
-            return None
-        if phrase not in self._lists:
-            if len(self._lists) > 50_000:
-                self._lists.clear()
-            terms = fts_terms([phrase[1:-1].replace('""', '"')])[0]
-            self._lists[phrase] = read_list(self.con, terms[0], depth) if len(terms) == 1 else None
-        stored = self._lists[phrase]
-        if stored is None:
-            return None
-        version = self.con.execute("PRAGMA data_version").fetchone()[0]
-        key = (phrase, version)
-        if key not in self._scored_lists:
-            if len(self._scored_lists) > 4096:
-                self._scored_lists.clear()
-            self._scored_lists[key] = self._rescored(phrase, stored, listed_rows, listed_avgdl, weights)
-        return self._scored_lists[key]
-
-    def _rescored(self, phrase: str, stored: StoredList, listed_rows: int, listed_avgdl: float,
-                  weights: tuple[float, ...]) -> ImpactList:
-        """``stored`` scored as bm25() scores the term now: every IDF and the average length as the store
-        has them, the rows removed since left out, the rows appended since (up to this index's own) scored
-        by FTS5 and added."""
-        n_fts, avgdl = averages(self.con)
-        scores = term_scores(stored.freqs, stored.sizes, n_fts, self._rows_of(phrase), avgdl)
-        keep = ~np.isin(stored.rows, self.removed) if len(self.removed) else np.ones(len(stored.rows), dtype=bool)
-        rows, scores = stored.rows[keep], scores[keep]
-        if len(self) > listed_rows:  # appended in place since the lists were written
-            newer = self.con.execute(BM25_SQL + " AND rowid >= ? AND rowid < ?",
-                                     (*column_weights(weights), phrase, listed_rows, len(self))).fetchall()
-            if newer:
-                rows = np.concatenate([rows, np.array([r for r, _ in newer], dtype=np.int64)])
-                scores = np.concatenate([scores, np.array([-x for _, x in newer], dtype=np.float64)])
-        order = np.lexsort((rows, -scores))
-        # a row past the list scored at most its last at write time; the average length moves a row's score
-        # for the term by at most its own ratio, and the IDF moves every row's alike
-        drift = max(avgdl / listed_avgdl, listed_avgdl / avgdl) if avgdl > 0 and listed_avgdl > 0 else math.inf
-        unseen = 0.0 if stored.complete else stored.last * idf(n_fts, self._rows_of(phrase)) * drift * (1 + 1e-9)
-        return ImpactList(rows[order], scores[order], stored.complete, unseen)
-
-    def _listed(self, phrase: str, weights: tuple[float, ...], known: list[tuple[int, float]],
-                exclude: set[int] | None, k: int, mask: np.ndarray | None) -> list[tuple[int, float]] | None:
-        """The best ``k`` of ``known`` and the allowed rows of ``phrase``'s impact list (none of ``exclude``);
-        None without a list, or when a row past the list could still be among them. A list row that holds a
-        rarer phrase scores more than its list score: it is in ``known`` (exactly scored) or below the
-        k-th of ``known``, so the list score does it no harm."""
-        listed = self._impact(phrase, weights)
-        if listed is None:
-            return None
-        keep = np.ones(len(listed.rows), dtype=bool)
-        if mask is not None:
-            keep &= mask[listed.rows]
-        if exclude:
-            keep &= ~np.isin(listed.rows, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
-        rows, scores = listed.rows[keep][:k], listed.scores[keep][:k]
-        out = _best([*known, *zip(rows.tolist(), scores.tolist(), strict=True)], k)
-        if listed.complete or (len(out) == k and out[-1][1] > listed.unseen):
-            return out
-        return None
+        return _best(found + self._top(frequent, [*others, *rare], exclude, k, mask, held, costly_at, weights), k)
 
     def _frequent_alone(self, weights: tuple[float, ...], match: str, rows: int, exclude: set[int] | None, k: int,
                         mask: np.ndarray | None) -> list[tuple[int, float]] | None:

@@ -24,15 +24,72 @@ parts add up to the score of one FTS5 query over every word.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from dataclasses import dataclass
 
 import numpy as np
 
-from index.impacts import EXPENSIVE_MIN_ROWS, FTS_WEIGHTS
 from index.store import FTS_COLUMNS
 
-MIN_ROWS = 64  # a term in fewer rows is scored by FTS5, which is quick on so few
+# FTS5 bm25() weights of the text, section, title and speaker columns: the keyword search's default
+# (chat.retrieve.RetrieveConfig.bm25_weights), and the weights the lists are written for.
+FTS_WEIGHTS = (1.0, 0.5, 0.3, 0.3)
+EXPENSIVE_SHARE = 0.02  # a word in more than this share of the rows is costly to score in full...
+EXPENSIVE_MIN_ROWS = 2000  # ...and in more than this many (a small index is searched in one query)
+MIN_ROWS = 64  # a term in fewer rows has no list: FTS5 scores so few quickly
+
+# The keyword search's query: (rowid, FTS5 bm25 score, lower is better) of the rows a MATCH holds. Bound:
+# the four column weights (text, section, title, speaker), then the MATCH expression.
+BM25_SQL = "SELECT rowid, bm25(passages_fts, ?, ?, ?, ?) AS s FROM passages_fts WHERE passages_fts MATCH ?"
+
+
+def column_weights(weights: tuple[float, ...]) -> tuple[float, ...]:
+    """``weights`` as BM25_SQL binds them: one float per FTS column, the missing ones 0."""
+    return tuple(float(x) for x in (*weights, *[0.0] * len(FTS_COLUMNS))[: len(FTS_COLUMNS)])
+
+
+K1, B = 1.2, 0.75  # FTS5's bm25() constants (fts5_aux.c)
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's variable-length integers, one after another (FTS5's records are made of them)."""
+    out, i = [], 0
+    while i < len(blob):
+        v = 0
+        for j in range(9):
+            c = blob[i]
+            i += 1
+            if j == 8:
+                v = (v << 8) | c
+                break
+            v = (v << 7) | (c & 0x7F)
+            if not c & 0x80:
+                break
+        out.append(v)
+    return out
+
+
+def averages(con: sqlite3.Connection) -> tuple[int, float]:
+    """(rows, average row length in tokens over all columns) as FTS5's bm25() reads them (the averages
+    record, id 1 of ``passages_fts_data``)."""
+    found = con.execute("SELECT block FROM passages_fts_data WHERE id = 1").fetchone()
+    values = _varints(found[0]) if found else []
+    rows = values[0] if values else 0
+    return rows, (sum(values[1:]) / rows if rows else 0.0)
+
+
+def idf(n_rows: int, n: int) -> float:
+    """FTS5's bm25() IDF of a phrase in ``n`` of ``n_rows`` rows (fts5_aux.c, clamped as there)."""
+    value = math.log((n_rows - n + 0.5) / (n + 0.5))
+    return value if value > 0 else 1e-6
+
+
+def term_scores(freqs: np.ndarray, sizes: np.ndarray, n_rows: int, n: int, avgdl: float) -> np.ndarray:
+    """bm25() of a one-term query for rows where the term's weighted count is ``freqs`` and the length
+    ``sizes``, in an index of ``n_rows`` rows, ``n`` of them holding the term (higher is better)."""
+    return idf(n_rows, n) * freqs * (K1 + 1) / (freqs + K1 * (1 - B + B * sizes / avgdl))
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS postings (term TEXT PRIMARY KEY, rows BLOB, freqs BLOB) WITHOUT ROWID;
@@ -42,8 +99,6 @@ CREATE TABLE IF NOT EXISTS postings_meta (rows INTEGER, weights TEXT, min_rows I
 
 def row_sizes(con: sqlite3.Connection, n_rows: int) -> np.ndarray:
     """Each row's length in tokens over all columns (FTS5's ``D``), by rowid; 0 for a row FTS5 does not hold."""
-    from index.impacts import _varints
-
     sizes = np.zeros(n_rows, dtype=np.float32)
     for row, blob in con.execute("SELECT id, sz FROM passages_fts_docsize WHERE id < ?", (n_rows,)):
         sizes[row] = sum(_varints(blob))

@@ -256,16 +256,13 @@ def record_manifest(con: sqlite3.Connection, manifest) -> None:
 
 
 def finish_store(con: sqlite3.Connection) -> None:
-    """Recount passages per country and per speaker, write the frequent terms' impact and posting lists, and
-    commit."""
-    from index.impacts import write_impacts
+    """Recount passages per country and per speaker, write the terms' posting lists, and commit."""
     from index.postings import write_postings
 
     con.execute("DELETE FROM country_counts")
     con.execute("DELETE FROM speakers")
     add_counts(con)
-    con.commit()  # FTS5 writes its row and length totals at commit; the lists are scored from them
-    write_impacts(con)
+    con.commit()  # FTS5 flushes its pending terms and totals at commit; the lists are read from its index
     write_postings(con)
     con.commit()
 

@@ -28,24 +28,6 @@ def synthetic_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def listed_index(synthetic_index, tmp_path_factory) -> Path:
-    """The same index with impact lists for every word in more than 2 % of the rows, 64 rows deep (so some
-    lists are deep enough for a question and some are not)."""
-    import shutil
-    import sqlite3
-
-    import index.impacts as impacts
-
-    root = tmp_path_factory.mktemp("listed") / "index"
-    shutil.copytree(synthetic_index, root)
-    (store,) = root.glob("store-*.sqlite")
-    with pytest.MonkeyPatch.context() as mp, sqlite3.connect(store) as con:
-        mp.setattr(impacts, "EXPENSIVE_MIN_ROWS", 0)
-        assert impacts.write_impacts(con, WEIGHTS, depth=64) > 20
-    return root
-
-
-@pytest.fixture(scope="module")
 def posted_index(synthetic_index, tmp_path_factory) -> Path:
     """The same index with posting lists for every word in 8 rows or more (index/postings.py)."""
     import shutil
@@ -90,16 +72,15 @@ def _same_ranking(got: list[tuple[int, float]], want: list[tuple[int, float]], t
     assert all(abs(scores.get(row, -1e9) - s) <= tolerance for row, s in got if s > last + 1e-4)
 
 
-@pytest.mark.parametrize("how", ["one query", "split", "split, in row ranges on threads", "split, impact lists",
-                                 "posting lists"])
-def test_keyword_search_ranks_as_one_query_does(synthetic_index, listed_index, posted_index, monkeypatch, how):
+@pytest.mark.parametrize("how", ["one query", "split", "split, in row ranges on threads", "posting lists"])
+def test_keyword_search_ranks_as_one_query_does(synthetic_index, posted_index, monkeypatch, how):
     if how != "one query":  # every word above 2 % of the rows counts as frequent, however small the index
         monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
     if "threads" in how:  # and the kept rankings of frequent words are short: filters score anew
         monkeypatch.setattr(local_store, "CACHE_DEPTH", 0)
         monkeypatch.setattr(local_store, "PARALLEL_ROWS", 0)
         monkeypatch.setattr(local_store, "WORKERS", 3)
-    index = Index.open({"split, impact lists": listed_index, "posting lists": posted_index}.get(how, synthetic_index))
+    index = Index.open(posted_index if how == "posting lists" else synthetic_index)
     assert (index.backend._posting_lists() is not None) == (how == "posting lists")
     doc_rows = index.rows_of_document("hearing-00003")
     filters = {"none": None, "country": index.rows_mentioning("Serbia"), "document": doc_rows,
@@ -135,30 +116,12 @@ def test_a_costly_word_without_idf_ranks_no_row_alone(synthetic_index, monkeypat
     assert index.backend.keyword(question, 10, None, None, weights=WEIGHTS) == []
 
 
-def test_impact_lists_spare_the_scoring_of_frequent_words(synthetic_index, listed_index, monkeypatch):
-    """With the lists, the split search scores fewer rows for the same ranking: FTS5 reads a row's size
-    (``passages_fts_docsize``) once for each row it scores."""
-    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
-    monkeypatch.setattr(local_store, "CACHE_DEPTH", 0)  # no kept rankings: what is saved is the lists' doing
-    scored = {}
-    for name, folder in (("plain", synthetic_index), ("lists", listed_index)):
-        index = Index.open(folder)
-        reads = []
-        index.con.set_trace_callback(lambda sql, reads=reads: reads.append(sql) if "_docsize" in sql else None)
-        for question in _questions(index):
-            index.backend.keyword(question, 20, None, None, weights=WEIGHTS)
-        scored[name] = len(reads)
-        index.close()
-    assert scored["lists"] < 0.7 * scored["plain"]
-
-
 @pytest.fixture(scope="module")
-def updated_listed_index(tmp_path_factory) -> Path:
-    """An index with impact and posting lists, then updated in place: a file added, one changed, one removed.
-    The lists stay as written; every IDF and the average length have moved since."""
+def updated_posted_index(tmp_path_factory) -> Path:
+    """An index with posting lists, then updated in place: a file added, one changed, one removed. The lists
+    stay as written; every IDF and the average length have moved since."""
     import sqlite3
 
-    import index.impacts as impacts
     import index.postings as postings
     from bench.engine_scale import write_corpus
     from index.build import IngestConfig, ingest_paths
@@ -174,9 +137,7 @@ def updated_listed_index(tmp_path_factory) -> Path:
     ingest_paths([root / "corpus"], root / "index", config, embedder=embedder, progress=False)
     (store,) = (root / "index").glob("store-*.sqlite")
     with pytest.MonkeyPatch.context() as mp, sqlite3.connect(store) as con:
-        mp.setattr(impacts, "EXPENSIVE_MIN_ROWS", 0)
         mp.setattr(postings, "EXPENSIVE_MIN_ROWS", 0)
-        assert impacts.write_impacts(con, WEIGHTS, depth=64) > 20
         assert postings.write_postings(con, WEIGHTS, min_rows=8) > 100
     files[0].unlink()
     files[1].write_text(files[1].read_text(encoding="utf-8") + "\n\nA paragraph added in a later edition.\n",
@@ -186,22 +147,16 @@ def updated_listed_index(tmp_path_factory) -> Path:
     return root / "index"
 
 
-@pytest.mark.parametrize("lists", ["impact", "posting"])
-def test_lists_rank_as_one_query_after_an_update_in_place(updated_listed_index, monkeypatch, lists):
+def test_posting_lists_rank_as_one_query_after_an_update_in_place(updated_posted_index, monkeypatch):
     monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
-    if lists == "impact":  # the posting lists set aside: the split search reads the impact lists
-        monkeypatch.setattr(local_store.LocalBackend, "_posting_lists", lambda self: None)
-    index = Index.open(updated_listed_index)
+    index = Index.open(updated_posted_index)
     assert len(index.backend.removed) and index.manifest.passages > 0
-    listed = [p for q in _questions(index) for p in local_store.fts_phrases(q)
-              if index.backend._impact(p, WEIGHTS) is not None]
-    assert listed  # the lists are read (rescored), not set aside
+    assert len(index.backend) > index.backend._posting_lists().rows  # rows appended since the lists
     for allowed in (None, index.rows_mentioning("Serbia")):
         for question in _questions(index):
             got = index.backend.keyword(question, 20, None, allowed, weights=WEIGHTS)
             _same_ranking(got, _one_query(index, question, 20, allowed), 1e-5)
-    if lists == "posting":
-        assert len(index.backend._phrase_scores) > 20
+    assert len(index.backend._phrase_scores) > 20  # the lists were read (rescored), not set aside
     index.close()
 
 
@@ -235,31 +190,16 @@ def test_posting_lists_are_read_only_for_the_weights_they_were_written_for(poste
     index.close()
 
 
-def test_impact_lists_are_read_only_for_the_weights_they_were_written_for(listed_index):
-    from bench.engine_scale import Writer
-
-    index = Index.open(listed_index)
-    backend = index.backend
-    listed = [p for p in (f'"{w}"' for w in Writer(0).words(40)) if backend._impact(p, WEIGHTS) is not None]
-    assert listed
-    assert backend._impact(listed[0], (1.0, 1.0, 1.0, 1.0)) is None  # other weights score otherwise
-    index.close()
-
-
-def test_a_frequent_word_whose_stem_is_not_its_own_stem_is_listed_and_ranks_as_one_query(listed_index,
+def test_a_frequent_word_whose_stem_is_not_its_own_stem_is_listed_and_ranks_as_one_query(posted_index,
                                                                                        monkeypatch):
-    """FTS5 indexes "committee" as "committe", which Porter stems again to "committ": the list is written
-    through a word indexed as the term ("committee"), and read by the term the question's word is indexed as."""
-    from index.impacts import query_words
+    """FTS5 indexes "committee" as "committe", which Porter would stem again to "committ": the list is kept
+    under the term FTS5 indexes, and found by the term the question's word is indexed as."""
     from index.store import fts_terms
 
     assert fts_terms(["committee", "committe"]) == [["committe"], ["committ"]]
-    assert query_words(["committe", "agre", "report"]) == {"committe": "committee", "agre": "agree",
-                                                           "report": "report"}
     monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
-    monkeypatch.setattr(local_store, "CACHE_DEPTH", 0)
-    index = Index.open(listed_index)
-    assert index.backend._impact('"committee"', WEIGHTS) is not None
+    index = Index.open(posted_index)
+    assert index.backend._phrase_list('"committee"') is not None
     for question in ("What did the committee say?", "committee committees"):
         got = index.backend.keyword(question, 20, None, None, weights=WEIGHTS)
         _same_ranking(got, _one_query(index, question, 20, None), 1e-5)

@@ -67,7 +67,7 @@ PARALLEL_ROWS = 30_000  # a query matching more rows is scored in row ranges, on
 WORKERS = min(4, os.cpu_count() or 1)
 RANGES_PER_WORKER = 4
 CACHE_DEPTH = 256  # rows kept of a frequent words' own ranking
-KEPT_ROWS = 10_000_000  # rows of phrases' posting lists (8 bytes each) and scores (8) kept before they go
+KEPT_ROWS = 10_000_000  # rows of phrases' posting lists (8 bytes each) and scores (8) kept at most
 OVERFETCH = 1024  # up to this many removed rows, a dense search asks for that many more and drops them
 
 
@@ -95,6 +95,7 @@ class LocalBackend:
     _posted: dict[str, tuple[np.ndarray, np.ndarray, int] | None] = field(default_factory=dict, repr=False)
     # (phrase, store version) -> the bm25() of its listed rows, for the store as it is then
     _phrase_scores: dict[tuple[str, int], np.ndarray] = field(default_factory=dict, repr=False)
+    _kept_rows: int = field(default=0, repr=False)  # rows the two hold together
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
@@ -226,15 +227,14 @@ class LocalBackend:
         found = read_term(self.con, terms[0]) if postings is not None and len(terms) == 1 else None
         if found is not None:
             rows, freqs = found
+            keep = rows < len(self)
             if len(self.removed):
-                keep = ~np.isin(rows, self.removed)
-                rows, freqs = rows[keep], freqs[keep]
+                keep &= ~np.isin(rows, self.removed)
+            rows, freqs = rows[keep], freqs[keep]
             appended = self.con.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ? AND rowid >= ?",
                                         (phrase, postings.rows)).fetchone()[0]
             found = rows, freqs, len(rows) + appended
-        if len(self._posted) > 50_000 or sum(len(v[0]) for v in self._posted.values() if v) > KEPT_ROWS:
-            self._posted.clear()
-        self._posted[phrase] = found
+        self._keep(self._posted, phrase, found, 0 if found is None else len(found[0]))
         return found
 
     def _phrase_scored(self, phrase: str, version: int,
@@ -251,10 +251,22 @@ class LocalBackend:
             n_fts, avgdl = averages(self.con)
             scores = term_scores(freqs.astype(np.float64), postings.sizes[rows].astype(np.float64), n_fts, held,
                                  avgdl)
-            if len(self._phrase_scores) > 50_000 or sum(map(len, self._phrase_scores.values())) > KEPT_ROWS:
-                self._phrase_scores.clear()
-            self._phrase_scores[key] = scores
+            self._keep(self._phrase_scores, key, scores, len(scores))
         return rows, scores
+
+    def _keep(self, cache: dict, key, value, rows: int) -> None:
+        """``cache[key] = value``, holding ``rows`` rows; both caches of the lists are emptied first when
+        they would hold more than ``KEPT_ROWS`` rows (or entries) together, and a value of more rows than
+        that is not kept."""
+        if rows > KEPT_ROWS:
+            return
+        with self._lock:
+            if self._kept_rows + rows > KEPT_ROWS or len(self._posted) + len(self._phrase_scores) > 50_000:
+                self._posted.clear()
+                self._phrase_scores.clear()
+                self._kept_rows = 0
+            cache[key] = value
+            self._kept_rows += rows
 
     def _top(self, phrases: list[str], others: list[str], exclude: set[int] | None, k: int,
              mask: np.ndarray | None, held: dict[str, int], costly_at: float,

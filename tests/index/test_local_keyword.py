@@ -177,6 +177,21 @@ def test_posting_lists_leave_frequent_words_unscored_by_fts5(synthetic_index, po
     assert scored["postings"] < 0.2 * scored["plain"]
 
 
+def test_posting_lists_kept_in_memory_are_bounded(posted_index, monkeypatch):
+    """The lists and scores a backend keeps stay under ``KEPT_ROWS`` rows; past it they are read again, with
+    the same rankings."""
+    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    monkeypatch.setattr(local_store, "KEPT_ROWS", 400)
+    index = Index.open(posted_index)
+    for question in _questions(index):
+        got = index.backend.keyword(question, 20, None, None, weights=WEIGHTS)
+        _same_ranking(got, _one_query(index, question, 20, None), 1e-5)
+        kept = index.backend._posted.values()
+        assert index.backend._kept_rows <= 400
+        assert sum(len(v[0]) for v in kept if v) + sum(map(len, index.backend._phrase_scores.values())) <= 400
+    index.close()
+
+
 def test_posting_lists_are_read_only_for_the_weights_they_were_written_for(posted_index, monkeypatch):
     monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
     index = Index.open(posted_index)

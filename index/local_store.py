@@ -84,6 +84,8 @@ class LocalBackend:
     removed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     overfetch: int = OVERFETCH
     _live: np.ndarray | None = field(default=None, repr=False)  # every other row, made when first needed
+    # a question's filter -> (the rows it was given, the vector store's preparation of them)
+    _filters: dict[Where, tuple[np.ndarray, object]] = field(default_factory=dict, repr=False)
     # phrase -> rows holding it (a generation is never changed in place)
     _rows_holding: dict[str, int] = field(default_factory=dict, repr=False)
     # frequent words' MATCH -> (their own best rows, how many were asked for)
@@ -113,6 +115,8 @@ class LocalBackend:
     def dense(self, qvec: np.ndarray, k: int, where: Where | None,
               allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         query = np.asarray(qvec, dtype=np.float32)[None, :]
+        if allowed is not None and where:  # a question's filter: the same rows question after question
+            return self.vectors.search(query, k, self._prepared(where, allowed))
         if not len(self.removed):
             return self.vectors.search(query, k, allowed)
         if allowed is not None:
@@ -124,6 +128,21 @@ class LocalBackend:
         keep = ~np.isin(rows[0], self.removed)
         scores, rows = scores[:, keep][:, :k], rows[:, keep][:, :k]
         return _padded(scores, k, -np.inf), _padded(rows, k, -1)
+
+    def _prepared(self, where: Where, allowed: np.ndarray) -> object:
+        """The vector store's preparation of ``allowed`` (less the removed rows), kept for ``where`` while
+        the caller passes the same array (the engine keeps one per filter and generation)."""
+        with self._lock:
+            kept = self._filters.get(where)
+        if kept is not None and kept[0] is allowed:
+            return kept[1]
+        live = allowed[~np.isin(allowed, self.removed)] if len(self.removed) else allowed
+        prepared = self.vectors.prepare(live)
+        with self._lock:
+            if len(self._filters) >= 16:
+                self._filters.pop(next(iter(self._filters)))
+            self._filters[where] = (allowed, prepared)
+        return prepared
 
     def _live_rows(self) -> np.ndarray:
         with self._lock:

@@ -24,12 +24,17 @@ class VectorStore(Protocol):
 
     def __len__(self) -> int: ...
 
-    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | object | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
         """Scores and row ids, each (len(queries), k); -1 marks an empty slot.
 
-        ``allowed`` (int64 row ids) restricts the search itself, so a filter never
-        returns a row outside it; an empty ``allowed`` returns nothing.
+        ``allowed`` (int64 row ids, or what ``prepare`` made of them) restricts the search
+        itself, so a filter never returns a row outside it; an empty ``allowed`` returns nothing.
         """
+        ...
+
+    def prepare(self, allowed: np.ndarray) -> object:
+        """``allowed`` made ready for ``search``, for a filter many questions share (may be the rows)."""
         ...
 
     def save(self, path: Path) -> None: ...
@@ -48,10 +53,16 @@ class FaissStore:
     def __len__(self) -> int:
         return int(self.index.ntotal)
 
-    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | object | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
         from index.vectors import search
 
         return search(self.index, queries, k, allowed)
+
+    def prepare(self, allowed: np.ndarray) -> object:
+        from index.vectors import row_filter
+
+        return row_filter(self.index, allowed)
 
     def save(self, path: Path) -> None:
         from index.vectors import save_vector_index

@@ -150,14 +150,37 @@ def index_kind(index: faiss.Index) -> str:
     return type(index).__name__
 
 
+@dataclass(frozen=True, slots=True)
+class RowFilter:
+    """Allowed rows made ready for searching, once for all the questions that share a filter: the boolean
+    mask, FAISS's bitmap of it, and how many allowed rows each IVF list holds (None for other indexes, or an
+    IVF index without a direct map)."""
+
+    mask: np.ndarray
+    bitmap: np.ndarray
+    per_list: np.ndarray | None
+
+
+def row_filter(index: faiss.Index, allowed: np.ndarray) -> RowFilter:
+    import faiss
+
+    mask = _allowed_mask(allowed, index.ntotal)
+    per_list = None
+    if isinstance(index, faiss.IndexIVF) and index.direct_map.type == faiss.DirectMap.Array:
+        direct = faiss.rev_swig_ptr(index.direct_map.array.data(), index.ntotal)  # list << 32 | offset
+        per_list = np.bincount(direct[mask] >> 32, minlength=index.nlist)
+    return RowFilter(mask, np.packbits(mask, bitorder="little"), per_list)
+
+
 def search(
-    index: faiss.Index, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+    index: faiss.Index, queries: np.ndarray, k: int, allowed: np.ndarray | RowFilter | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Top-k rows by inner product: scores and rows, each (nq, k); empty slots are -inf and -1.
 
     ``allowed`` restricts the result to those rows, inside the search, so a filter never
     lets another row through and a selective filter still fills min(k, len(allowed)) slots.
-    An empty ``allowed`` matches nothing.
+    An empty ``allowed`` matches nothing. A ``RowFilter`` of the rows (``row_filter``) spares
+    preparing them again for each question.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -166,14 +189,15 @@ def search(
         raise ValueError(f"queries of shape {queries.shape} do not fit an index of dimension {index.d}")
     scores = np.full((len(queries), k), _MISSING, np.float32)
     rows = np.full((len(queries), k), -1, np.int64)
-    mask = None if allowed is None else _allowed_mask(allowed, index.ntotal)
-    if index.ntotal == 0 or (mask is not None and not mask.any()):
+    if allowed is not None and not isinstance(allowed, RowFilter):
+        allowed = row_filter(index, allowed)
+    if index.ntotal == 0 or (allowed is not None and not allowed.mask.any()):
         return scores, rows
     with _threads_for(len(queries)):
-        if mask is None or mask.all():
+        if allowed is None or allowed.mask.all():
             found_s, found_r = index.search(queries, k)
         else:
-            found_s, found_r = _filtered(index, queries, k, mask)
+            found_s, found_r = _filtered(index, queries, k, allowed)
     rows[:] = found_r
     scores[:] = np.where(found_r >= 0, found_s, _MISSING)
     return scores, rows
@@ -191,16 +215,16 @@ def _allowed_mask(allowed: np.ndarray, n: int) -> np.ndarray:
     return mask
 
 
-def _filtered(index: faiss.Index, queries: np.ndarray, k: int, mask: np.ndarray):
+def _filtered(index: faiss.Index, queries: np.ndarray, k: int, allowed: RowFilter):
     import faiss
 
     # rows are 0..n-1, so a bitmap is the cheapest membership test (n/8 bytes)
-    selector = faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
+    selector = faiss.IDSelectorBitmap(allowed.bitmap)
     if not isinstance(index, faiss.IndexIVF):
         return index.search(queries, k, params=faiss.SearchParameters(sel=selector))
-    if index.direct_map.type != faiss.DirectMap.Array:  # cannot tell where rows are: scan every list
+    if allowed.per_list is None:  # cannot tell where rows are: scan every list
         return index.search(queries, k, params=faiss.SearchParametersIVF(sel=selector, nprobe=index.nlist))
-    assign, coarse = _probes_holding(index, queries, mask, k)
+    assign, coarse = _probes_holding(index, queries, allowed.per_list, k)
     found_s = np.empty((len(queries), k), np.float32)
     found_r = np.empty((len(queries), k), np.int64)
     params = faiss.SearchParametersIVF(sel=selector, nprobe=assign.shape[1])
@@ -212,7 +236,7 @@ def _filtered(index: faiss.Index, queries: np.ndarray, k: int, mask: np.ndarray)
     return found_s, found_r
 
 
-def _probes_holding(index: faiss.IndexIVF, queries: np.ndarray, mask: np.ndarray, k: int):
+def _probes_holding(index: faiss.IndexIVF, queries: np.ndarray, per_list: np.ndarray, k: int):
     """The nprobe nearest lists that hold an allowed row, and more while they hold under k of them.
 
     Probing the nearest lists regardless of the filter misses a filter whose rows sit
@@ -220,10 +244,6 @@ def _probes_holding(index: faiss.IndexIVF, queries: np.ndarray, mask: np.ndarray
     to 0.54-0.84 on such filters at 1M. Skipping lists without allowed rows keeps the
     unfiltered recall for a scattered filter and turns a concentrated one into an exact scan.
     """
-    import faiss
-
-    direct = faiss.rev_swig_ptr(index.direct_map.array.data(), index.ntotal)  # list << 32 | offset
-    per_list = np.bincount(direct[mask] >> 32, minlength=index.nlist)
     want = min(k, int(per_list.sum()))
     coarse_all, order_all = index.quantizer.search(queries, index.nlist)
     picks = []

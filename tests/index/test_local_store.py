@@ -34,6 +34,29 @@ def test_filters_never_widen_and_keep_only_allowed_rows(small_index, hashing_emb
     assert rows[0][rows[0] >= 0].tolist() == one.tolist()
 
 
+def test_a_filter_shared_by_questions_is_prepared_once_and_searches_as_the_rows_do(small_index, hashing_embedder):
+    """A question's filter (``where``) is made ready for FAISS once, while the caller passes the same rows;
+    other rows under the same ``where`` are prepared anew, and removed rows stay out of it."""
+    from index.backend import Where
+
+    index = Index.open(small_index)
+    try:
+        n = index.rows
+        qvec = hashing_embedder.embed(["bridges"])[0]
+        where = Where(country="Bosnia and Herzegovina")
+        for allowed in (np.arange(0, n, 2), np.arange(1, n, 3)):
+            plain = index.backend.dense(qvec, n, None, allowed)
+            for _ in range(2):
+                got = index.backend.dense(qvec, n, where, allowed)
+                assert got[1].tolist() == plain[1].tolist() and np.allclose(got[0], plain[0])
+            assert index.backend._filters[where][0] is allowed
+        backend = LocalBackend(index.con, index.vectors, removed=np.array([1], dtype=np.int64))
+        _, rows = backend.dense(qvec, n, where, np.arange(0, n))
+        assert sorted(rows[0][rows[0] >= 0].tolist()) == [r for r in range(n) if r != 1]
+    finally:
+        index.close()
+
+
 def test_nothing_outside_index_opens_the_index_files():
     """The answer step, the brief, the source viewer and the UI read the index through index/ alone."""
     for path in sorted((REPO / "chat").glob("*.py")):

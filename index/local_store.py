@@ -157,21 +157,22 @@ class LocalBackend:
         if not phrases or k <= 0 or (allowed is not None and len(allowed) == 0):
             return []
         weights = column_weights(weights)  # one per FTS column, bound as parameters of BM25_SQL
-        mask = None
+        mask = runs = None
+        listed = self._lists_for(weights)
         if allowed is not None:
             allowed = np.asarray(allowed, dtype=np.int64)
             if len(allowed) > 1 and not (allowed[1:] > allowed[:-1]).all():
                 allowed = np.unique(allowed)
-            breaks = np.flatnonzero(np.diff(allowed) != 1)
-            if len(breaks) < MAX_RUNS:  # a document's rows: FTS5 seeks to each run, nothing else is scored
-                starts = np.r_[allowed[0], allowed[breaks + 1]]
-                ends = np.r_[allowed[breaks], allowed[-1]]
-                found: list[tuple[int, float]] = []
-                for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
-                    found += self._ranked(weights, _any(phrases), k, None, between=(lo, hi))
-                return _best(found, k)
             mask = np.zeros(max(len(self), int(allowed[-1]) + 1), dtype=bool)  # row -> allowed, one lookup per match
             mask[allowed[allowed >= 0]] = True
+            breaks = np.flatnonzero(np.diff(allowed) != 1)
+            if len(breaks) < MAX_RUNS:  # a document's rows: a few runs of consecutive rows
+                runs = np.r_[allowed[0], allowed[breaks + 1]], np.r_[allowed[breaks], allowed[-1]] + 1
+                if listed is None:  # FTS5 seeks to each run, nothing else is scored
+                    found: list[tuple[int, float]] = []
+                    for lo, hi in zip(*(part.tolist() for part in runs), strict=True):
+                        found += self._ranked(weights, _any(phrases), k, None, between=(lo, hi - 1))
+                    return _best(found, k)
         n_rows = len(self)
         if min(weights) < 0 or n_rows <= EXPENSIVE_MIN_ROWS:  # the bound below needs every column to add
             return self._ranked(weights, _any(phrases), k, mask)  # (and on a small index no word is costly)
@@ -182,50 +183,48 @@ class LocalBackend:
         phrases = [p for p in phrases if held[p] > 0 and not (held[p] > costly_at and 2 * held[p] >= n_rows)]
         if not phrases:
             return []
-        summed = self._summed(phrases, held, costly_at, weights, k, mask)
+        summed = self._summed(phrases, held, costly_at, weights, k, mask, runs) if listed is not None else None
         if summed is not None:
             return summed
         return self._top(sorted(phrases, key=held.__getitem__), [], set(), k, mask, held, costly_at, weights)
 
+    def _lists_for(self, weights: tuple[float, ...]) -> Postings | None:
+        """The store's posting lists, if it has them for these column weights."""
+        postings = self._posting_lists()
+        return postings if postings is not None and weights == column_weights(postings.weights) else None
+
     def _summed(self, phrases: list[str], held: dict[str, int], costly_at: float, weights: tuple[float, ...],
-                k: int, mask: np.ndarray | None) -> list[tuple[int, float]] | None:
+                k: int, mask: np.ndarray | None,
+                runs: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, float]] | None:
         """The best ``k`` allowed rows by the posting lists (index/postings.py): each listed phrase's scores
         for all its rows at once, the others' from one FTS5 query over their few rows, added up row by row;
-        the rows appended since the lists were written scored by FTS5 alone. None when the store has no lists
-        for these weights, or an unlisted phrase is too frequent for FTS5 to score quickly."""
-        postings = self._posting_lists()
-        if postings is None or weights != column_weights(postings.weights):
-            return None
+        the rows appended since the lists were written scored by FTS5 alone. ``runs`` (first rows and past
+        the last), when ``mask`` allows a few runs of rows: only their part of each list is read. None when
+        an unlisted phrase is too frequent for FTS5 to score quickly."""
+        postings = self._lists_for(weights)
         version = self.con.execute("PRAGMA data_version").fetchone()[0]
-        listed, rest = [], []
+        parts, rest = [], []
         for phrase in phrases:
             scored = self._phrase_scored(phrase, version, postings)
             if scored is not None:
-                listed.append(scored)
+                parts.append(scored if runs is None else _within(*scored, runs))
             elif held[phrase] > costly_at:
                 return None
             else:
                 rest.append(phrase)
         end = min(postings.rows, len(self))
-        total = np.zeros(end, dtype=np.float64)
-        matched = np.zeros(end, dtype=bool)
-        for rows, scores in listed:
-            total[rows] += scores
-            matched[rows] = True
-        if rest:  # FTS5's bm25() of these phrases alone: their share of the sum
+        if rest:  # FTS5's bm25() of these phrases alone (lower is better): their share of the sum
             found = self.con.execute(BM25_SQL + " AND rowid < ?", (*weights, _any(rest), end)).fetchall()
-            if found:
-                rows = np.fromiter((r for r, _ in found), dtype=np.int64, count=len(found))
-                total[rows] -= np.fromiter((s for _, s in found), dtype=np.float64, count=len(found))
-                matched[rows] = True
-        candidates = np.flatnonzero(matched)
+            parts.append((np.fromiter((r for r, _ in found), dtype=np.int64, count=len(found)),
+                          np.fromiter((-s for _, s in found), dtype=np.float64, count=len(found))))
+        rows, total = _added(parts, end)
         if mask is not None:
-            candidates = candidates[mask[candidates]]
-        if len(candidates) > k:  # the k best, and every row tied with the k-th
-            kth = np.partition(total[candidates], len(candidates) - k)[len(candidates) - k]
-            candidates = candidates[total[candidates] >= kth]
-        out = sorted(zip(candidates.tolist(), total[candidates].tolist(), strict=True),
-                     key=lambda hit: (-hit[1], hit[0]))[:k]
+            keep = mask[rows]
+            rows, total = rows[keep], total[keep]
+        if len(rows) > k:  # the k best, and every row tied with the k-th
+            keep = total >= np.partition(total, len(rows) - k)[len(rows) - k]
+            rows, total = rows[keep], total[keep]
+        out = sorted(zip(rows.tolist(), total.tolist(), strict=True), key=lambda hit: (-hit[1], hit[0]))[:k]
         if len(self) > end:  # rows appended in place since the lists were written: no list holds them
             out = _best(out + self._ranked(weights, _any(phrases), k, mask, between=(end, len(self) - 1)), k)
         return out
@@ -430,6 +429,30 @@ def _allowed_of(batch: list[tuple[int, float]], mask: np.ndarray, n: int) -> lis
     keep = rows < n
     keep[keep] = mask[rows[keep]]
     return [(int(r), -float(s)) for (r, s), kept in zip(batch, keep, strict=True) if kept]
+
+
+def _within(rows: np.ndarray, scores: np.ndarray, runs: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The part of a list (rows ascending) inside ``runs``: (first rows, past the last rows)."""
+    lo, hi = np.searchsorted(rows, runs[0]), np.searchsorted(rows, runs[1])
+    at = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    return rows[at], scores[at]
+
+
+def _added(parts: list[tuple[np.ndarray, np.ndarray]], end: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row of the (rows, scores) parts once, ascending, with its scores added up; rows below ``end``.
+    A row may be in several parts, and is in no part twice."""
+    size = sum(len(rows) for rows, _ in parts)
+    if size * 16 < end:  # few: sorted and added
+        rows = np.concatenate([r for r, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
+        unique, at = np.unique(rows, return_inverse=True)
+        return unique, np.bincount(at, weights=np.concatenate([s for _, s in parts]), minlength=len(unique))
+    total = np.zeros(end, dtype=np.float64)  # many: added in place, row by row
+    matched = np.zeros(end, dtype=bool)
+    for rows, scores in parts:
+        total[rows] += scores
+        matched[rows] = True
+    rows = np.flatnonzero(matched)
+    return rows, total[rows]
 
 
 def _best(found: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:

@@ -219,3 +219,17 @@ def test_a_frequent_word_whose_stem_is_not_its_own_stem_is_listed_and_ranks_as_o
         got = index.backend.keyword(question, 20, None, None, weights=WEIGHTS)
         _same_ranking(got, _one_query(index, question, 20, None), 1e-5)
     index.close()
+
+
+@pytest.mark.parametrize("end", [10, 1000])  # few rows for the index's size (sorted), or many (added in place)
+def test_parts_of_a_sum_add_up_row_by_row(end):
+    parts = [(np.array([1, 4, 7]), np.array([0.5, 1.0, 2.0])), (np.array([4, 9]), np.array([0.25, 3.0])),
+             (np.zeros(0, dtype=np.int64), np.zeros(0))]
+    rows, total = local_store._added(parts, end)
+    assert rows.tolist() == [1, 4, 7, 9] and total.tolist() == [0.5, 1.25, 2.0, 3.0]
+
+
+def test_a_list_is_cut_to_runs_of_rows():
+    rows, scores = np.array([0, 2, 3, 5, 8, 9, 12]), np.arange(7.0)
+    got = local_store._within(rows, scores, (np.array([2, 8]), np.array([6, 10])))
+    assert got[0].tolist() == [2, 3, 5, 8, 9] and got[1].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]

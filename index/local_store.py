@@ -3,32 +3,37 @@
 It implements ``index.backend.SearchBackend`` the way ``MilvusBackend`` does for
 a Milvus collection, so retrieval asks one interface whichever store the index
 uses. Filters arrive as an array of allowed rows (the ``Where`` they came from is
-for engines that filter by expression); an empty array matches nothing, never
-"all". BM25 never binds a parameter per allowed row: matches stream in rank
-order and a numpy mask keeps the allowed ones, or, when the allowed rows are a
-few runs of consecutive rows (one document's passages), each run is searched as
-a ``rowid BETWEEN`` range, which FTS5 seeks to.
+for engines that filter by expression, and here names a filter whose FAISS
+preparation is kept); an empty array matches nothing, never "all". BM25 never
+binds a parameter per allowed row: a numpy mask keeps the allowed ones.
 
-Why the keyword search is split (it was most of a question's time on a large
-index): FTS5 scores every row that matches any word of the question, so one
-word held by half the passages ("report", "committee") costs as much as
-scoring half the index. Two things keep that off the common path, both read off
-BM25's own IDF as FTS5 computes it, ``idf = log((N - n + 0.5) / (n + 0.5))``
-clamped to 1e-6 (``fts5_aux.c``):
+Why the keyword search is not one FTS5 query (that was most of a question's
+time on a large index): FTS5 scores, row by row, every row that matches any
+word of the question, so one word held by half the passages ("report",
+"committee") costs as much as scoring half the index. Both ways below rank
+exactly as that query does, with its scores, read off BM25 as FTS5 computes it
+(``fts5_aux.c``), where ``idf = log((N - n + 0.5) / (n + 0.5))`` is clamped to
+1e-6:
 
-- a word in at least half of the rows has no positive IDF; FTS5 gives it 1e-6,
-  so it moves no row's score by more than 2.2e-6. It is left out of the query
-  while some other word of the question matches a row (only the rows matching
-  nothing but such words, which score ~1e-6, drop from the list).
-- the other frequent words (in more than ``EXPENSIVE_SHARE`` of the rows) are
-  handled as MaxScore does (Turtle and Flood 1995): no row can score more than
-  ``(k1 + 1) * idf`` from a word, so the rows matching none of the rare words
-  score below ``U``, the sum of those bounds over the frequent words. The rows
-  matching a rare word are scored exactly, all words counted, as two cheap
-  queries (``rare AND frequent``, ``rare NOT frequent``); if k of them score at
-  least ``U`` they are the top k; only otherwise are the rows holding frequent
-  words alone scored (``frequent NOT rare``). The ranking is FTS5's own, with
-  the same scores; the split only decides how few rows must be scored to know it.
+- a word in at least half of the rows has no positive IDF, so it moves no
+  row's score by more than 2.2e-6. It is left out while some other word of the
+  question matches a row (only the rows matching nothing but such words, which
+  score ~1e-6, drop from the list).
+- with the store's posting lists (index/postings.py, for the weights they were
+  written for) each listed word is scored for all its rows at once in numpy
+  and the rarer words by FTS5 over their few rows, and the parts are added up
+  (``_summed``); a filter of a few runs of rows (one document) reads only
+  those runs of each list.
+- without them (other weights, a store written before them), the frequent
+  words (in more than ``EXPENSIVE_SHARE`` of the rows) are handled as MaxScore
+  does (Turtle and Flood 1995): no row can score more than ``(k1 + 1) * idf``
+  from a word, so the rows matching none of the rare words score below ``U``,
+  the sum of those bounds over the frequent words. The rows matching a rare
+  word are scored exactly, all words counted, as two cheap queries (``rare AND
+  frequent``, ``rare NOT frequent``); if k of them score at least ``U`` they are
+  the top k; only otherwise are the rows holding frequent words alone scored
+  (``frequent NOT rare``). A document's few runs of rows are searched as
+  ``rowid BETWEEN`` ranges, which FTS5 seeks to.
 """
 
 from __future__ import annotations

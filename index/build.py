@@ -556,6 +556,8 @@ def _appenders(index_dir: Path, previous: Index | None, target, carry: _Carry, d
     old = previous.manifest
     if carry.dropped and old.removed + carry.dropped_rows > compact_share * (old.rows + passages):
         return None
+    if target.kind == "local" and _unlisted(previous, passages) > compact_share * (old.rows + passages):
+        return None  # the keyword search scores rows past its posting lists by FTS5: a full write lists them
     rows = Appender.open(old.data_file(index_dir, "passages", ".npy"), np.float32, dim, old.rows, passages)
     if rows is None:
         return None
@@ -565,6 +567,19 @@ def _appenders(index_dir: Path, previous: Index | None, target, carry: _Carry, d
         rows.close()
         return None
     return rows, them
+
+
+def _unlisted(previous: Index, passages: int) -> int:
+    """Rows no posting list would cover (index/postings.py) after ``passages`` more are appended in place: those
+    appended since the lists were written, or every row of a store written without them (a small store has
+    none, and needs none up to ``EXPENSIVE_MIN_ROWS`` rows)."""
+    from index.postings import EXPENSIVE_MIN_ROWS, listed_rows
+
+    rows = previous.manifest.rows + passages
+    listed = listed_rows(previous.con)
+    if listed is None:
+        return rows if rows > EXPENSIVE_MIN_ROWS else 0
+    return rows - listed
 
 
 def _append_in_place(index_dir, manifest, previous, carry, new_docs, new_passages, inputs, appenders, embedder,

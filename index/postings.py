@@ -3,22 +3,25 @@
 FTS5 scores a query row by row, a few microseconds each, and on a library of a
 million passages the words of a question are held by tens or hundreds of
 thousands of rows: most of a question's time. When a generation is written,
-every term held by at least ``MIN_ROWS`` rows (and by fewer than half of them:
-such a word has no positive IDF, and the search leaves it out) gets its rows and
-its weighted count in each (``f``: the count in each column times the column's
-weight, as FTS5's bm25() adds them up), read from FTS5's own index
-(``fts5vocab``, one row per token), and every row gets its length in tokens.
-A one-word phrase's BM25 is then computed for all its rows at once, as FTS5's
-bm25() computes it (fts5_aux.c)::
+every term held by at least ``MIN_ROWS`` rows gets its rows and its weighted
+count in each (``f``: the count in each column times the column's weight, as
+FTS5's bm25() adds them up), read from FTS5's own index (``fts5vocab``, one
+row per token), and every row gets its length in tokens. A one-word phrase's
+BM25 is then computed for all its rows at once, as FTS5's bm25() computes it
+(fts5_aux.c)::
 
     idf * f * (k1 + 1) / (f + k1 * (1 - b + b * D / avgdl))
 
 with the IDF, the row count and the average length of the index as it is now,
 so the lists stay exact after updates in place: rows appended since are scored
-by FTS5, rows removed since are left out (index/local_store.py). A question's
-rarer words, and any word FTS5 splits into several terms, are scored by FTS5
-in one query over their few rows; BM25 is a sum over the phrases, so the two
-parts add up to the score of one FTS5 query over every word.
+by FTS5, rows removed since are left out (index/local_store.py), and once the
+rows no list covers pass ``IngestConfig.compact_share`` of the index the next
+update writes a whole generation, lists included (index/build.py). A
+question's rarer words, and any word FTS5 splits into several terms, are
+scored by FTS5 in one query over their few rows; BM25 is a sum over the
+phrases, so the two parts add up to the score of one FTS5 query over every
+word. A word in half the rows or more is listed too, although the search
+leaves it out (no positive IDF): rows appended later can take it under half.
 """
 
 from __future__ import annotations
@@ -127,8 +130,7 @@ def write_postings(con: sqlite3.Connection, weights: tuple[float, ...] = FTS_WEI
     con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.posting_tokens "
                 "USING fts5vocab(main, passages_fts, 'instance')")
     try:
-        terms = [t for t, in con.execute("SELECT term FROM temp.posting_rows WHERE doc >= ? AND 2 * doc < ?",
-                                          (min_rows, n_rows))]
+        terms = [t for t, in con.execute("SELECT term FROM temp.posting_rows WHERE doc >= ?", (min_rows,))]
         for term in terms:
             codes = np.fromstring(con.execute(token, (term,)).fetchone()[0], dtype=np.int64, sep=",")
             if len(codes) > 1 and (codes[1:] < codes[:-1]).any():  # FTS5 gives a term's rows in order
@@ -155,6 +157,15 @@ class Postings:
     weights: tuple[float, ...]
     min_rows: int
     sizes: np.ndarray
+
+
+def listed_rows(con: sqlite3.Connection) -> int | None:
+    """The rows the store's lists cover (the first ones; later rows were appended in place); None without."""
+    try:
+        found = con.execute("SELECT rows FROM postings_meta").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if found is None else int(found[0])
 
 
 def read_postings(con: sqlite3.Connection) -> Postings | None:

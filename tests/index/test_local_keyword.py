@@ -250,3 +250,43 @@ def test_a_list_is_cut_to_runs_of_rows():
     rows, scores = np.array([0, 2, 3, 5, 8, 9, 12]), np.arange(7.0)
     got = local_store._within(rows, scores, (np.array([2, 8]), np.array([6, 10])))
     assert got[0].tolist() == [2, 3, 5, 8, 9] and got[1].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+@pytest.mark.parametrize("share, lists", [(0.9, True), (0.1, True), (0.9, False)])
+def test_rows_past_the_lists_are_appended_in_place_up_to_the_compact_share(tmp_path, monkeypatch, share, lists):
+    """Rows appended in place are scored by FTS5, not by a list: once they would pass ``compact_share`` of the
+    index, the update writes a whole generation, and its lists cover every row. A store written before the
+    lists gets them at its first update."""
+    import sqlite3
+
+    import index.postings as postings
+    from bench.engine_scale import write_corpus
+    from index.build import IngestConfig, ingest_paths
+    from index.embed import HashingEmbedder
+
+    monkeypatch.setattr(postings, "EXPENSIVE_MIN_ROWS", 0)  # lists however small the index
+    files = write_corpus(tmp_path / "corpus", 600)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    files[-1].rename(extra / files[-1].name)
+    embedder = HashingEmbedder(64)
+    config = IngestConfig(model=embedder.name, compact_share=share)
+    ingest_paths([tmp_path / "corpus"], tmp_path / "index", config, embedder=embedder, progress=False)
+    (first,) = (tmp_path / "index").glob("store-*.sqlite")
+    if not lists:
+        with sqlite3.connect(first) as con:
+            con.execute("DROP TABLE postings_meta")
+    ingest_paths([tmp_path / "corpus", extra], tmp_path / "index", config, embedder=embedder, progress=False)
+    (store,) = (tmp_path / "index").glob("store-*.sqlite")
+    index = Index.open(tmp_path / "index")
+    with sqlite3.connect(store) as con:
+        listed = postings.listed_rows(con)
+    if share == 0.9 and lists:  # in place: the appended rows are past the lists
+        assert store == first and listed < index.rows
+    else:
+        assert store != first and listed == index.rows
+    monkeypatch.setattr(local_store, "EXPENSIVE_MIN_ROWS", 0)
+    for question in _questions(index):
+        _same_ranking(index.backend.keyword(question, 20, None, None, weights=WEIGHTS),
+                      _one_query(index, question, 20, None), 1e-5)
+    index.close()

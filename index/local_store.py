@@ -127,7 +127,7 @@ class LocalBackend:
         if allowed is not None:
             return self.vectors.search(query, k, allowed[~np.isin(allowed, self.removed)])
         if len(self.removed) > self.overfetch:  # the search itself leaves them out
-            return self.vectors.search(query, k, self._live_rows())
+            return self.vectors.search(query, k, self._prepared(Where(), self._live_rows()))
         # a few removed rows: k more than asked, and the removed ones dropped
         scores, rows = self.vectors.search(query, k + len(self.removed))
         keep = ~np.isin(rows[0], self.removed)
@@ -136,7 +136,8 @@ class LocalBackend:
 
     def _prepared(self, where: Where, allowed: np.ndarray) -> object:
         """The vector store's preparation of ``allowed`` (less the removed rows), kept for ``where`` while
-        the caller passes the same array (the engine keeps one per filter and generation)."""
+        the caller passes the same array (the engine keeps one per filter and generation; the rows not
+        removed are kept under the empty ``Where``)."""
         with self._lock:
             kept = self._filters.get(where)
         if kept is not None and kept[0] is allowed:

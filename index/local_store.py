@@ -103,6 +103,7 @@ class LocalBackend:
     # (phrase, store version) -> the bm25() of its listed rows, for the store as it is then
     _phrase_scores: dict[tuple[str, int], np.ndarray] = field(default_factory=dict, repr=False)
     _kept_rows: int = field(default=0, repr=False)  # rows the two hold together
+    _terms: dict[str, list[str]] = field(default_factory=dict, repr=False)  # phrase -> the terms FTS5 indexes
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __len__(self) -> int:
@@ -182,6 +183,8 @@ class LocalBackend:
         n_rows = len(self)
         if min(weights) < 0 or n_rows <= EXPENSIVE_MIN_ROWS:  # the bound below needs every column to add
             return self._ranked(weights, _any(phrases), k, mask)  # (and on a small index no word is costly)
+        if self._posting_lists() is not None:
+            self._indexed_as(phrases)  # one tokenizer pass for the question's new words
         held = {p: self._rows_of(p) for p in phrases}
         costly_at = max(EXPENSIVE_SHARE * n_rows, EXPENSIVE_MIN_ROWS)  # on a small index no word is costly
         # a costly word with no positive IDF adds at most 2.2e-6 to a score: it goes, and a row holding
@@ -247,8 +250,10 @@ class LocalBackend:
         if phrase in self._posted:
             return self._posted[phrase]
         postings = self._posting_lists()
-        terms = fts_terms([phrase[1:-1].replace('""', '"')])[0]
-        found = read_term(self.con, terms[0]) if postings is not None and len(terms) == 1 else None
+        found = None
+        if postings is not None:
+            terms = self._terms.get(phrase) or self._indexed_as([phrase])[phrase]
+            found = read_term(self.con, terms[0]) if len(terms) == 1 else None
         if found is not None:
             rows, freqs = found
             keep = rows < len(self)
@@ -260,6 +265,15 @@ class LocalBackend:
             found = rows, freqs, len(rows) + appended
         self._keep(self._posted, phrase, found, 0 if found is None else len(found[0]))
         return found
+
+    def _indexed_as(self, phrases: list[str]) -> dict[str, list[str]]:
+        """The terms FTS5 indexes each phrase's text as, kept (``fts_terms`` makes a tokenizer each call)."""
+        new = [p for p in phrases if p not in self._terms]
+        if new:
+            if len(self._terms) > 50_000:
+                self._terms.clear()
+            self._terms.update(zip(new, fts_terms([p[1:-1].replace('""', '"') for p in new]), strict=True))
+        return {p: self._terms.get(p) or fts_terms([p[1:-1].replace('""', '"')])[0] for p in phrases}
 
     def _phrase_scored(self, phrase: str, version: int,
                        postings: Postings) -> tuple[np.ndarray, np.ndarray] | None:

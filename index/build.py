@@ -476,7 +476,7 @@ def _write_generation(index_dir, paths, docs: list[_Entry], previous, embedder, 
             append_rows(con, new_docs, new_passages, carry.rows, carry.sentences,
                         passage_mentions(new_passages, carry.rows), footnote_mentions(doc for doc, _ in new_docs))
             add_doc_freq(con, term_counts(new_passages))
-            finish_store(con)
+            finish_store(con, posting_lists=target.kind == "local")
         finally:
             con.close()
 

@@ -255,15 +255,17 @@ def record_manifest(con: sqlite3.Connection, manifest) -> None:
     con.execute("INSERT INTO manifest VALUES (?, ?)", (manifest.generation, manifest_json(manifest)))
 
 
-def finish_store(con: sqlite3.Connection) -> None:
-    """Recount passages per country and per speaker, write the terms' posting lists, and commit."""
+def finish_store(con: sqlite3.Connection, posting_lists: bool = True) -> None:
+    """Recount passages per country and per speaker, write the terms' posting lists (for the local keyword
+    search: a search engine's store has no use for them), and commit."""
     from index.postings import write_postings
 
     con.execute("DELETE FROM country_counts")
     con.execute("DELETE FROM speakers")
     add_counts(con)
     con.commit()  # FTS5 flushes its pending terms and totals at commit; the lists are read from its index
-    write_postings(con)
+    if posting_lists:
+        write_postings(con)
     con.commit()
 
 

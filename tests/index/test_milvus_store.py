@@ -10,6 +10,7 @@ import json
 import socket
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -428,3 +429,25 @@ def test_an_update_whose_collection_is_gone_writes_the_library_again(tmp_path, s
     assert _collection_rows(index_dir, after.store_collection) == list(range(after.rows))
     engine = Engine.open(index_dir, embedder=EMBEDDER)
     assert engine.answer("When did Montenegro open the dam at Piva?")["citations"][0]["doc_id"] == "dams"
+
+
+def test_posting_lists_are_written_for_the_local_keyword_search_only(tmp_path, small_corpus, monkeypatch):
+    """Milvus does its own BM25: its index's SQLite gets no posting lists; the same files kept locally do, and
+    so does a Milvus index moved back to the local store."""
+    import sqlite3
+
+    import index.postings as postings
+
+    monkeypatch.setattr(postings, "EXPENSIVE_MIN_ROWS", 0)  # lists however small the index
+
+    def listed(index_dir: Path) -> int | None:
+        (store,) = index_dir.glob("store-*.sqlite")
+        with closing(sqlite3.connect(store)) as con:
+            return postings.listed_rows(con)
+
+    _ingest(tmp_path / "local", [small_corpus])
+    _ingest(tmp_path / "milvus", [small_corpus], store="milvus")
+    assert listed(tmp_path / "local") == read_manifest(tmp_path / "local").rows
+    assert listed(tmp_path / "milvus") is None
+    _ingest(tmp_path / "milvus", [small_corpus], store="local")
+    assert listed(tmp_path / "milvus") == read_manifest(tmp_path / "milvus").rows

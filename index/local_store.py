@@ -170,8 +170,6 @@ class LocalBackend:
             allowed = np.asarray(allowed, dtype=np.int64)
             if len(allowed) > 1 and not (allowed[1:] > allowed[:-1]).all():
                 allowed = np.unique(allowed)
-            mask = np.zeros(max(len(self), int(allowed[-1]) + 1), dtype=bool)  # row -> allowed, one lookup per match
-            mask[allowed[allowed >= 0]] = True
             breaks = np.flatnonzero(np.diff(allowed) != 1)
             if len(breaks) < MAX_RUNS:  # a document's rows: a few runs of consecutive rows
                 runs = np.r_[allowed[0], allowed[breaks + 1]], np.r_[allowed[breaks], allowed[-1]] + 1
@@ -180,6 +178,8 @@ class LocalBackend:
                     for lo, hi in zip(*(part.tolist() for part in runs), strict=True):
                         found += self._ranked(weights, _any(phrases), k, None, between=(lo, hi - 1))
                     return _best(found, k)
+            mask = np.zeros(max(len(self), int(allowed[-1]) + 1), dtype=bool)  # row -> allowed, one lookup per match
+            mask[allowed[allowed >= 0]] = True
         n_rows = len(self)
         if min(weights) < 0 or n_rows <= EXPENSIVE_MIN_ROWS:  # the bound below needs every column to add
             return self._ranked(weights, _any(phrases), k, mask)  # (and on a small index no word is costly)
@@ -192,7 +192,7 @@ class LocalBackend:
         phrases = [p for p in phrases if held[p] > 0 and not (held[p] > costly_at and 2 * held[p] >= n_rows)]
         if not phrases:
             return []
-        summed = self._summed(phrases, held, costly_at, weights, k, mask, runs) if listed is not None else None
+        summed = self._summed(listed, phrases, held, costly_at, weights, k, mask, runs) if listed is not None else None
         if summed is not None:
             return summed
         return self._top(sorted(phrases, key=held.__getitem__), [], set(), k, mask, held, costly_at, weights)
@@ -202,15 +202,15 @@ class LocalBackend:
         postings = self._posting_lists()
         return postings if postings is not None and weights == column_weights(postings.weights) else None
 
-    def _summed(self, phrases: list[str], held: dict[str, int], costly_at: float, weights: tuple[float, ...],
-                k: int, mask: np.ndarray | None,
+    def _summed(self, postings: Postings, phrases: list[str], held: dict[str, int], costly_at: float,
+                weights: tuple[float, ...], k: int, mask: np.ndarray | None,
                 runs: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, float]] | None:
-        """The best ``k`` allowed rows by the posting lists (index/postings.py): each listed phrase's scores
+        """The best ``k`` allowed rows by the posting lists (index/postings.py, written for ``weights``): each
+        listed phrase's scores
         for all its rows at once, the others' from one FTS5 query over their few rows, added up row by row;
         the rows appended since the lists were written scored by FTS5 alone. ``runs`` (first rows and past
         the last), when ``mask`` allows a few runs of rows: only their part of each list is read. None when
         an unlisted phrase is too frequent for FTS5 to score quickly."""
-        postings = self._lists_for(weights)
         version = self.con.execute("PRAGMA data_version").fetchone()[0]
         parts, rest = [], []
         for phrase in phrases:
@@ -247,13 +247,13 @@ class LocalBackend:
     def _phrase_list(self, phrase: str) -> tuple[np.ndarray, np.ndarray, int] | None:
         """A listed one-term phrase's rows (those removed since left out), weighted counts, and how many rows
         hold the phrase now (the list's and those appended since); None if the phrase has no list."""
+        postings = self._posting_lists()
+        if postings is None:
+            return None
         if phrase in self._posted:
             return self._posted[phrase]
-        postings = self._posting_lists()
-        found = None
-        if postings is not None:
-            terms = self._terms.get(phrase) or self._indexed_as([phrase])[phrase]
-            found = read_term(self.con, terms[0]) if len(terms) == 1 else None
+        terms = self._indexed_as([phrase])[phrase]
+        found = read_term(self.con, terms[0]) if len(terms) == 1 else None
         if found is not None:
             rows, freqs = found
             keep = rows < len(self)
@@ -268,12 +268,14 @@ class LocalBackend:
 
     def _indexed_as(self, phrases: list[str]) -> dict[str, list[str]]:
         """The terms FTS5 indexes each phrase's text as, kept (``fts_terms`` makes a tokenizer each call)."""
-        new = [p for p in phrases if p not in self._terms]
+        out = {p: self._terms.get(p) for p in phrases}
+        new = [p for p, terms in out.items() if terms is None]
         if new:
+            out.update(zip(new, fts_terms([p[1:-1].replace('""', '"') for p in new]), strict=True))
             if len(self._terms) > 50_000:
                 self._terms.clear()
-            self._terms.update(zip(new, fts_terms([p[1:-1].replace('""', '"') for p in new]), strict=True))
-        return {p: self._terms.get(p) or fts_terms([p[1:-1].replace('""', '"')])[0] for p in phrases}
+            self._terms.update((p, out[p]) for p in new)
+        return out
 
     def _phrase_scored(self, phrase: str, version: int,
                        postings: Postings) -> tuple[np.ndarray, np.ndarray] | None:

@@ -2,14 +2,15 @@
 
 Choices the contract leaves open:
 
-* One citation per passage, numbered in order of first use. Quoted
+* One citation per quote, numbered in order of first use. Quoted
   sentences of a passage that are adjacent, or one sentence apart
   (``bridge_gap``; the sentence between is then quoted too), are one quote:
   the exact slice of the passage text from the first to the last. Spans of
-  one passage further apart share the passage's number; the citation's
-  ``quote`` and offsets are the span that holds the passage's best
-  sentence, and the extra key ``spans`` lists every span in document order,
-  each with its own exact offsets.
+  one passage further apart are quotes of their own, each with its own
+  number, offsets, page, speaker and footnotes (a passage may run over a
+  page break or hold an exchange): the one holding the passage's best
+  sentence first, then the others in document order. ``spans`` repeats the
+  citation's one span (a country brief's citations list several).
 * Quotes appear in the answer best-first, each in its own paragraph,
   ``“...” [n]``; a transcript quote opens with its speaker and time
   (``Lord X, 18:47: “...” [2]``, see ``formatting.format_time``).
@@ -44,6 +45,7 @@ __all__ = [
     "ABSTAIN",
     "AnswerConfig",
     "citation_for",
+    "quote_citations",
     "compose_answer",
     "evidence_score",
     "passage_row",
@@ -86,17 +88,14 @@ def compose_answer(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) ->
             picked.setdefault(c.hit_index, set()).add(c.index)
     notes = _footnote_notes(evidence, candidates)
     citations, paragraphs = [], []
-    for n, (h, best) in enumerate(anchor.items(), start=1):
+    for h, best in anchor.items():
         hit = evidence.hits[h]
         doc = evidence.documents.get(hit.passage.doc_id) or DocInfo(hit.passage.doc_id, hit.passage.doc_id, "report")
-        citation = citation_for(n, hit, doc, sorted(picked[h]), best=best, bridge_gap=config.bridge_gap)
-        citations.append(citation)
-        shown = [s for s in citation["sources"] if (doc.doc_id, s["n"]) in notes]
-        for span in citation["spans"]:
-            # in an exchange each span is introduced by whoever said it
-            said = {**citation, "speaker": span.get("speaker", citation["speaker"]),
-                    "start_s": span.get("start_s", citation["start_s"])}
-            paragraphs.append(quote_paragraph(said, span["quote"], shown if span is citation["spans"][-1] else []))
+        for citation in quote_citations(len(citations) + 1, hit, doc, sorted(picked[h]), best=best,
+                                        bridge_gap=config.bridge_gap):
+            citations.append(citation)
+            shown = [s for s in citation["sources"] if (doc.doc_id, s["n"]) in notes]
+            paragraphs.append(quote_paragraph(citation, citation["quote"], shown))
     result.update(answer="\n\n".join(paragraphs), abstained=False, citations=citations)
     return result
 
@@ -141,6 +140,16 @@ def _spans(hit: Hit, indices: list[int], bridge_gap: int) -> list[tuple[list[int
         start, end = sentences[run[0]].char_start, sentences[run[-1]].char_end
         out.append((run, start, end, p.text[start - p.char_start : end - p.char_start]))
     return out
+
+
+def quote_citations(first: int, hit: Hit, doc: DocInfo, picked: list[int], *, best: int,
+                    bridge_gap: int = DEFAULT_CONFIG.bridge_gap) -> list[dict]:
+    """One citation per quoted span of ``hit``'s passage, numbered from ``first``: the span holding sentence
+    ``best`` first, then the others in document order. Each span's page, speaker and footnotes are its own."""
+    runs = [run for run, *_ in _spans(hit, picked, bridge_gap)]
+    runs.sort(key=lambda run: (best not in run, run[0]))
+    return [citation_for(first + k, hit, doc, run, best=best if best in run else run[0], bridge_gap=bridge_gap)
+            for k, run in enumerate(runs)]
 
 
 def citation_for(

@@ -106,7 +106,13 @@ class AnswerConfig:
 DEFAULT_CONFIG = AnswerConfig()
 _TURN_GAP = 2  # characters between two speeches of a transcript's clean text (a blank line)
 REPLY_REACH = 2  # turns a reply may answer across: the question, then another witness answering it first
-_CLOSED = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+_CLOSED = re.compile(r"[.!?…:;؟۔।。！？][\"'”’)\]」』]*$")
+
+
+def is_closed(text: str) -> bool:
+    """Whether ``text`` ends as a sentence does; a heading, a caption or a sentence cut short at a page break
+    does not."""
+    return bool(_CLOSED.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +231,7 @@ def score_sentences(evidence: Evidence, config: AnswerConfig = DEFAULT_CONFIG) -
                 score += config.speaker_bonus
             if term and defines(text, term):
                 score += config.definition_bonus
-            if not _CLOSED.search(text):
+            if not is_closed(text):
                 score -= config.fragment_penalty
             if not about_questions and is_interrogative(text):
                 score -= config.question_penalty

@@ -12,6 +12,7 @@ from chat.scoring import (
     AnswerConfig,
     Candidate,
     QuestionTerms,
+    is_closed,
     question_terms,
     same_paragraph,
     sentences_of,
@@ -82,7 +83,9 @@ def neighbours(
     three principles:"); either, when ``c`` is too short to stand alone; and
     either, when it holds question words that ``c`` lacks (an answer that
     straddles two sentences). Only the introducing case crosses a paragraph
-    break.
+    break, and a sentence that does not end (a page or column break cut it
+    short, or a footnote mark stood at the end of a line): it goes on into the
+    next one of the same speaker, whatever lies between.
     """
     i = c.index
 
@@ -97,6 +100,9 @@ def neighbours(
     title = (passage.section or "").strip()
     heading_end = passage.char_start + len(title) if title and passage.text.startswith(title) else -1
     introduces = introduces or c.sentence.char_end <= heading_end
+    if after is not None and not is_closed(c.text):
+        following = by_position[(c.hit_index, after)].sentence
+        introduces = introduces or (following.speaker or passage.speaker) == (c.sentence.speaker or passage.speaker)
     if after is not None and not introduces and not joined(i, after):
         after = None
     out: list[int] = []

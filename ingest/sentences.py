@@ -2,7 +2,10 @@
 
 Quotes are whole sentences, so a split inside "Dr. Smith" or "$1.1 billion"
 would cut a quote in half: abbreviations, initials and decimals don't end a
-sentence.
+sentence. A sentence ends at a stop followed by a space and a sentence's
+opening: a capital, a digit, or a letter of a script without case (Korean,
+Arabic, Hebrew, Devanagari...); a lower-case word goes on ("3.5 million").
+Chinese and Japanese full stops end a sentence with no space after them.
 """
 
 from __future__ import annotations
@@ -15,9 +18,17 @@ ABBREVIATIONS = frozenset(
     vs etc e.g i.e cf al approx no nos vol fig figs p pp ed eds dept univ inc ltd co corp
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u""".split()
 )
-_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+|$)""")
+# a stop (Latin, Arabic "؟" and "۔", Devanagari "।") and its closing quotes before a space; or an ideographic
+# stop ("。", "！", "？"), which needs none
+_END = re.compile(r"""[.!?…؟۔।॥]+["'”’)\]]*(?=\s+|$)|[。！？]+["'”’)\]」』]*""")
+_IDEOGRAPHIC_STOP = frozenset("。！？")
 _ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,5})[.)]")
-_NEXT_START = re.compile(r"""\s+(["'“‘(\[]?[A-Z0-9¡¿])""")
+_NEXT_START = re.compile(r"""\s+["'“‘(\[«]?(\w|[¡¿])""")
+
+
+def _opens_sentence(char: str) -> bool:
+    """A character a sentence may open with: not a lower-case letter (nor an underscore)."""
+    return char != "_" and not char.islower()
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -52,9 +63,10 @@ def _split_paragraph(text: str, p0: int, p1: int, spans: list[tuple[int, int]]) 
         stop = m.end()
         if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, m.start()):
             continue
-        nxt = _NEXT_START.match(text, stop, p1)
-        if stop < p1 and nxt is None:
-            continue  # "... 3.5 million" or a lower-case continuation: not a boundary
+        if text[m.start()] not in _IDEOGRAPHIC_STOP:
+            nxt = _NEXT_START.match(text, stop, p1)
+            if stop < p1 and (nxt is None or not _opens_sentence(nxt.group(1))):
+                continue  # "... 3.5 million" or a lower-case continuation: not a boundary
         if _ENUMERATOR.fullmatch(text[cursor:stop].strip()):
             continue  # "1. Britain Must ...", "b. concrete guarantees": a list item's number opens it
         _add(text, cursor, stop, spans)

@@ -37,3 +37,20 @@ def test_a_list_number_opens_its_item_instead_of_ending_a_sentence():
     assert texts("The plan has two parts. 2. The Second Part Begins here.") == [
         "The plan has two parts.", "2. The Second Part Begins here."]
     assert texts("iv. Fourth item. Next one.") == ["iv. Fourth item.", "Next one."]
+
+
+def test_scripts_without_case_split_after_a_stop_and_a_space():
+    korean = "국내 확진자는 9,661명으로 나타났다. 이와 관련하여 세계보건기구는 선언하였다."
+    assert texts(korean) == ["국내 확진자는 9,661명으로 나타났다.", "이와 관련하여 세계보건기구는 선언하였다."]
+    arabic = "يمكن استخدام مكتبة pandas. هل هذا صحيح؟ نعم."
+    assert texts(arabic) == ["يمكن استخدام مكتبة pandas.", "هل هذا صحيح؟", "نعم."]
+
+
+def test_ideographic_stops_need_no_space_after_them():
+    assert texts("我们今天开会。会议很长！你来吗？来。") == ["我们今天开会。", "会议很长！", "你来吗？", "来。"]
+
+
+def test_capitals_beyond_ascii_open_a_sentence_and_lower_case_does_not():
+    assert texts("Это первое предложение. Это второе. и это не новое.") == [
+        "Это первое предложение.", "Это второе. и это не новое."]
+    assert texts("He left. Élise came.") == ["He left.", "Élise came."]

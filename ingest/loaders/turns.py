@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.loaders.common import find_date, humanise
-from ingest.offices import office_in_aside, offices_in_text
+from ingest.offices import office_in_aside, offices_in_text, title_of
 from ingest.records import Block, Document
 from ingest.titles import PERSON_TITLES
 
@@ -34,6 +34,16 @@ _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _HEAD = re.compile(
     rf"""^[ \t]*(?:\[(?P<time>{_TIME})\][ \t]*)?
     (?P<name>[^\W\d_][^\s:()\[\],;]*(?:[ \t]+[^\s:()\[\],;]+){{0,7}}?)
+    (?P<parens>(?:[ \t]*\([^()\n]*\))*)
+    (?P<tags>(?:[ \t]*\[[^\[\]\n]*\])*)
+    [ \t]*:(?=\s|$)[ \t]*""",
+    re.X,
+)
+# The office first, its holder in parentheses, as the UK Commons record heads a minister's speech: "The
+# Minister of State, Foreign, Commonwealth and Development Office (Stephen Doughty):".
+_OFFICE_HEAD = re.compile(
+    rf"""^[ \t]*(?:\[(?P<time>{_TIME})\][ \t]*)?
+    (?P<office>The[ \t]+[^():\n\[\]]{{2,160}}?)[ \t]*\((?P<person>[^()\n]+)\)
     (?P<parens>(?:[ \t]*\([^()\n]*\))*)
     (?P<tags>(?:[ \t]*\[[^\[\]\n]*\])*)
     [ \t]*:(?=\s|$)[ \t]*""",
@@ -70,6 +80,7 @@ class Head:
     start_s: float | None
     notes: tuple[str, ...]
     rest: str  # the speech on the same line, after the colon
+    office: str | None = None  # an office the heading names before the person ("The Minister for Europe (X):")
 
 
 @dataclass(slots=True)
@@ -108,8 +119,20 @@ def _name_like(name: str) -> bool:
 def parse_head(line: str) -> Head | None:
     """The speaker and time that open ``line``, or None if it does not open a turn."""
     match = _HEAD.match(line)
-    if not match or not _name_like(match["name"]):
-        return None
+    office = None
+    if match and _name_like(match["name"]):
+        speaker = match["name"].strip()
+    else:
+        # "The Secretary of State for Foreign, Commonwealth and Development Affairs (Mr David Lammy):": the
+        # person speaks, holding the office; a short role with its holder ("The Chair (Hon. X):") reads above
+        match = _OFFICE_HEAD.match(line)
+        if not match:
+            return None
+        person = match["person"].split(",")[0].strip()
+        office = title_of(match["office"])
+        if office is None or not _name_like(person) or len(person.split()) < 2:
+            return None
+        speaker = person
     start = seconds(match["time"]) if match["time"] else None
     affiliation: list[str] = []
     notes: list[str] = []
@@ -121,11 +144,12 @@ def parse_head(line: str) -> Head | None:
             elif stamp is None and inner.strip():
                 keep.append(inner.strip())
     return Head(
-        speaker=match["name"].strip(),
+        speaker=speaker,
         affiliation=" ".join(f"({a})" for a in affiliation) or None,
         start_s=start,
         notes=tuple(notes),
         rest=line[match.end() :].strip(),
+        office=office,
     )
 
 
@@ -227,7 +251,7 @@ def _turns(body: str) -> tuple[list[_Turn], list[str]]:
                     holders[speaker] = holder
                 if speaker in holders:
                     speaker = f"{speaker} ({holders[speaker]})"
-                current = _Turn(speaker, head.affiliation, head.start_s, list(head.notes), [head.rest])
+                current = _Turn(speaker, head.affiliation, head.start_s, list(head.notes), [head.rest], head.office)
                 turns.append(current)
             elif current is None:
                 current = _Turn(None, lines=[line])
@@ -247,8 +271,8 @@ def _with_offices(turns: list[_Turn]) -> list[_Turn]:
         return turns
     offices: dict[str, str] = {}
     for t in turns:
-        if t.speaker in people and t.speaker not in offices and t.affiliation:
-            office = next(filter(None, map(office_in_aside, _PAREN.findall(t.affiliation))), None)
+        if t.speaker in people and t.speaker not in offices and (t.office or t.affiliation):
+            office = t.office or next(filter(None, map(office_in_aside, _PAREN.findall(t.affiliation or ""))), None)
             if office:
                 offices[t.speaker] = office
     spoken = "\n\n".join(" ".join(t.lines) for t in turns)

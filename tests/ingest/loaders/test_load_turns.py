@@ -174,10 +174,48 @@ def test_turn_heads(line, speaker, start, notes):
         "See https://example.org/x for details",
         "Briefly in my remarks today, I will touch on three aspects: how reform of Dayton",
         "At 18:47 the House sat.",
+        "The answer to that (as I said before): is no.",
+        "The report (published in May): says more.",
     ],
 )
 def test_prose_lines_are_not_turn_heads(line):
     assert parse_head(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "speaker", "office", "start"),
+    [
+        ("The Minister for Europe (Stephen Doughty): I thank the hon. Member.", "Stephen Doughty",
+         "Minister for Europe", None),
+        ("The Minister of State, Foreign, Commonwealth and Development Office (Stephen Doughty): Thank you.",
+         "Stephen Doughty", "Minister of State, Foreign, Commonwealth and Development Office", None),
+        ("[14:02] The Secretary of State for Foreign, Commonwealth and Development Affairs (Mr David Lammy): Yes.",
+         "Mr David Lammy", "Secretary of State for Foreign, Commonwealth and Development Affairs", 50520.0),
+    ],
+)
+def test_an_office_before_its_holder_heads_the_holders_turn(line, speaker, office, start):
+    head = parse_head(line)
+    assert head is not None
+    assert (head.speaker, head.office, head.start_s) == (speaker, office, start)
+
+
+def test_a_commons_minister_keeps_one_label_with_the_office_over_every_turn():
+    parsed = parse_transcript(
+        "Mr Speaker: Order. Questions to the Foreign Secretary.\n\n"
+        "Priti Patel (Witham) (Con): What steps is the Government taking on Kosovo?\n\n"
+        "The Minister for Europe, North America and Overseas Territories (Stephen Doughty): We are working with "
+        "partners in Kosovo.\n\n"
+        "Priti Patel: Will he go further?\n\n"
+        "Stephen Doughty: I will.\n")
+    said = [(b.speaker, parsed.text[b.char_start : b.char_end]) for b in parsed.blocks]
+    minister = "Stephen Doughty (Minister for Europe, North America and Overseas Territories)"
+    assert said == [
+        ("Mr Speaker", "Order. Questions to the Foreign Secretary."),
+        ("Priti Patel", "What steps is the Government taking on Kosovo?"),
+        (minister, "We are working with partners in Kosovo."),
+        ("Priti Patel", "Will he go further?"),
+        (minister, "I will."),
+    ]
 
 
 def test_editorial_brackets_are_removed_but_inserted_words_stay():

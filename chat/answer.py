@@ -195,8 +195,9 @@ def citation_for(
         "char_start": start,
         "char_end": end,
         "sources": [{"n": f, "text": doc.footnotes[f]} for f in numbers if f in doc.footnotes],
-        "spans": [{"quote": q, "char_start": s, "char_end": e, **_turn_of(sentences[run[0]], p)}
-                  for run, s, e, q in spans],
+        # each span with its own page and turn: a brief's passage may run over a page break
+        "spans": [{"quote": q, "char_start": s, "char_end": e, **_page_of(sentences[run[0]], p),
+                   **_turn_of(sentences[run[0]], p)} for run, s, e, q in spans],
     }
     if hit.parts:
         citation["passage_ids"] = [x.passage_id for x in hit.parts]

@@ -305,3 +305,30 @@ def test_a_closed_sentence_does_not_run_over_a_paragraph_break():
     result = compose_answer(evidence("What new insurance products should insurers develop?", [doc]))
     assert result["citations"][0]["quote"] == (
         "Insurers should therefore develop new insurance products such as parametric insurance.")
+
+
+def test_quotes_of_a_passage_over_a_page_break_are_cited_at_their_own_pages():
+    from answer_kit import KitDoc
+
+    from chat.answer import citation_for
+    from chat.evidence import DocInfo, Hit
+    from ingest.records import Passage, Sentence
+    from ingest.sentences import split_sentences
+
+    text = ("Montenegro joined NATO in 2017. Its parliament debated it for a year. "
+            "The vote was close. Montenegro hosts NATO naval exercises every spring.")
+    spans = split_sentences(text)
+    sentences = tuple(Sentence(s, e, page=7 if i < 2 else 8, page_label=str(5 if i < 2 else 6))
+                      for i, (s, e) in enumerate(spans))
+    passage = Passage(passage_id="review:0", doc_id="review", text=text, char_start=0, char_end=len(text),
+                      page=7, page_label="5", sentences=sentences)
+    doc = KitDoc(DocInfo("review", "Review", "report"), text, (passage,))
+    ev = evidence("What does Montenegro do in NATO?", [doc])
+    result = compose_answer(ev, AnswerConfig(relative_margin=1.0, bridge_gap=0))
+    pages = {c["quote"].split(".")[0]: (c["page"], c["page_label"]) for c in result["citations"]}
+    assert pages == {"Montenegro joined NATO in 2017": (7, "5"),
+                     "Montenegro hosts NATO naval exercises every spring": (8, "6")}
+    # a country brief keeps one citation per passage: each of its spans says its own page
+    brief = citation_for(1, Hit(passage, 1, 1.0), doc.info, [0, 3])
+    assert [(s["quote"], s["page"]) for s in brief["spans"]] == [
+        ("Montenegro joined NATO in 2017.", 7), ("Montenegro hosts NATO naval exercises every spring.", 8)]

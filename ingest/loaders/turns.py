@@ -162,13 +162,17 @@ def role_holder(speaker: str, affiliation: str | None) -> str | None:
     """The person who holds the office ``speaker`` names, when the record says who it is.
 
     ``The Chair (Hon. Anthony Rota, NipissingTimiskaming, Lib.)`` -> ``Hon. Anthony Rota``: the
-    first comma part of the parentheses, when it is a name opened by an honorific.
+    first comma part of the parentheses, when it is a name opened by an honorific; ``The Prime Minister
+    (Keir Starmer)`` -> ``Keir Starmer``: parentheses that hold only a name of two to four words.
     """
     if not affiliation or not _is_role(speaker):
         return None
     for inner in _PAREN.findall(affiliation):
-        person = inner.split(",")[0].strip()
-        if _HONORIFIC.match(person) and _name_like(person) and len(person.split()) >= 2:
+        parts = inner.split(",")
+        person = parts[0].strip()
+        if not _name_like(person) or len(person.split()) < 2:
+            continue
+        if _HONORIFIC.match(person) or (len(parts) == 1 and len(person.split()) <= 4 and title_of(person) is None):
             return person
     return None
 

@@ -199,6 +199,17 @@ def test_an_office_before_its_holder_heads_the_holders_turn(line, speaker, offic
     assert (head.speaker, head.office, head.start_s) == (speaker, office, start)
 
 
+def test_a_role_with_its_holders_bare_name_keeps_the_holder():
+    parsed = parse_transcript("The Prime Minister (Keir Starmer): I thank my hon. Friend.\n\n"
+                              "Priti Patel (Witham) (Con): Will he answer?\n\n"
+                              "The Prime Minister: I have answered.\n")
+    assert [b.speaker for b in parsed.blocks] == [
+        "The Prime Minister (Keir Starmer)", "Priti Patel", "The Prime Minister (Keir Starmer)"]
+    # an office in the parentheses is not who holds the role
+    assert parse_transcript("The Honourable Patty Hajdu (Minister of Health): Yes.\n\n"
+                            "The Honourable Patty Hajdu: No.\n").blocks[0].speaker == "The Honourable Patty Hajdu"
+
+
 def test_a_commons_minister_keeps_one_label_with_the_office_over_every_turn():
     parsed = parse_transcript(
         "Mr Speaker: Order. Questions to the Foreign Secretary.\n\n"

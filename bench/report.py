@@ -190,6 +190,7 @@ def render_markdown(results: dict) -> str:
         f"Run {results['date']}{' (quick)' if results.get('quick') else ''} in {results['seconds']:.0f} s on "
         f"{m['platform']}, {m['cpus']} CPUs, {ram}. Versions: "
         + ", ".join(f"{k} {v}" for k, v in results["versions"].items()) + ". Produced by `python -m bench`.", "",
+        *([results["note"], ""] if results.get("note") else []),  # what the run's machine was like, when it mattered
         "## Retrieval", "",
         "Hit@k: every evidence string inside the top-k passages; MRR and nDCG@10: rank of the first passage "
         "holding the first evidence string. *naive*: fixed 500-character chunks of the raw files, same model, "

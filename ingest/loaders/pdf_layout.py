@@ -32,6 +32,9 @@ _NOTE_START = re.compile(r"[A-Z][a-z]|[\"“‘'(\[]|https?:|www\.")  # a word, 
 _BULLET_CELL = re.compile(r"[•▪◦●·‣⁃–\-*]|\d{1,2}[.)]|[a-z][.)]")  # a list item's bullet or number
 _NOTE_OPENS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}(?:[.)]?\s|(?=[A-Za-z(“\"]))")  # a note's first line
 _LIST_ITEM = re.compile(r"[•▪◦●·‣⁃–-]\s")  # a bold line opening with a bullet is a list item, not a heading
+# A caption's opening: "Table 1:", "Figure 2.3.", "Fig. 4 -", "Chart A:", "Box 2 —"
+_CAPTION = re.compile(r"(?:Table|Figure|Fig\.|Chart|Graph|Exhibit|Box|Map|Diagram|Plate)\s+"
+                      r"(?:[A-Z]|[IVX]+|\d+(?:[.-]\d+)*)[.:]?\s*[:.—–-]\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,12 +449,24 @@ def paragraphs(runs: Sequence[Sequence[Line]], size: float, styled: bool) -> lis
                 i = j
                 continue
             for line in row:
-                if current and _breaks(current[-1], line, pitch, right, left):
+                if current and (_breaks(current[-1], line, pitch, right, left) or is_caption(line.text)
+                                or _caption_ends(current, right, size)):
                     close()
                 current.append(line)
             i += 1
         close()
     return paras
+
+
+def is_caption(text: str) -> bool:
+    """A line that opens a table's or a figure's caption ("Table 1: EU Countries Information")."""
+    return bool(_CAPTION.match(text))
+
+
+def _caption_ends(current: Sequence[Line], right: float, size: float) -> bool:
+    """A caption is a paragraph of its own: it ends at its first line that stops short of the column's right
+    edge, though it has no closing stop (what follows is the table or figure it names, not its sentence)."""
+    return is_caption(current[0].text) and current[-1].x1 < right - 4 * size
 
 
 def line_pitch(runs: Sequence[Sequence[Line]], size: float) -> float:

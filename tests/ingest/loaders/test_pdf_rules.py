@@ -14,6 +14,7 @@ from ingest.loaders.pdf_layout import (
     body_size,
     column_starts,
     footnote_zone,
+    is_caption,
     is_dot_leader,
     lines_from_spans,
     logical_order,
@@ -240,6 +241,29 @@ def test_a_right_to_left_paragraph_ends_on_a_line_short_of_the_left_edge():
              line("فقرة جديدة تبدأ هنا وتملأ السطر كله حتى الحافة اليسرى", 672, x0=72, x1=540)]
     assert [p.lines for p in paragraphs([lines], 10.0, False)] == [
         (lines[0].text, lines[1].text), (lines[2].text,)]
+
+
+def test_a_caption_is_a_paragraph_of_its_own_apart_from_the_text_before_and_the_table_after_it():
+    lines = [line("the last line of a paragraph of body text that runs on", 700, x1=540),
+             line("Table 1: EU Countries Information", 686, x1=250),
+             line("Country Population Area Capital", 672, x1=300),
+             line("Austria 8.9 83,879 Vienna", 658, x1=260)]
+    assert [p.lines for p in paragraphs([lines], 10.0, False)] == [
+        (lines[0].text,), (lines[1].text,), (lines[2].text, lines[3].text)]
+
+
+def test_a_caption_wrapped_over_two_lines_stays_one_paragraph():
+    lines = [line("Figure 3. The share of households in each region that reported a fall in", 700, x1=540),
+             line("income over the year, by region", 686, x1=240),
+             line("The figure shows a wide spread across regions.", 672, x1=540)]
+    assert [p.lines for p in paragraphs([lines], 10.0, False)][0] == (lines[0].text, lines[1].text)
+
+
+def test_captions_are_told_from_prose_that_names_a_table():
+    assert is_caption("Table 1: EU Countries Information") and is_caption("Figure 7-26. Self-locking nuts.")
+    assert is_caption("Fig. 4 - Results") and is_caption("Box 2 — What we found")
+    assert not is_caption("Table 1 shows the population of each country.")
+    assert not is_caption("Table of contents")
 
 
 def test_endnotes_in_roman_numerals_read_as_their_numbers():

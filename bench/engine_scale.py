@@ -167,6 +167,7 @@ def _child(index_dir: Path, spec: dict) -> dict:
     engine = Engine.open(index_dir)
     open_s = time.perf_counter() - started
     errors: list[str] = []
+    warmed = engine.prewarm() if spec.get("prewarm") else None  # as `python -m chat` does, here before any question
 
     cited: list[str] = []  # the documents each answer cites, in the order asked
 
@@ -225,6 +226,8 @@ def _child(index_dir: Path, spec: dict) -> dict:
         errors.append(f"the removed document {gone} is still cited")
     return {
         "open_s": round(open_s, 3),
+        **({"prewarm_s": round(warmed.seconds, 2), "prewarm_mb": round(warmed.bytes / 1e6),
+            "prewarm_skipped": list(warmed.skipped)} if warmed else {}),
         "rss_mb": serving_rss,  # after the questions and the brief: what serving holds
         # update included; VmHWM where there is /proc (ru_maxrss would hold the parent's peak too)
         "peak_rss_mb": _rss_mb("VmHWM") or round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

@@ -169,6 +169,13 @@ class Engine:
         """Countries the corpus mentions, with passage counts, most mentioned first."""
         return list(self.country_counts)
 
+    def prewarm(self, budget: int | None = None):
+        """Read the index's files into the page cache (``index.prewarm``), for a server's first questions."""
+        from index.prewarm import prewarm
+
+        index = self.index
+        return prewarm(index.index_dir, index.manifest, budget)
+
     def embed_question(self, question: str) -> np.ndarray:
         with self._lock:  # one model call at a time: torch on 2 cores gains nothing from more
             return self.embedder.embed([question])[0]

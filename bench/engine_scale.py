@@ -254,6 +254,16 @@ def _child(index_dir: Path, spec: dict) -> dict:
     }
 
 
+def engine_process(index_dir: Path, spec: dict) -> dict:
+    """``_child`` run in a fresh engine process on ``index_dir``: its figures."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.run([sys.executable, "-m", "bench.engine_scale", "--child", str(index_dir)],
+                          input=json.dumps(spec), capture_output=True, text=True, cwd=REPO, env=env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"engine process failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def run(passages: int, workdir: Path, n_questions: int = 41, filtered: int = 20, budget_s: float = 60) -> dict:
     from index.build import IngestConfig, ingest_paths
     from index.embed import load_embedder
@@ -276,12 +286,7 @@ def run(passages: int, workdir: Path, n_questions: int = 41, filtered: int = 20,
     spec = {"questions": questions(0, n_questions), "filtered": filtered, "budget_s": budget_s,
             "new_file": str(new_file), "change_file": str(files[len(files) // 3]),
             "remove_file": str(files[2 * len(files) // 3])}
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "bench.engine_scale", "--child", str(index_dir)],
-                          input=json.dumps(spec), capture_output=True, text=True, cwd=REPO, env=env)
-    if proc.returncode != 0:
-        raise RuntimeError(f"engine process failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    child = json.loads(proc.stdout.strip().splitlines()[-1])
+    child = engine_process(index_dir, spec)
     return {"passages": built.passages, "documents": built.documents, "build_s": round(build_s, 1),
             "corpus_write_s": round(write_s, 1), "build_peak_rss_mb": build_peak, **child, "model": MODEL,
             "cpus": os.cpu_count()}

@@ -16,10 +16,9 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-from bench.engine_scale import Writer, questions, report
+from bench.engine_scale import Writer, engine_process, questions, report
 
 REPO = Path(__file__).resolve().parents[1]
 KEYS = ("open_s", "prewarm_s", "prewarm_mb", "prewarm_skipped", "warm_p50_ms", "warm_p95_ms",
@@ -41,12 +40,7 @@ def engine_run(workdir: Path, tag: int, prewarm: bool) -> dict:
             "change_file": str(files[(len(files) // 3 + tag) % len(files)]),
             "remove_file": str(files[(2 * len(files) // 3 + tag) % len(files)]), "prewarm": prewarm}
     drop_page_cache()
-    proc = subprocess.run([sys.executable, "-m", "bench.engine_scale", "--child", str(workdir / "index")],
-                          input=json.dumps(spec), capture_output=True, text=True, cwd=REPO,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
-    if proc.returncode != 0:
-        raise RuntimeError(f"engine process failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = engine_process(workdir / "index", spec)
     return {"prewarm": prewarm, **{k: out[k] for k in KEYS if k in out}}
 
 
